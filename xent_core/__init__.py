@@ -1,0 +1,64 @@
+"""xent_core — the cross-entropy math of xent, in numpy, exact to float64.
+
+Conventions: target first, prediction second (``L(t, p)``), natural logarithms,
+``reduction`` one of ``"mean"`` (default), ``"sum"``, ``"none"``. Inputs are never mutated.
+"""
+
+from .activations import (
+    log_sigmoid,
+    log_softmax,
+    sigmoid,
+    softmax,
+    softmax_jacobian,
+    softplus,
+)
+from .binary import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+)
+from .categorical import (
+    categorical_cross_entropy,
+    categorical_cross_entropy_grad,
+    one_hot,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+)
+from .datasets import DATASETS, MULTICLASS, grid, make_dataset, train_test_split
+from .gradcheck import numerical_gradient
+from .metrics import Reliability, accuracy, expected_calibration_error, reliability_bins
+from .mlp import ACTIVATIONS, MLP
+from .squared import squared_error, squared_error_grad
+
+__all__ = [
+    "ACTIVATIONS",
+    "DATASETS",
+    "MLP",
+    "MULTICLASS",
+    "Reliability",
+    "accuracy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "categorical_cross_entropy",
+    "categorical_cross_entropy_grad",
+    "expected_calibration_error",
+    "grid",
+    "log_sigmoid",
+    "log_softmax",
+    "make_dataset",
+    "numerical_gradient",
+    "one_hot",
+    "reliability_bins",
+    "sigmoid",
+    "softmax",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
+    "softmax_jacobian",
+    "softplus",
+    "squared_error",
+    "squared_error_grad",
+    "train_test_split",
+]
