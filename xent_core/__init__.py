@@ -21,6 +21,7 @@ from .binary import (
 from .categorical import (
     categorical_cross_entropy,
     categorical_cross_entropy_grad,
+    normalize_rows,
     one_hot,
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
@@ -49,6 +50,7 @@ __all__ = [
     "log_sigmoid",
     "log_softmax",
     "make_dataset",
+    "normalize_rows",
     "numerical_gradient",
     "one_hot",
     "reliability_bins",

@@ -11,6 +11,7 @@ import numpy as np
 
 from ._checks import (
     as_finite_array,
+    as_float_array,
     as_labels,
     as_probabilities,
     check_eps,
@@ -25,6 +26,33 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
     """``T[i, c] = 1`` if ``labels[i] == c`` else 0; shape (N, n_classes), float64."""
     labels = as_labels(labels, "labels", n_classes)
     return np.eye(n_classes)[labels]  # (N,) -> (N, C)
+
+
+def normalize_rows(p) -> np.ndarray:
+    """Each row divided by its sum, ``p_ij / Σ_k p_ik``, so every row is a distribution.
+
+    Parameters
+    ----------
+    p : non-negative numbers (N, C) (or one row (C,)); every row needs a positive sum
+
+    Returns
+    -------
+    ndarray shaped like ``p`` whose rows sum to 1.
+    """
+    p = as_float_array(p, "p")
+    negative = p < 0
+    if negative.any():
+        i = tuple(int(k) for k in np.argwhere(negative)[0])
+        raise ValueError(
+            f"p{list(i)} = {p[i]:g} is negative: weights to normalise must be ≥ 0."
+        )
+    sums = p.sum(axis=-1, keepdims=True)
+    if (sums <= 0).any() or not np.isfinite(sums).all():
+        row = int(np.argmax(((sums <= 0) | ~np.isfinite(sums)).ravel()))
+        raise ValueError(
+            f"row {row} of p sums to {sums.ravel()[row]:g}: it cannot be normalised."
+        )
+    return p / sums
 
 
 def _as_target_matrix(t, n_samples: int, n_classes: int) -> tuple[np.ndarray, bool]:
