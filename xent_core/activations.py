@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_finite_array, check_positive
+from ._checks import as_finite_array, as_probabilities, check_positive
 
 
 def softplus(z: np.ndarray) -> np.ndarray:
@@ -44,6 +44,27 @@ def sigmoid(z) -> np.ndarray:
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def logit(p) -> np.ndarray:
+    """The inverse of the sigmoid, ``z = log(p / (1 - p)) = log p - log(1 - p)``.
+
+    Parameters
+    ----------
+    p : array_like of probabilities in [0, 1], any shape
+
+    Returns
+    -------
+    ndarray shaped like ``p``: the logit z with ``σ(z) = p``; ``-inf`` at p = 0 and
+    ``+inf`` at p = 1 (no finite logit gives a certain prediction).
+
+    Notes
+    -----
+    ``log1p(-p)`` keeps ``log(1 - p)`` exact for small p. Derivative: ``dz/dp = 1 / (p (1 - p))``.
+    """
+    p = as_probabilities(p, "p")
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-p)
 
 
 def log_sigmoid(z) -> np.ndarray:
