@@ -1,0 +1,52 @@
+"""xent — the cross-entropy explorer: router only.
+
+Page list -> st.navigation -> shared sidebar -> run the chosen page.
+To add a page, add one ``_page(...)`` line to ``PAGES``.
+"""
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+st.set_page_config(
+    page_title="xent — the cross-entropy explorer",
+    page_icon=":material/functions:",
+    layout="wide",
+)
+
+
+def _page(name: str, title: str, icon: str, *, default: bool = False) -> StreamlitPage:
+    """pages/<name>.py, served at /<name> (the default page at /), with a Material icon."""
+    return st.Page(
+        f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=name, default=default
+    )
+
+
+# The app's pages by menu section: one line per page (file name in pages/, title, icon).
+PAGES: dict[str, list[StreamlitPage]] = {
+    "Start": [
+        _page("overview", "Overview", "explore", default=True),
+    ],
+    "Losses": [
+        _page("binary", "Binary cross-entropy", "balance"),
+        _page("categorical", "Categorical cross-entropy", "category"),
+    ],
+    "Inside the gradient": [
+        _page("softmax", "Softmax & its Jacobian", "grid_on"),
+        _page("training", "Live training", "trending_down"),
+    ],
+}
+
+page = st.navigation(PAGES, position="sidebar")
+
+with st.sidebar:
+    st.markdown(
+        "**xent** teaches cross-entropy: the loss, its gradient and how softmax "
+        "turns logits into probabilities. Every number comes from `xent_core`."
+    )
+    st.info(
+        "**Reduction:** a *sum* adds the per-row losses; a *mean* divides that sum "
+        "by the number of rows. Each total on these pages says which one it is.",
+        icon=":material/functions:",
+    )
+
+page.run()

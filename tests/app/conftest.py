@@ -1,0 +1,35 @@
+"""AppTest helpers: run the real router (app.py) headlessly, then switch to a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+
+
+def _assert_ran_cleanly(at: AppTest, what: str) -> None:
+    assert not at.exception, f"{what} raised:\n" + "\n".join(str(e.value) for e in at.exception)
+
+
+def open_page(path: str, timeout: float = 30) -> AppTest:
+    """Run ``app.py``, then ``switch_page(path)``, checking that neither run raised.
+
+    ``path`` is the page's file path as written in app.py (``"pages/binary.py"``), not its
+    url_path. Returns the AppTest, ready for ``at.slider(key=...).set_value(...).run()``.
+    """
+    at = AppTest.from_file(str(APP), default_timeout=timeout).run()
+    _assert_ran_cleanly(at, "app.py")
+    at.switch_page(path).run()
+    _assert_ran_cleanly(at, path)
+    return at
+
+
+@pytest.fixture(name="open_page")
+def open_page_fixture() -> Callable[..., AppTest]:
+    """The :func:`open_page` helper as a fixture: ``at = open_page("pages/binary.py")``."""
+    return open_page

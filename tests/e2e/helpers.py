@@ -1,0 +1,164 @@
+"""Browser-test helpers: start a real `streamlit run`, wait for it, check what it shows.
+
+Import them in a test module with ``from tests.e2e.helpers import ...`` (pytest puts the
+repository root on ``sys.path``, see ``pyproject.toml``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Debian's chromium; Playwright's own browser download is neither needed nor possible.
+CHROMIUM = os.environ.get("XENT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+SERVER_START_TIMEOUT_S = 60.0
+APP_IDLE_TIMEOUT_MS = 30_000
+
+
+def is_ci() -> bool:
+    """True when the CI variable says so (``.ci/run`` sets ``CI=true``)."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def chromium_problem() -> str | None:
+    """Why the browser tests cannot run here, or None when chromium is there."""
+    if Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK):
+        return None
+    return (
+        f"Debian's chromium is not installed ({CHROMIUM} not found). "
+        "Install it with `apt-get update && apt-get install -y chromium` "
+        "(never `playwright install`), or point XENT_CHROMIUM at a chromium binary."
+    )
+
+
+def free_port() -> int:
+    """A TCP port that was free a moment ago on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def start_app_server(app_dir: Path = ROOT, script: str = "app.py") -> Iterator[str]:
+    """Run ``streamlit run <script>`` in ``app_dir`` on a free port; yield its base URL.
+
+    Polls ``/_stcore/health`` until it answers ``ok`` and terminates the server on exit.
+    If it does not come up, the error carries the tail of the server's log.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable, "-m", "streamlit", "run", script,
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    tail = log.read()[-3000:]
+                    raise RuntimeError(
+                        f"`streamlit run {script}` in {app_dir} did not become healthy at "
+                        f"{url} (exit code {proc.poll()}). Server log:\n{tail}"
+                    )
+                time.sleep(0.1)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def wait_for_app_idle(page: Page, timeout: float = APP_IDLE_TIMEOUT_MS) -> None:
+    """Wait until the app is connected, its script has finished and nothing says Running.
+
+    Call it after ``goto`` and after each interaction. A page whose script keeps running
+    (a live training loop) never becomes idle: wait for what it shows instead.
+    """
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
+        state="attached",
+        timeout=timeout,
+    )
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]',
+        state="attached",
+        timeout=timeout,
+    )
+    page.wait_for_function(
+        """() => {
+            const s = document.querySelector('[data-testid="stStatusWidget"]');
+            return !s || !s.innerText.includes('Running');
+        }""",
+        timeout=timeout,
+    )
+
+
+def assert_no_app_errors(page: Page) -> None:
+    """Fail if the page shows a Streamlit exception box or any traceback text."""
+    exceptions = page.get_by_test_id("stException")
+    if exceptions.count():
+        raise AssertionError(
+            "the page shows an exception:\n" + "\n---\n".join(exceptions.all_inner_texts())
+        )
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body, f"the page shows a traceback:\n{body[-3000:]}"
+
+
+def sidebar_nav_links(page: Page) -> Locator:
+    """The page links of the sidebar menu drawn by ``st.navigation``."""
+    return page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
+
+
+def sidebar_nav_labels(page: Page) -> Locator:
+    """The label of each sidebar menu link (the ``st.Page`` title, without its icon)."""
+    return sidebar_nav_links(page).locator("span[label]")
+
+
+def expect_current_page(page: Page, title: str) -> None:
+    """The sidebar marks the page titled ``title`` as the one shown."""
+    expect(page.locator('[data-testid="stSidebarNavLink"][aria-current="page"]')).to_have_count(1)
+    expect(
+        page.locator('[data-testid="stSidebarNavLink"][aria-current="page"] span[label]')
+    ).to_have_text(title)

@@ -1,0 +1,131 @@
+"""A shared link opened on a freshly started server shows the right page, menu and settings.
+
+Each test starts its OWN `streamlit run`: the bug only shows before any session has loaded
+`/` (see docs/deep-links.md), so the shared session server would hide it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.helpers import (
+    ROOT,
+    assert_no_app_errors,
+    expect_current_page,
+    sidebar_nav_labels,
+    start_app_server,
+    wait_for_app_idle,
+)
+
+# The menu as designed (url_path, st.Page title), in app.py's order.
+PAGES = [
+    ("", "Overview"),
+    ("binary", "Binary cross-entropy"),
+    ("categorical", "Categorical cross-entropy"),
+    ("softmax", "Softmax & its Jacobian"),
+    ("training", "Live training"),
+]
+TITLES = [title for _, title in PAGES]
+
+# A link a teacher might share for each page. Page authors: use real, non-default settings
+# of your page here; the test checks the cold link keeps exactly what a warm one keeps.
+SHARED_LINKS = {
+    "": "",
+    "binary": "p=0.3&t=1",
+    "categorical": "row=2",
+    "softmax": "tau=2",
+    "training": "lr=0.1",
+}
+
+APP_TITLE = "xent — the cross-entropy explorer"
+
+
+def query_of(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query, keep_blank_values=True)
+
+
+def expect_router_menu(page: Page, title: str) -> None:
+    """The menu is app.py's st.navigation (titles, not file names) with `title` current."""
+    expect(sidebar_nav_labels(page)).to_have_text(TITLES)
+    expect_current_page(page, title)
+
+
+def stub_app(folder: Path) -> Path:
+    """A copy of the shell (app.py, deep_links.py, .streamlit/) with one-line stub pages.
+
+    Each stub calls ensure_router() as real pages do, then prints its name and the query
+    string it received, so the routing is checked apart from what the real pages draw.
+    """
+    shutil.copy(ROOT / "app.py", folder / "app.py")
+    shutil.copy(ROOT / "deep_links.py", folder / "deep_links.py")
+    shutil.copytree(ROOT / ".streamlit", folder / ".streamlit")
+    (folder / "pages").mkdir()
+    page_files = re.findall(r'_page\(\s*"(\w+)"', (ROOT / "app.py").read_text())
+    assert len(page_files) == len(PAGES), page_files
+    for name in page_files:
+        (folder / "pages" / f"{name}.py").write_text(
+            "import streamlit as st\n"
+            "from deep_links import ensure_router\n\n"
+            "ensure_router()\n"
+            f"st.title('stub {name}')\n"
+            "st.code(repr(sorted(st.query_params.to_dict().items())), language=None)\n"
+        )
+    return folder
+
+
+def test_a_cold_deep_link_is_routed_by_app_py_and_keeps_its_query(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """On a new server, /binary?... runs binary.py through app.py: titles, config, sidebar."""
+    link = "binary?p=0.3&t=1&mode=logits"
+    with start_app_server(stub_app(tmp_path)) as url:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/{link}")
+            expect_router_menu(page, "Binary cross-entropy")
+            wait_for_app_idle(page)
+            expect(page.get_by_role("heading", name="stub binary")).to_be_visible()
+            shown_query = "[('mode', 'logits'), ('p', '0.3'), ('t', '1')]"
+            expect(page.get_by_text(shown_query)).to_be_visible()
+            assert urlsplit(page.url).path == "/binary"
+            assert query_of(page) == {"p": ["0.3"], "t": ["1"], "mode": ["logits"]}
+            # app.py ran: its page config and shared sidebar are there.
+            expect(page).to_have_title(APP_TITLE)
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("Reduction")
+            assert_no_app_errors(page)
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize(("url_path", "title"), PAGES, ids=[p or "overview" for p, _ in PAGES])
+def test_each_page_opens_from_a_cold_shared_link_like_from_a_warm_one(
+    browser: Browser, url_path: str, title: str
+) -> None:
+    """A fresh server: the real page, its menu titles and the same settings as a warm link."""
+    link = f"/{url_path}?{SHARED_LINKS[url_path]}".rstrip("?")
+    with start_app_server() as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        try:
+            cold = context.new_page()
+            cold.goto(url + link)  # the first request this server ever sees
+            expect_router_menu(cold, title)
+            wait_for_app_idle(cold)
+            assert_no_app_errors(cold)
+            expect(cold).to_have_title(re.compile("xent|" + re.escape(title)))
+            cold_query = query_of(cold)
+
+            warm = context.new_page()
+            warm.goto(url + link)
+            expect_router_menu(warm, title)
+            wait_for_app_idle(warm)
+            assert urlsplit(cold.url).path == urlsplit(warm.url).path == f"/{url_path}"
+            assert cold_query == query_of(warm)
+        finally:
+            context.close()
