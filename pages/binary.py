@@ -1,0 +1,231 @@
+"""Binary cross-entropy: the loss curve at one point, then the seed's table of seven rows."""
+
+import math
+
+import streamlit as st
+
+import xent_core
+from deep_links import ensure_router
+from ui import url_state
+from ui.binary_figures import (
+    MISTAKE_LOSS,
+    confident_mistakes,
+    full,
+    loss_bars_figure,
+    loss_curve_figure,
+    results_frame,
+    seed_frame,
+    short,
+)
+from ui.tables import parse_numbers, show_problems, too_many_rows
+
+SCALES = ("linear", "log")
+PARAMS = [
+    url_state.Param("p", 0.7, url_state.number(0.0, 1.0)),
+    url_state.Param("t", 1.0, url_state.number(0.0, 1.0)),
+    url_state.Param("yscale", "linear", url_state.choice(SCALES)),
+    url_state.Param("logits", False, url_state.boolean, url_state.format_bool),
+]
+
+ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
+url_state.restore(PARAMS)
+st.title("Binary cross-entropy")
+st.markdown(
+    "One yes/no question, a predicted probability **p** that the answer is *yes*, and the "
+    "true answer **t** (1 = yes, 0 = no, or a *soft* target in between). The loss is small "
+    "when p agrees with t and grows without bound as a confident prediction turns out wrong."
+)
+url_state.show_notes()
+
+# ---------------------------------------------------------------- one prediction
+picture, side = st.columns([3, 2], gap="large")
+with side:
+    st.latex(r"L(t, p) = -\bigl[\,t \log p + (1 - t) \log(1 - p)\,\bigr]")
+    st.slider("predicted probability p", 0.0, 1.0, step=0.01, key="p")
+    st.slider(
+        "target t  (0 = no, 1 = yes, in between = soft target)",
+        0.0,
+        1.0,
+        step=0.05,
+        key="t",
+    )
+    st.radio("loss axis", SCALES, horizontal=True, key="yscale")
+p, t = st.session_state["p"], st.session_state["t"]
+
+loss = float(xent_core.binary_cross_entropy([t], [p], reduction="sum"))
+dl_dp = float(xent_core.binary_cross_entropy_grad([t], [p], reduction="sum")[0])
+z = float(xent_core.logit([p])[0])
+
+with picture:
+    st.plotly_chart(
+        loss_curve_figure(p=p, t=t, yscale=st.session_state["yscale"]),
+        key="bce_curve",
+        width="stretch",
+    )
+with side:
+    m1, m2 = st.columns(2)
+    m1.metric(f"loss L(t={t:g}, p={p:g})", short(loss), help=f"exactly {full(loss)} nats")
+    m2.metric("dL/dp", short(dl_dp), help=f"exactly {full(dl_dp)}")
+    m3, m4 = st.columns(2)
+    m3.metric("logit z = logit(p)", short(z), help=f"exactly {full(z)}")
+    if math.isfinite(z):
+        dl_dz = float(xent_core.binary_cross_entropy_with_logits_grad([t], [z], "sum")[0])
+        m4.metric("dL/dz = σ(z) − t", short(dl_dz), help=f"exactly {full(dl_dz)}")
+    else:
+        m4.metric("dL/dz = σ(z) − t", "—", help="no finite z: see the note below")
+    st.latex(r"\frac{\partial L}{\partial p} = -\frac{t}{p} + \frac{1 - t}{1 - p}")
+    st.latex(
+        r"p = \sigma(z) = \frac{1}{1 + e^{-z}}:\quad \frac{\partial L}{\partial z} = \sigma(z) - t"
+    )
+    if math.isinf(loss):
+        outcome, bound = ("yes", "> 0") if p == 0 else ("no", "< 1")
+        st.warning(
+            f"**Loss = ∞.** With p = {p:g} the model says *{outcome}* is impossible, yet "
+            f"the target t = {t:g} {bound} says it happens: it was *certain* and wrong, and "
+            "−log 0 = +∞. A sigmoid never outputs exactly 0 or 1, and frameworks clip p "
+            "to [ε, 1 − ε].",
+            icon="♾️",
+        )
+    if not math.isfinite(z):
+        st.caption(
+            f"p = {p:g} has no finite logit (z = {short(z)}): a sigmoid only reaches 0 or 1 "
+            "in the limit, where dL/dz = σ(z) − t tends to p − t."
+        )
+    elif 0.0 < t < 1.0:
+        floor = float(xent_core.binary_cross_entropy([t], [t], reduction="sum"))
+        st.caption(
+            f"A soft target never gets loss 0: the dashed curve is lowest at p = t = {t:g}, "
+            f"where the loss is the entropy of t, {short(floor)} nats."
+        )
+    else:
+        st.caption(
+            "With a sigmoid output the gradient with respect to z is simply the error "
+            "σ(z) − t: largest when the prediction is most wrong."
+        )
+
+# ---------------------------------------------------------------- the table
+st.divider()
+st.subheader("A batch: the seed's seven predictions")
+logits = st.toggle(
+    "Logits mode: type the model's raw score z instead of p (p = σ(z), loss computed "
+    "stably from z)",
+    key="logits",
+)
+url_state.publish(PARAMS)
+column = "z" if logits else "p"
+base_key, editor_key, saved_key = f"bce_base_{column}", f"bce_table_{column}", f"bce_saved_{column}"
+if base_key not in st.session_state:
+    st.session_state[base_key] = seed_frame(column)
+if editor_key not in st.session_state and saved_key in st.session_state:
+    st.session_state[base_key] = st.session_state[saved_key]  # back on the page: keep edits
+
+
+def reset_table() -> None:
+    st.session_state[base_key] = seed_frame(column)
+    st.session_state.pop(editor_key, None)
+    st.session_state.pop(saved_key, None)
+
+
+if logits:
+    st.latex(
+        r"L(t, z) = \max(z, 0) - z\,t + \log\bigl(1 + e^{-|z|}\bigr)"
+        r"\quad\text{(the same loss as } L(t, \sigma(z))\text{, but never overflows)}"
+    )
+    st.caption(
+        "The seed's p values as their exact logits z = logit(p): the sum is the same "
+        "4.460303459760249, computed without ever forming p."
+    )
+editing, results = st.columns([4, 7], gap="large")
+with editing:
+    edited = st.data_editor(
+        st.session_state[base_key],
+        key=editor_key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "t": st.column_config.TextColumn(
+                "t (target)", help="0, 1 or a soft target", width="small"
+            ),
+            column: st.column_config.TextColumn(
+                "z (logit)" if logits else "p (predicted)",
+                help="any finite number" if logits else "a probability from 0 to 1",
+            ),
+        },
+    )
+    st.session_state[saved_key] = edited
+    st.button("↺ Reset to the seed table", key="bce_reset", on_click=reset_table)
+    st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
+
+if too_many_rows(edited):
+    st.stop()
+t_col, t_problems = parse_numbers(edited, ["t"], 0.0, 1.0)
+x_col, x_problems = (
+    parse_numbers(edited, ["z"]) if logits else parse_numbers(edited, ["p"], 0.0, 1.0)
+)
+problems = sorted(t_problems + x_problems, key=lambda pr: (pr.row, pr.column != "t"))
+bad_rows = sorted({pr.row for pr in problems})
+rows = [r for r in range(1, len(edited) + 1) if r not in bad_rows]
+keep = [r - 1 for r in rows]
+t_ok, x_ok = t_col[keep, 0], x_col[keep, 0]
+
+with results:
+    show_problems(problems, "Some cells cannot be used")
+    if bad_rows:
+        st.warning(
+            f"Row{'s' if len(bad_rows) > 1 else ''} {', '.join(map(str, bad_rows))} "
+            f"{'are' if len(bad_rows) > 1 else 'is'} left out of the sum and mean until "
+            "fixed.",
+            icon="🚧",
+        )
+    if not rows:
+        st.info("No complete rows yet: type a target t and a prediction in a row.")
+        st.stop()
+    if logits:
+        p_ok = xent_core.sigmoid(x_ok)
+        per_row = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="none")
+        total = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="sum")
+        mean = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="mean")
+    else:
+        p_ok = x_ok
+        per_row = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="none")
+        total = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="sum")
+        mean = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="mean")
+    mistakes = confident_mistakes(t_ok, p_ok, per_row)
+    st.dataframe(
+        results_frame(rows, per_row, mistakes, p_ok if logits else None),
+        key="bce_results",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "row": st.column_config.NumberColumn(width="small"),
+            "note": st.column_config.TextColumn(width="medium"),
+        },
+    )
+
+n = len(rows)
+of_all = "" if n == len(edited) else f" (of {len(edited)})"
+s1, s2, s3 = st.columns([2, 2, 1])
+s1.metric(f"sum over {n} rows{of_all}", full(total), help="Σ L: the seed article's total")
+s2.metric(f"mean = sum / {n}", full(mean), help="Σ L / n: what most frameworks report")
+s3.caption("Every digit float64 holds. The seed article reports the sum; frameworks the mean.")
+infinite = [r for r, v in zip(rows, per_row, strict=True) if math.isinf(v)]
+if infinite:
+    st.warning(
+        f"**Loss = ∞ in row{'s' if len(infinite) > 1 else ''} "
+        f"{', '.join(map(str, infinite))}:** a prediction of exactly 0 or 1 that the target "
+        "contradicts is certain and wrong, and −log 0 = +∞. One such row makes the sum and the "
+        "mean ∞ too. A sigmoid never outputs exactly 0 or 1, which is one reason to work "
+        "from logits.",
+        icon="♾️",
+    )
+st.plotly_chart(
+    loss_bars_figure(rows=rows, loss=per_row, mistake=mistakes, mean=mean),
+    key="bce_bars",
+    width="stretch",
+)
+st.caption(
+    "**Confident mistakes** (red): the prediction is on the wrong side of ½ and the loss is "
+    f"above {MISTAKE_LOSS:g} nat — the model gave the true answer less than e⁻¹ ≈ 37 %. "
+    "They dominate the sum: the log punishes being sure and wrong far more than being unsure."
+)

@@ -1,0 +1,235 @@
+"""Figures and display helpers for the binary cross-entropy page.
+
+Builders are pure: numbers in, ``go.Figure`` out. Every loss value comes from ``xent_core``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+import xent_core
+from ui.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, style
+
+SOFT = "#6A3D9A"  # the soft-target curve: neither class colour
+MISTAKE_LOSS = 1.0  # nats: a wrong-side prediction whose loss is above this is "confident"
+# The loss axis: nats on a linear axis, log10(nats) on a log axis (0.00063 … 10 nats).
+Y_RANGE = {"linear": (0.0, 7.2), "log": (-3.2, 1.0)}
+GRID_POINTS = 999  # samples of p on the curves, 0.001 apart
+
+# The seed article's worked table (t, p): its losses sum to 4.460303459760249.
+SEED_T = (0, 1, 1, 0, 0, 1, 1)
+SEED_P = (0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94)
+
+
+# ---------------------------------------------------------------- display formatting
+
+
+def full(x: float) -> str:
+    """All the digits float64 holds (shortest round-trip form); ``∞`` for infinity."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    return repr(float(x))
+
+
+def short(x: float, digits: int = 6) -> str:
+    """``digits`` significant digits; ``∞`` / ``−∞`` for infinities."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    return f"{x:.{digits}g}".replace("-", "−")
+
+
+def seed_frame(column: Literal["p", "z"]) -> pd.DataFrame:
+    """The seed table as text cells: ``t`` and ``p``, or ``t`` and the logit ``z = logit(p)``.
+
+    Logits keep every digit (shortest round-trip form), so their losses are the seed's.
+    """
+    if column == "p":
+        second = [f"{p:g}" for p in SEED_P]
+    else:
+        second = [full(z) for z in xent_core.logit(np.array(SEED_P))]
+    return pd.DataFrame({"t": [f"{t:g}" for t in SEED_T], column: second})
+
+
+def confident_mistakes(
+    t: np.ndarray, p: np.ndarray, loss: np.ndarray, threshold: float = MISTAKE_LOSS
+) -> np.ndarray:
+    """True where p is on the wrong side of ½ for the target t and the loss exceeds threshold."""
+    t, p, loss = np.asarray(t), np.asarray(p), np.asarray(loss)
+    wrong_side = ((t > 0.5) & (p < 0.5)) | ((t < 0.5) & (p > 0.5))
+    return wrong_side & (loss > threshold)
+
+
+def results_frame(
+    rows: Sequence[int],
+    loss: np.ndarray,
+    mistake: np.ndarray,
+    p_from_z: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The read-only table beside the editor: row, (p = σ(z)), loss with every digit, verdict."""
+    frame = {"row": list(rows)}
+    if p_from_z is not None:
+        frame["p = σ(z)"] = [full(v) for v in p_from_z]
+    frame["loss (nats)"] = [full(v) for v in loss]
+    frame["note"] = ["confident mistake" if m else "" for m in mistake]
+    return pd.DataFrame(frame)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _curve(t: float, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The loss of target t along ``grid``, keeping the finite points only."""
+    loss = xent_core.binary_cross_entropy(np.full_like(grid, t), grid, reduction="none")
+    finite = np.isfinite(loss)
+    return grid[finite], loss[finite]
+
+
+def loss_curve_figure(
+    *, p: float, t: float, yscale: Literal["linear", "log"] = "linear"
+) -> go.Figure:
+    """The loss −log p (t = 1), −log(1 − p) (t = 0) and, for a soft t, its own curve, with
+    a marker at the chosen (p, L(t, p))."""
+    grid = np.linspace(0.0, 1.0, GRID_POINTS + 2)  # endpoints kept where the loss is finite
+    soft = 0.0 < t < 1.0
+    fig = go.Figure()
+    for target, name, colour in (
+        (1.0, "t = 1:  −log p", POSITIVE),
+        (0.0, "t = 0:  −log(1 − p)", NEGATIVE),
+    ):
+        x, y = _curve(target, grid)
+        active = t == target
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=name,
+                mode="lines",
+                line=dict(color=colour, width=3 if active else 2),
+                opacity=1.0 if active else 0.45,
+                hovertemplate=f"{name}<br>p = %{{x:.3f}}<br>loss = %{{y:.4f}}<extra></extra>",
+            )
+        )
+    if soft:
+        x, y = _curve(t, grid)
+        name = f"t = {t:g}:  soft target"
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=name,
+                mode="lines",
+                line=dict(color=SOFT, width=3, dash="dash"),
+                hovertemplate=f"{name}<br>p = %{{x:.3f}}<br>loss = %{{y:.4f}}<extra></extra>",
+            )
+        )
+
+    loss = float(xent_core.binary_cross_entropy([t], [p], reduction="sum"))
+    y_range = Y_RANGE[yscale]
+    fig.add_vline(x=p, line=dict(color=NEUTRAL, width=1, dash="dot"))
+    lowest, highest = (10**e for e in y_range) if yscale == "log" else y_range
+    marker = dict(size=14, color="white", line=dict(color="black", width=3))
+    if lowest <= loss <= highest:
+        y, name, shown = loss, f"you: p = {p:g}, t = {t:g}", "%{y:.6g}"
+    else:  # ∞, 0 on a log axis, or off the range: a triangle at the edge, pointing off it
+        top = loss > highest
+        edge = y_range[1] if top else y_range[0]  # in log10 units on a log axis
+        y = 10**edge if yscale == "log" else edge
+        marker |= dict(symbol="triangle-up" if top else "triangle-down", size=16)
+        name = f"you: p = {p:g}, t = {t:g}, loss = {short(loss)} (off the chart)"
+        shown = short(loss)
+        if math.isinf(loss):
+            text = f"loss = ∞ at p = {p:g}: certain and wrong"
+        elif loss == 0.0:
+            text = f"loss = 0 at p = {p:g}: a log axis cannot show 0"
+        else:
+            text = f"loss = {short(loss, 4)}: {'above' if top else 'below'} the chart"
+        fig.add_annotation(
+            x=p,
+            y=edge,  # plotly places annotations on a log axis in log10 units
+            text=text,
+            showarrow=True,
+            arrowhead=2,
+            ax=40 if p < 0.5 else -40,
+            ay=40 if top else -40,
+            xanchor="left" if p < 0.5 else "right",
+            bgcolor="white",
+            bordercolor="black",
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[p],
+            y=[y],
+            name=name,
+            mode="markers",
+            marker=marker,
+            cliponaxis=False,
+            hovertemplate=f"p = %{{x:.4g}}<br>loss = {shown}<extra>you</extra>",
+        )
+    )
+
+    fig.update_xaxes(title_text="predicted probability p", range=[0, 1], dtick=0.1)
+    fig.update_yaxes(title_text="loss L (nats)", type=yscale, range=list(y_range))
+    style(fig, height=430)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def loss_bars_figure(
+    *,
+    rows: Sequence[int],
+    loss: np.ndarray,
+    mistake: np.ndarray,
+    mean: float | None = None,
+    threshold: float = MISTAKE_LOSS,
+) -> go.Figure:
+    """One bar per table row (its loss), confident mistakes in red, the mean as a line."""
+    loss = np.asarray(loss, dtype=float)
+    mistake = np.asarray(mistake, dtype=bool)
+    finite = loss[np.isfinite(loss)]
+    top = max(float(finite.max()) if finite.size else 0.0, threshold) * 1.2
+    shown = np.where(np.isinf(loss), top, loss)  # an infinite loss is drawn to the top, "∞"
+    labels = [str(r) for r in rows]
+    fig = go.Figure()
+    for is_mistake, name, colour in (
+        (False, "other rows", POSITIVE),
+        (True, "confident mistake", MISTAKE),
+    ):
+        pick = mistake == is_mistake
+        fig.add_trace(
+            go.Bar(
+                x=[lab for lab, k in zip(labels, pick, strict=True) if k],
+                y=shown[pick],
+                name=name,
+                marker_color=colour,
+                text=["∞" if math.isinf(v) else f"{v:#.3g}" for v in loss[pick]],
+                textposition="outside",
+                customdata=[full(v) for v in loss[pick]],
+                hovertemplate="row %{x}<br>loss = %{customdata}<extra>" + name + "</extra>",
+                showlegend=True,
+            )
+        )
+    fig.add_hline(
+        y=threshold,
+        line=dict(color=MISTAKE, width=1, dash="dot"),
+        annotation_text=f"confident-mistake threshold: {threshold:g} nat",
+        annotation_position="top left",
+        annotation_font_color=MISTAKE,
+    )
+    if mean is not None and math.isfinite(mean):
+        fig.add_hline(
+            y=mean,
+            line=dict(color=NEUTRAL, width=2, dash="dash"),
+            annotation_text=f"mean = {short(mean, 4)}",
+            annotation_position="top right",
+        )
+    fig.update_xaxes(title_text="row", type="category", categoryorder="array", categoryarray=labels)
+    fig.update_yaxes(title_text="loss (nats)", range=[0, top * 1.1])
+    style(fig, height=360)
+    fig.update_layout(barmode="overlay", bargap=0.3, uniformtext_minsize=10)
+    return fig
