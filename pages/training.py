@@ -1,0 +1,472 @@
+"""Live training: a small MLP learns a 2-D dataset while the student watches and steers.
+
+Read the settings -> keep one ``Training`` per session (ui.training_state, over xent_core)
+-> draw a frame (pictures from ui.boundary_image, loss curve from ui.training_figures).
+While playing, the script loops and redraws into ``st.empty`` placeholders; any widget
+interaction interrupts the loop with a rerun, which picks the state up from session state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import streamlit as st
+
+import xent_core
+from ui import url_state
+from ui.boundary_image import boundary_picture, img_tag, jpeg_data_uri, units_picture
+from ui.training_figures import loss_curve_figure
+from ui.training_state import (
+    IDLE_SECONDS,
+    MAX_EPOCHS_PER_FRAME,
+    MAX_HIDDEN_LAYERS,
+    MAX_POINTS,
+    MAX_UNITS,
+    MIN_POINTS,
+    SEED_SETUP,
+    Diverged,
+    Setup,
+    Training,
+    frame_sleep,
+    limit_blas_threads,
+)
+
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+L2_STRENGTHS = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+UNIT_DEFAULTS = (8, 4, 4, 4)
+COSTLIEST = 5  # training points ringed as the costliest now
+CHART_EVERY = 2  # redraw the plotly loss curve every this many frames while playing
+
+STATE = "tr_state"  # the session's Training
+RUNNING = "tr_running"
+REQUEST = "tr_request"  # "step" or "reset", set by a button callback
+NOTE = "tr_note"
+ERROR = "tr_error"
+
+
+def _choice_of(options: tuple[float, ...]):
+    def parse(text: str) -> float:
+        for value in options:
+            if text == f"{value:g}":
+                return value
+        raise ValueError(f"is not one of {', '.join(f'{v:g}' for v in options)}")
+
+    return parse
+
+
+def _g(value: float) -> str:
+    return f"{value:g}"
+
+
+PARAMS = [
+    url_state.Param("tr_data", "circle", url_state.choice(xent_core.DATASETS)),
+    url_state.Param("tr_classes", 3, url_state.integer(2, 5)),
+    url_state.Param("tr_points", 300, url_state.integer(MIN_POINTS, MAX_POINTS)),
+    url_state.Param("tr_noise", 0.1, url_state.number(0.0, 1.0), _g),
+    url_state.Param("tr_test", 50, url_state.integer(10, 90)),
+    url_state.Param("tr_seed", 0, url_state.integer(0, 9999)),
+    url_state.Param("tr_layers", 2, url_state.integer(0, MAX_HIDDEN_LAYERS)),
+    *[
+        url_state.Param(f"tr_units{k}", UNIT_DEFAULTS[k - 1], url_state.integer(1, MAX_UNITS))
+        for k in range(1, MAX_HIDDEN_LAYERS + 1)
+    ],
+    url_state.Param("tr_act", "tanh", url_state.choice(tuple(xent_core.ACTIVATIONS))),
+    url_state.Param("tr_lr", 0.03, _choice_of(LEARNING_RATES), _g),
+    url_state.Param("tr_batch", 10, url_state.integer(1, 100)),
+    url_state.Param("tr_l2", 0.0, _choice_of(L2_STRENGTHS), _g),
+    url_state.Param("tr_speed", 1, url_state.integer(1, MAX_EPOCHS_PER_FRAME)),
+    url_state.Param("tr_show_test", False, url_state.boolean, url_state.format_bool),
+    url_state.Param("tr_log", False, url_state.boolean, url_state.format_bool),
+]
+
+CHANGED = {
+    "dataset": "dataset",
+    "n_points": "number of points",
+    "noise": "noise",
+    "test_fraction": "test share",
+    "n_classes": "classes",
+    "data_seed": "data seed",
+    "hidden": "hidden layers",
+    "activation": "activation",
+}
+
+
+# --- button callbacks (they run before the script, so a click takes effect at once) ---------
+
+
+def _play_pause() -> None:
+    st.session_state[RUNNING] = not st.session_state.get(RUNNING, False)
+    st.session_state.pop(ERROR, None)
+
+
+def _request(what: str) -> None:
+    st.session_state[REQUEST] = what
+    st.session_state[RUNNING] = False
+
+
+def _regenerate() -> None:
+    st.session_state["tr_seed"] = (st.session_state["tr_seed"] + 1) % 10000
+
+
+def _load_seed_network() -> None:
+    s = SEED_SETUP
+    st.session_state.update(
+        tr_data=s.dataset,
+        tr_classes=s.n_classes,
+        tr_points=s.n_points,
+        tr_noise=s.noise,
+        tr_test=round(s.test_fraction * 100),
+        tr_layers=len(s.hidden),
+        tr_units1=s.hidden[0],
+        tr_act=s.activation,
+    )
+    st.session_state[NOTE] = (
+        "Loaded **the seed's network**: 2 inputs → one hidden layer of 16 tanh units → a "
+        "softmax over 3 classes, on three overlapping clouds. Press Play."
+    )
+
+
+# --- reading the settings -------------------------------------------------------------------
+
+
+def setup_from_widgets() -> Setup:
+    """The run's defining settings as the widgets hold them."""
+    ss = st.session_state
+    dataset = ss["tr_data"]
+    return Setup(
+        dataset=dataset,
+        n_points=int(ss["tr_points"]),
+        noise=float(ss["tr_noise"]),
+        test_fraction=ss["tr_test"] / 100,
+        n_classes=int(ss["tr_classes"]) if dataset in xent_core.MULTICLASS else 2,
+        data_seed=int(ss["tr_seed"]),
+        hidden=tuple(int(ss[f"tr_units{k}"]) for k in range(1, int(ss["tr_layers"]) + 1)),
+        activation=ss["tr_act"],
+    )
+
+
+def changed_settings(old: Setup, new: Setup) -> list[str]:
+    """Names of the settings that differ, in words."""
+    return [label for name, label in CHANGED.items() if getattr(old, name) != getattr(new, name)]
+
+
+def current_training(setup: Setup) -> Training:
+    """The session's run, started again when the setup changed or Reset was pressed."""
+    run: Training | None = st.session_state.get(STATE)
+    request = st.session_state.pop(REQUEST, None)
+    if run is None or request == "reset" or run.setup != setup:
+        if run is not None and run.setup != setup and NOTE not in st.session_state:
+            st.session_state[NOTE] = (
+                f"Changed the {', '.join(changed_settings(run.setup, setup))}: training "
+                "restarted at epoch 0. (Learning rate, batch size and L2 apply on the fly.)"
+            )
+        run = Training.start(setup)
+        st.session_state[STATE] = run
+        st.session_state.pop(ERROR, None)
+    if request == "step":
+        train(run, epochs=1)
+    return run
+
+
+def train(run: Training, *, epochs: int) -> None:
+    """Train with the on-the-fly settings; a divergence pauses and is reported."""
+    ss = st.session_state
+    try:
+        run.train(epochs, lr=ss["tr_lr"], batch_size=ss["tr_batch"], l2=ss["tr_l2"])
+    except Diverged as err:
+        ss[RUNNING] = False
+        ss[ERROR] = str(err)
+
+
+# --- drawing --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Slots:
+    """The placeholders a frame redraws."""
+
+    epoch: st.delta_generator.DeltaGenerator
+    train_loss: st.delta_generator.DeltaGenerator
+    test_loss: st.delta_generator.DeltaGenerator
+    train_acc: st.delta_generator.DeltaGenerator
+    test_acc: st.delta_generator.DeltaGenerator
+    picture: st.delta_generator.DeltaGenerator
+    costliest: st.delta_generator.DeltaGenerator
+    chart: st.delta_generator.DeltaGenerator
+    units: st.delta_generator.DeltaGenerator
+
+
+def draw_frame(run: Training, slots: Slots, *, chart: bool) -> None:
+    """Redraw the counter, the losses, the boundary picture, the units and maybe the curve."""
+    ss = st.session_state
+    m = run.metrics()
+    slots.epoch.metric("Epoch", f"{m.epoch:,}")
+    slots.train_loss.metric("Training loss", f"{m.train_loss:.4f}")
+    slots.test_loss.metric("Test loss", f"{m.test_loss:.4f}")
+    slots.train_acc.metric("Training accuracy", f"{m.train_accuracy:.1%}")
+    slots.test_acc.metric("Test accuracy", f"{m.test_accuracy:.1%}")
+
+    costly = run.costliest(COSTLIEST)
+    picture = boundary_picture(
+        run.probability_grid(),
+        train_xy=run.X_train,
+        train_labels=run.y_train,
+        test_xy=run.X_test if ss["tr_show_test"] else None,
+        test_labels=run.y_test if ss["tr_show_test"] else None,
+        highlight=costly,
+    )
+    slots.picture.markdown(
+        img_tag(
+            jpeg_data_uri(picture, quality=75),
+            alt=f"decision boundary at epoch {m.epoch}",
+            test_id="tr-boundary",
+        ),
+        unsafe_allow_html=True,
+    )
+    losses = run.point_losses()[costly]
+    slots.costliest.caption(
+        f"Ringed in red: the {len(costly)} training points costing the most loss now, "
+        "−log p(class) = " + ", ".join(f"{v:.2f}" for v in losses) + "."
+    )
+    units = run.first_layer_grid()
+    if units is None:
+        slots.units.info(
+            "No hidden layer: the network is softmax regression, so every boundary is a "
+            "straight line. Add a hidden layer to see its units.",
+            icon=":material/info:",
+        )
+    else:
+        slots.units.markdown(
+            img_tag(
+                jpeg_data_uri(units_picture(units), quality=80),
+                alt=f"first-layer units at epoch {m.epoch}",
+                test_id="tr-units",
+            ),
+            unsafe_allow_html=True,
+        )
+    if chart:
+        h = run.history
+        slots.chart.plotly_chart(
+            loss_curve_figure(
+                epochs=h.epochs,
+                train_loss=h.train_loss,
+                test_loss=h.test_loss,
+                y_scale="log" if ss["tr_log"] else "linear",
+            ),
+            config={"displayModeBar": False},
+        )
+
+
+def play(run: Training, slots: Slots, started: float) -> None:
+    """Train and redraw until paused (a rerun), idle too long, diverged or the session ends."""
+    ss = st.session_state
+    frame = 0
+    while ss.get(RUNNING):
+        if time.monotonic() - started > IDLE_SECONDS:
+            ss[RUNNING] = False
+            ss[NOTE] = (
+                f"Paused after {IDLE_SECONDS / 60:.0f} minutes without any interaction, to "
+                "leave the server to others. Press Play to go on."
+            )
+            st.rerun()
+        tick = time.perf_counter()
+        train(run, epochs=ss["tr_speed"])
+        if ERROR in ss:
+            st.rerun()
+        frame += 1
+        draw_frame(run, slots, chart=frame % CHART_EVERY == 0)
+        time.sleep(frame_sleep(time.perf_counter() - tick))
+
+
+# --- the page -------------------------------------------------------------------------------
+
+started = time.monotonic()  # any interaction reruns the script: the idle clock starts here
+limit_blas_threads()
+url_state.restore(PARAMS)
+
+st.title("Live training")
+st.markdown(
+    "A small network learns to separate the points on the plane by lowering the **mean "
+    "cross-entropy** of its softmax output. Press **Play** and watch the colours (the "
+    "class probabilities) settle; change the learning rate, batch size or L2 while it runs."
+)
+url_state.show_notes()
+
+buttons = st.columns([1, 1, 1, 1.6, 2.4, 1.4], vertical_alignment="bottom")
+running = st.session_state.get(RUNNING, False)
+buttons[0].button(
+    "Pause" if running else "Play",
+    key="tr_play",
+    icon=":material/pause:" if running else ":material/play_arrow:",
+    type="primary",
+    on_click=_play_pause,
+    width="stretch",
+)
+buttons[1].button(
+    "Step",
+    key="tr_step",
+    icon=":material/skip_next:",
+    help="Train one epoch, then pause.",
+    on_click=_request,
+    args=("step",),
+    width="stretch",
+)
+buttons[2].button(
+    "Reset",
+    key="tr_reset",
+    icon=":material/restart_alt:",
+    help="Back to epoch 0: the same data and the same initial weights.",
+    on_click=_request,
+    args=("reset",),
+    width="stretch",
+)
+buttons[3].button(
+    "The seed's network",
+    key="tr_preset",
+    icon=":material/hub:",
+    help="One hidden layer of 16 units and a softmax over 3 classes: [2, 16, 3].",
+    on_click=_load_seed_network,
+    width="stretch",
+)
+buttons[4].slider(
+    "Epochs per frame",
+    1,
+    MAX_EPOCHS_PER_FRAME,
+    key="tr_speed",
+    help="How many epochs to train between two pictures while playing.",
+)
+epoch_slot = buttons[5].empty()
+
+note_slot = st.empty()
+left, middle, right = st.columns([1.0, 1.45, 1.25], gap="medium")
+
+with left:
+    data_tab, net_tab, train_tab = st.tabs(["Data", "Network", "Training"])
+    with data_tab:
+        st.selectbox("Dataset", xent_core.DATASETS, key="tr_data")
+        multiclass = st.session_state["tr_data"] in xent_core.MULTICLASS
+        st.slider(
+            "Classes",
+            2,
+            5,
+            key="tr_classes",
+            disabled=not multiclass,
+            help="Spiral and blobs take 2 to 5 classes; the others have exactly 2.",
+        )
+        st.slider("Number of points", MIN_POINTS, MAX_POINTS, step=10, key="tr_points")
+        st.slider("Noise", 0.0, 1.0, step=0.05, key="tr_noise")
+        st.slider(
+            "Test share (%)",
+            10,
+            90,
+            step=5,
+            key="tr_test",
+            help="The share of the points held out to measure the test loss.",
+        )
+        seed_col, regen_col = st.columns([1, 1.2], vertical_alignment="bottom")
+        seed_col.number_input("Data seed", 0, 9999, step=1, key="tr_seed")
+        regen_col.button(
+            "New data",
+            key="tr_regen",
+            icon=":material/casino:",
+            help="Draw new points: the next data seed.",
+            on_click=_regenerate,
+            width="stretch",
+        )
+    with net_tab:
+        st.slider("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="tr_layers")
+        n_layers = st.session_state["tr_layers"]
+        if n_layers:
+            for k, col in enumerate(st.columns(2 if n_layers > 1 else 1) * 2, start=1):
+                if k <= n_layers:
+                    col.number_input(f"Layer {k} units", 1, MAX_UNITS, step=1, key=f"tr_units{k}")
+        st.selectbox("Activation", tuple(xent_core.ACTIVATIONS), key="tr_act")
+        st.caption("Changing the data or the network starts training again at epoch 0.")
+    with train_tab:
+        st.select_slider("Learning rate η", LEARNING_RATES, key="tr_lr", format_func=_g)
+        st.slider("Batch size", 1, 100, key="tr_batch")
+        st.select_slider("L2 strength λ", L2_STRENGTHS, key="tr_l2", format_func=_g)
+        st.caption("These apply on the fly, without restarting.")
+
+setup = setup_from_widgets()
+problems = setup.problems()
+if problems:
+    for problem in problems:
+        st.error(problem)
+    st.stop()
+
+run = current_training(setup)
+url_state.publish(PARAMS)
+
+if NOTE in st.session_state:
+    note_slot.info(st.session_state.pop(NOTE), icon=":material/info:")
+if ERROR in st.session_state:
+    note_slot.error(st.session_state[ERROR], icon=":material/warning:")
+
+with middle:
+    st.markdown(
+        f"**Decision boundary** · network {run.setup.sizes} · "
+        f"{len(run.X_train)} training and {len(run.X_test)} test points"
+    )
+    picture_slot = st.empty()
+    costliest_slot = st.empty()
+    st.checkbox("Show the test points (hollow rings)", key="tr_show_test")
+    st.caption(
+        "Each pixel mixes the class colours by the network's probabilities p = softmax(z) "
+        "there: saturated where it is sure, pale where it hesitates. Filled dots are training "
+        "points, coloured by their true class."
+    )
+
+with right:
+    st.caption("Loss = mean cross-entropy −(1/N) Σ log p(true class), natural log")
+    metric_cols = st.columns(2)
+    metric_slots = [col.empty() for col in metric_cols for _ in range(2)]
+    chart_slot = st.empty()
+    st.toggle("Log-scale loss axis", key="tr_log")
+
+formula_cols = st.columns(3)
+formula_cols[0].latex(r"L = -\frac{1}{N}\sum_{i=1}^{N} \log p_{i,y_i}")
+formula_cols[1].latex(
+    r"p_i = \operatorname{softmax}(z_i), \quad "
+    r"\frac{\partial L}{\partial z_i} = \frac{p_i - t_i}{N}"
+)
+formula_cols[2].latex(
+    r"\theta \leftarrow \theta - \eta\,\big(\nabla_\theta L + \lambda\,\theta\big)"
+)
+st.caption(
+    "Left: the loss shown, the mean over N points of −log of the probability given to the "
+    "true class y_i. Middle: its gradient with respect to the logits, the seed article's p − t. "
+    "Right: one SGD step on a mini-batch with learning rate η; the L2 term λ/2·Σ‖W‖² enters "
+    "only the step, not the losses shown."
+)
+
+st.subheader("What each first-layer unit computes")
+act_name = run.setup.activation
+st.latex(
+    rf"h_j(x) = \mathrm{{{act_name}}}(w_j \cdot x + b_j)"
+    r"\quad\text{over } x \in [-6, 6]^2"
+)
+st.caption(
+    "Blue where a unit outputs a positive value, orange where negative, white near 0; "
+    "each tile is scaled by its own largest output."
+)
+units_slot = st.empty()
+
+with st.expander("The costliest training points now (the confident mistakes)"):
+    st.dataframe(run.costliest_rows(10), hide_index=True)
+
+slots = Slots(
+    epoch=epoch_slot,
+    train_loss=metric_slots[0],
+    train_acc=metric_slots[1],
+    test_loss=metric_slots[2],
+    test_acc=metric_slots[3],
+    picture=picture_slot,
+    costliest=costliest_slot,
+    chart=chart_slot,
+    units=units_slot,
+)
+draw_frame(run, slots, chart=True)
+if st.session_state.get(RUNNING):
+    play(run, slots, started)

@@ -1,0 +1,299 @@
+"""One student's training run on the Live training page: data, network, epoch, loss history.
+
+Pure Python over xent_core (no Streamlit): the page keeps one :class:`Training` in its
+session state and calls :meth:`Training.train` between frames. Everything is bounded
+(points, layers, units, epochs per frame, history length) so one session cannot starve a
+shared server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+import xent_core
+
+# Bounds of one session's work.
+MIN_POINTS = 20
+MAX_POINTS = 1000
+MAX_HIDDEN_LAYERS = 4
+MAX_UNITS = 32
+MAX_EPOCHS_PER_FRAME = 10
+MAX_HISTORY = 2000  # loss-curve records kept; older ones are thinned to every other one
+IDLE_SECONDS = 600.0  # a playing loop pauses after this long without any interaction
+FRAME_SECONDS = 0.04  # aim for 25 drawn frames per second
+DUTY = 0.5  # a session computes at most this fraction of one core while playing
+MIN_SLEEP = 0.01  # always yield the core this long between frames
+
+GRID_RESOLUTION = 100  # the decision-boundary heatmap is GRID_RESOLUTION² points
+UNIT_RESOLUTION = 40  # each hidden-unit tile is UNIT_RESOLUTION² points
+LO, HI = -6.0, 6.0  # every dataset lives in [-6, 6]²
+
+Activation = Literal["tanh", "relu", "sigmoid", "linear"]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What defines a run: changing any of these starts training again from epoch 0."""
+
+    dataset: str = "circle"
+    n_points: int = 300
+    noise: float = 0.1
+    test_fraction: float = 0.5
+    n_classes: int = 2
+    data_seed: int = 0
+    hidden: tuple[int, ...] = (8, 4)
+    activation: Activation = "tanh"
+
+    @property
+    def sizes(self) -> list[int]:
+        """Layer widths of the network, inputs first: ``[2, *hidden, n_classes]``."""
+        return [2, *self.hidden, self.n_classes]
+
+    def problems(self) -> list[str]:
+        """What is out of bounds, one sentence per setting (empty when the setup is valid)."""
+        out = []
+        if self.dataset not in xent_core.DATASETS:
+            out.append(f"Dataset {self.dataset!r} is not one of {', '.join(xent_core.DATASETS)}.")
+        if not MIN_POINTS <= self.n_points <= MAX_POINTS:
+            out.append(f"Number of points {self.n_points} must be {MIN_POINTS} to {MAX_POINTS}.")
+        if not 0.0 <= self.noise <= 1.0:
+            out.append(f"Noise {self.noise:g} must be 0 to 1.")
+        if not 0.0 < self.test_fraction < 1.0:
+            out.append(f"Test fraction {self.test_fraction:g} must lie strictly between 0 and 1.")
+        if self.dataset in xent_core.MULTICLASS:
+            if not 2 <= self.n_classes <= 5:
+                out.append(f"Classes {self.n_classes} must be 2 to 5 for {self.dataset}.")
+        elif self.n_classes != 2:
+            out.append(f"{self.dataset} has exactly 2 classes, not {self.n_classes}.")
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            out.append(f"{len(self.hidden)} hidden layers: at most {MAX_HIDDEN_LAYERS}.")
+        for k, units in enumerate(self.hidden, start=1):
+            if not 1 <= units <= MAX_UNITS:
+                out.append(f"Hidden layer {k} has {units} units: it needs 1 to {MAX_UNITS}.")
+        if self.activation not in xent_core.ACTIVATIONS:
+            out.append(
+                f"Activation {self.activation!r} is not one of {', '.join(xent_core.ACTIVATIONS)}."
+            )
+        return out
+
+
+# The seed article's network: one hidden layer of 16 units, a softmax over 3 classes, on
+# three overlapping clouds so its confident mistakes are there to see.
+SEED_SETUP = Setup(dataset="blobs", n_points=300, noise=0.5, n_classes=3, hidden=(16,))
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Mean cross-entropy and accuracy on the training and the test points at one epoch."""
+
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+
+
+@dataclass
+class History:
+    """Loss per epoch for the curve, at most ``limit`` records (thinned to every other one)."""
+
+    limit: int = MAX_HISTORY
+    epochs: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+
+    def add(self, m: Metrics) -> None:
+        if self.epochs and self.epochs[-1] == m.epoch:
+            return
+        if len(self.epochs) >= self.limit:
+            # Keep the first record and every other one after it: still spans all epochs.
+            for series in (self.epochs, self.train_loss, self.test_loss):
+                series[:] = series[::2]
+        self.epochs.append(m.epoch)
+        self.train_loss.append(m.train_loss)
+        self.test_loss.append(m.test_loss)
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+
+class Diverged(RuntimeError):
+    """The loss became infinite or nan: the learning rate is too large for this network."""
+
+
+@dataclass
+class Training:
+    """The state of one run: its data split, network, shuffling rng, epoch and history."""
+
+    setup: Setup
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    net: xent_core.MLP
+    rng: np.random.Generator
+    epoch: int = 0
+    history: History = field(default_factory=History)
+    _metrics: Metrics | None = None
+    _train_point_loss: np.ndarray | None = None
+
+    @classmethod
+    def start(cls, setup: Setup) -> Training:
+        """A fresh run at epoch 0; the same setup always gives the same data and weights."""
+        problems = setup.problems()
+        if problems:
+            raise ValueError(" ".join(problems))
+        X, y = xent_core.make_dataset(
+            setup.dataset,
+            n=setup.n_points,
+            noise=setup.noise,
+            seed=setup.data_seed,
+            n_classes=setup.n_classes,
+        )
+        X_train, y_train, X_test, y_test = xent_core.train_test_split(X, y, setup.test_fraction)
+        run = cls(
+            setup=setup,
+            X_train=X_train,
+            y_train=y_train,
+            X_test=X_test,
+            y_test=y_test,
+            net=xent_core.MLP(setup.sizes, activation=setup.activation, seed=setup.data_seed),
+            rng=np.random.default_rng(setup.data_seed),
+        )
+        run.history.add(run.metrics())
+        return run
+
+    def train(self, epochs: int, *, lr: float, batch_size: int, l2: float) -> Metrics:
+        """Run ``epochs`` (at most MAX_EPOCHS_PER_FRAME) shuffled mini-batch SGD epochs.
+
+        Raises :class:`Diverged` when the logits stop being finite numbers; the run is then
+        left as it was before this call (weights, epoch and history).
+        """
+        epochs = max(1, min(int(epochs), MAX_EPOCHS_PER_FRAME))
+        batch_size = max(1, min(int(batch_size), len(self.X_train)))
+        saved = (
+            [W.copy() for W in self.net.weights],
+            [b.copy() for b in self.net.biases],
+            self.epoch,
+            self._metrics,
+            self._train_point_loss,
+        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(epochs):
+                self.net.train_epoch(
+                    self.X_train, self.y_train, lr=lr, batch_size=batch_size, l2=l2, rng=self.rng
+                )
+                self.epoch += 1
+        self._metrics = None
+        self._train_point_loss = None
+        try:
+            m = self.metrics()
+        except Diverged:
+            weights, biases, self.epoch, self._metrics, self._train_point_loss = saved
+            self.net.weights[:], self.net.biases[:] = weights, biases
+            raise Diverged(
+                f"Training diverged after epoch {self.epoch}: the logits stopped being finite "
+                "numbers. Lower the learning rate (or L2) and press Play again."
+            ) from None
+        self.history.add(m)
+        return m
+
+    def _logits(self, X: np.ndarray) -> np.ndarray:
+        z = self.net.forward(X)
+        if not np.isfinite(z).all():
+            raise Diverged(f"the logits are no longer finite at epoch {self.epoch}")
+        return z
+
+    def metrics(self) -> Metrics:
+        """Mean cross-entropy and accuracy now (computed once per epoch)."""
+        if self._metrics is None:
+            z_train = self._logits(self.X_train)
+            z_test = self._logits(self.X_test)
+            self._train_point_loss = xent_core.softmax_cross_entropy(
+                self.y_train, z_train, reduction="none"
+            )
+            self._metrics = Metrics(
+                epoch=self.epoch,
+                train_loss=xent_core.softmax_cross_entropy(self.y_train, z_train),
+                test_loss=xent_core.softmax_cross_entropy(self.y_test, z_test),
+                train_accuracy=xent_core.accuracy(self.y_train, xent_core.softmax(z_train)),
+                test_accuracy=xent_core.accuracy(self.y_test, xent_core.softmax(z_test)),
+            )
+        return self._metrics
+
+    def point_losses(self) -> np.ndarray:
+        """Cross-entropy of each training point now, ``-log p_{i, y_i}`` (N_train,)."""
+        self.metrics()
+        return self._train_point_loss
+
+    def costliest(self, k: int = 5) -> np.ndarray:
+        """Indices of the ``k`` training points with the largest loss now, largest first."""
+        losses = self.point_losses()
+        k = max(0, min(int(k), len(losses)))
+        return np.argsort(losses)[::-1][:k]
+
+    def probability_grid(self, resolution: int = GRID_RESOLUTION) -> np.ndarray:
+        """``p = softmax(z)`` over a resolution² grid of [-6, 6]²: (resolution, resolution, C).
+
+        Row i is ``x₂ = axis[i]`` (increasing), column j is ``x₁ = axis[j]``.
+        """
+        _, points = xent_core.grid(LO, HI, resolution)
+        p = xent_core.softmax(self._logits(points))  # (r², C)
+        return p.reshape(resolution, resolution, -1)
+
+    def first_layer_grid(self, resolution: int = UNIT_RESOLUTION) -> np.ndarray | None:
+        """What each first-hidden-layer unit outputs over [-6, 6]²: (units, res, res), or None."""
+        if not self.setup.hidden:
+            return None
+        _, points = xent_core.grid(LO, HI, resolution)
+        a = self.net.hidden_activations(points)[0]  # (r², units)
+        return a.T.reshape(-1, resolution, resolution)
+
+    def costliest_rows(self, k: int = 5) -> list[dict[str, float | int]]:
+        """The ``k`` costliest training points: x₁, x₂, class, predicted class, p(class), loss."""
+        idx = self.costliest(k)
+        p = xent_core.softmax(self._logits(self.X_train[idx]))  # (k, C)
+        losses = self.point_losses()
+        return [
+            {
+                "x₁": float(self.X_train[i, 0]),
+                "x₂": float(self.X_train[i, 1]),
+                "class": int(self.y_train[i]),
+                "predicted": int(p[row].argmax()),
+                "p(class)": float(p[row, self.y_train[i]]),
+                "loss −log p(class)": float(losses[i]),
+            }
+            for row, i in enumerate(idx)
+        ]
+
+
+_blas_limited = False
+
+
+def limit_blas_threads() -> None:
+    """Keep numpy's BLAS to one thread in this process (once; no-op without threadpoolctl).
+
+    The matrices here are tiny: extra BLAS threads only fight the other sessions and the
+    browser for the cores (a third of the frame rate in the prototypes).
+    """
+    global _blas_limited
+    if _blas_limited:
+        return
+    _blas_limited = True
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=1)
+
+
+def frame_sleep(work_seconds: float, *, frame: float = FRAME_SECONDS, duty: float = DUTY) -> float:
+    """How long to sleep after a frame that took ``work_seconds`` of computing.
+
+    Enough to keep the frame rate at most 1/frame and this session's share of a core at most
+    ``duty``, and never less than MIN_SLEEP, so other sessions and the browser get the CPU.
+    """
+    return max(MIN_SLEEP, frame - work_seconds, work_seconds * (1.0 / duty - 1.0))
