@@ -1,0 +1,227 @@
+"""The binary cross-entropy page, run headlessly: seed numbers, widgets, table edits, URL."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, open_page
+
+PAGE = "pages/binary.py"
+SEED_SUM = "4.460303459760249"
+SEED_MEAN = "0.6371862085371784"
+SEED_LOSS_ROW_5 = 1.897119984885881  # t = 0, p = 0.85
+
+
+def ran(at: AppTest) -> AppTest:
+    """``at`` after a run that raised nothing."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def with_link(query: dict[str, str]) -> AppTest:
+    """The page opened from a shared link carrying ``query``."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    ran(at.run())
+    return ran(at.switch_page(PAGE).run())
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    """The value of the one metric whose label starts with ``label_start``."""
+    found = [m for m in at.metric if m.label.startswith(label_start)]
+    assert len(found) == 1, [m.label for m in at.metric]
+    return found[0].value
+
+
+def edit(at: AppTest, key: str, rows: dict[int, dict[str, str]], added=(), deleted=()) -> AppTest:
+    """Edit the table as the grid would: ``{row index: {column: typed text}}``."""
+    at.session_state[key] = {
+        "edited_rows": rows,
+        "added_rows": list(added),
+        "deleted_rows": list(deleted),
+    }
+    return ran(at.run())
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+@pytest.fixture
+def at() -> AppTest:
+    return open_page(PAGE)
+
+
+def test_seed_sum_and_mean_appear_with_full_precision_and_their_reductions(at: AppTest) -> None:
+    """The seed table's sum 4.460303459760249 and mean are shown, each naming its reduction."""
+    assert metric(at, "sum over 7 rows") == SEED_SUM
+    assert metric(at, "mean = sum / 7") == SEED_MEAN
+    table = at.dataframe[-1].value
+    assert table["note"].tolist().count("confident mistake") == 2
+    assert table.loc[table["note"] == "confident mistake", "row"].tolist() == [5, 6]
+    assert table["loss (nats)"][4] == repr(SEED_LOSS_ROW_5)
+
+
+def test_the_page_shows_its_formula(at: AppTest) -> None:
+    """The loss formula is typeset with st.latex."""
+    assert any(r"t \log p" in str(lx.value) for lx in at.latex)
+
+
+def test_moving_the_p_slider_changes_the_shown_loss(at: AppTest) -> None:
+    """Default p = 0.7, t = 1 shows -log 0.7; p = 0.3 shows -log 0.3."""
+    assert float(metric(at, "loss L(t=1, p=0.7)")) == pytest.approx(-math.log(0.7), rel=1e-5)
+    ran(at.slider(key="p").set_value(0.3).run())
+    assert float(metric(at, "loss L(t=1, p=0.3)")) == pytest.approx(-math.log(0.3), rel=1e-5)
+
+
+def test_gradients_and_logit_are_shown_for_the_point(at: AppTest) -> None:
+    """p = 0.7, t = 1: dL/dp = -1/0.7, z = log(0.7/0.3), dL/dz = 0.7 - 1."""
+    assert float(metric(at, "dL/dp").replace("−", "-")) == pytest.approx(-1 / 0.7, rel=1e-5)
+    assert float(metric(at, "logit z")) == pytest.approx(math.log(0.7 / 0.3), rel=1e-5)
+    assert float(metric(at, "dL/dz").replace("−", "-")) == pytest.approx(-0.3, rel=1e-5)
+
+
+def test_a_soft_target_shows_its_loss_and_its_floor(at: AppTest) -> None:
+    """t = 0.3, p = 0.3: the loss is the entropy of 0.3 and the page says so."""
+    at.slider(key="p").set_value(0.3)
+    ran(at.slider(key="t").set_value(0.3).run())
+    entropy = -(0.3 * math.log(0.3) + 0.7 * math.log(0.7))
+    assert float(metric(at, "loss L(t=0.3, p=0.3)")) == pytest.approx(entropy, rel=1e-5)
+    assert float(metric(at, "dL/dp")) == pytest.approx(0.0, abs=1e-12)
+    assert "entropy of t" in texts(at.caption)
+
+
+def test_a_certain_wrong_prediction_shows_infinity_and_explains(at: AppTest) -> None:
+    """t = 1, p = 0: the loss reads ∞ with a warning, and z = -∞ has no finite dL/dz."""
+    ran(at.slider(key="p").set_value(0.0).run())
+    assert metric(at, "loss L(t=1, p=0)") == "∞"
+    assert metric(at, "logit z") == "−∞"
+    assert metric(at, "dL/dz") == "—"
+    assert "Loss = ∞" in texts(at.warning)
+
+
+def test_editing_a_cell_changes_the_sum(at: AppTest) -> None:
+    """Row 5's p from 0.85 to 0.15 (now right) replaces its loss -log 0.15 by -log 0.85."""
+    edit(at, "bce_table_p", {4: {"p": "0.15"}})
+    expected = float(SEED_SUM) - SEED_LOSS_ROW_5 - math.log(0.85)
+    assert float(metric(at, "sum over 7 rows")) == pytest.approx(expected, rel=1e-14)
+    table = at.dataframe[-1].value
+    assert table["note"].tolist().count("confident mistake") == 1
+
+
+def test_added_and_deleted_rows_change_the_count_in_the_labels(at: AppTest) -> None:
+    """Deleting row 5 and adding (1, 0.5) gives a sum over 7 rows with log 2 in it."""
+    edit(at, "bce_table_p", {}, added=[{"t": "1", "p": "0.5"}], deleted=[4])
+    expected = float(SEED_SUM) - SEED_LOSS_ROW_5 + math.log(2)
+    assert float(metric(at, "sum over 7 rows")) == pytest.approx(expected, rel=1e-14)
+
+
+def test_a_text_cell_names_its_row_and_column_and_is_left_out(at: AppTest) -> None:
+    """'abc' in row 2, column p: an error names them, the other six rows are summed."""
+    edit(at, "bce_table_p", {1: {"p": "abc"}})
+    assert "Row 2, column “p”: “abc” is not a number." in texts(at.error)
+    assert "Row 2 is left out of the sum and mean" in texts(at.warning)
+    expected = float(SEED_SUM) + math.log(0.91)
+    assert float(metric(at, "sum over 6 rows (of 7)")) == pytest.approx(expected, rel=1e-14)
+    assert metric(at, "mean = sum / 6")
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ({"t": "2"}, "Row 3, column “t”: 2 is outside the allowed range 0 to 1."),
+        ({"p": "-0.1"}, "Row 3, column “p”: -0.1 is outside the allowed range 0 to 1."),
+        ({"p": ""}, "Row 3, column “p”: is empty: type a number."),
+        ({"t": "nan"}, "Row 3, column “t”: “nan” is not a finite number."),
+    ],
+)
+def test_out_of_range_and_empty_cells_are_named(
+    at: AppTest, cell: dict[str, str], message: str
+) -> None:
+    """t and p must be numbers in [0, 1]; each bad cell gets a message naming it."""
+    edit(at, "bce_table_p", {2: cell})
+    assert message in texts(at.error)
+
+
+def test_an_infinite_row_shows_infinity_in_the_sum_with_an_explanation(at: AppTest) -> None:
+    """Row 6 (t = 1) with p = 0: its loss, the sum and the mean are ∞, and a warning says why."""
+    edit(at, "bce_table_p", {5: {"p": "0"}})
+    assert metric(at, "sum over 7 rows") == "∞"
+    assert metric(at, "mean = sum / 7") == "∞"
+    assert "Loss = ∞ in row 6" in texts(at.warning)
+    assert at.dataframe[-1].value["loss (nats)"][5] == "∞"
+
+
+def test_the_reset_button_brings_back_the_seed_table(at: AppTest) -> None:
+    """After an edit, 'Reset to the seed table' restores the seed sum."""
+    edit(at, "bce_table_p", {0: {"p": "0.5"}})
+    assert metric(at, "sum over 7 rows") != SEED_SUM
+    ran(at.button(key="bce_reset").click().run())
+    assert metric(at, "sum over 7 rows") == SEED_SUM
+
+
+def test_logits_mode_gives_the_seed_sum_from_logits_and_shows_p(at: AppTest) -> None:
+    """The toggle swaps p for z = logit(p): same sum, and a read-only p = σ(z) column."""
+    ran(at.toggle(key="logits").set_value(True).run())
+    assert metric(at, "sum over 7 rows") == SEED_SUM
+    table = at.dataframe[-1].value
+    assert [float(v) for v in table["p = σ(z)"]] == pytest.approx(
+        [0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94], rel=1e-14
+    )
+    assert any("max(z, 0)" in str(lx.value) for lx in at.latex)
+
+
+def test_logits_mode_is_stable_for_huge_logits(at: AppTest) -> None:
+    """z = -1000 for a positive: loss 1000 exactly (p = σ(z) underflows, the loss does not)."""
+    ran(at.toggle(key="logits").set_value(True).run())
+    edit(at, "bce_table_z", {0: {"t": "1", "z": "-1000"}})
+    assert at.dataframe[-1].value["loss (nats)"][0] == "1000.0"
+    assert not at.error
+
+
+def test_a_logit_must_be_a_finite_number(at: AppTest) -> None:
+    """z = 'inf' is refused with a message naming row 4, column z."""
+    ran(at.toggle(key="logits").set_value(True).run())
+    edit(at, "bce_table_z", {3: {"z": "inf"}})
+    assert "Row 4, column “z”: “inf” is not a finite number." in texts(at.error)
+
+
+def test_table_edits_survive_switching_logits_mode_and_back(at: AppTest) -> None:
+    """An edit in the p table is still there after a visit to logits mode."""
+    edit(at, "bce_table_p", {4: {"p": "0.15"}})
+    changed = metric(at, "sum over 7 rows")
+    ran(at.toggle(key="logits").set_value(True).run())
+    ran(at.toggle(key="logits").set_value(False).run())
+    assert metric(at, "sum over 7 rows") == changed
+
+
+def test_a_shared_link_restores_p_t_scale_and_mode() -> None:
+    """?p=0.3&t=0&yscale=log&logits=1 sets the sliders, the axis and logits mode."""
+    at = with_link({"p": "0.3", "t": "0", "yscale": "log", "logits": "1"})
+    assert at.slider(key="p").value == 0.3
+    assert at.slider(key="t").value == 0.0
+    assert at.radio(key="yscale").value == "log"
+    assert at.toggle(key="logits").value is True
+    assert float(metric(at, "loss L(t=0, p=0.3)")) == pytest.approx(-math.log(0.7), rel=1e-5)
+    assert not at.warning
+
+
+def test_a_bad_link_value_falls_back_to_the_default_with_a_note() -> None:
+    """?p=abc: a warning quotes it, and p is the default 0.7."""
+    at = with_link({"p": "abc", "t": "0"})
+    assert "p=abc" in texts(at.warning)
+    assert at.slider(key="p").value == 0.7
+    assert at.slider(key="t").value == 0.0
+
+
+def test_settings_are_written_back_to_the_url(at: AppTest) -> None:
+    """Moving p and switching to the log axis puts p and yscale in the query string."""
+    at.slider(key="p").set_value(0.25)
+    ran(at.radio(key="yscale").set_value("log").run())
+    assert at.query_params["p"] == "0.25"
+    assert at.query_params["yscale"] == "log"
+    assert "t" not in at.query_params  # a setting at its default stays out of the link
