@@ -34,6 +34,11 @@ class JacobianProperties(NamedTuple):
         return len(self.eigenvalues)
 
     @property
+    def expected_rank(self) -> int:
+        """C - 1, the rank of a softmax Jacobian in exact arithmetic."""
+        return self.size - 1
+
+    @property
     def is_symmetric(self) -> bool:
         """``|J_ij - J_ji| ≤ tol`` for every i, j."""
         return self.max_asymmetry <= self.tol
@@ -51,7 +56,7 @@ class JacobianProperties(NamedTuple):
     @property
     def has_rank_c_minus_1(self) -> bool:
         """``rank = C - 1``: exactly one direction (the all-ones vector) is lost."""
-        return self.rank == self.size - 1
+        return self.rank == self.expected_rank
 
 
 def _as_square(J) -> np.ndarray:

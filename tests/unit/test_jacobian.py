@@ -40,6 +40,7 @@ def test_properties_of_the_seed_jacobian():
     assert props.rank == 2
     assert props.tol == pytest.approx(4 * 3 * np.finfo(float).eps)
     assert props.size == 3
+    assert props.expected_rank == 2
     assert props.is_symmetric
     assert props.rows_sum_to_zero
     assert props.is_positive_semidefinite
