@@ -1,0 +1,312 @@
+"""The categorical cross-entropy page, run headlessly: seed numbers, edits, messages, URL.
+
+Expected numbers come from the seed article or are computed here by hand with ``math``,
+independently of xent_core.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, open_page
+
+PAGE = "pages/categorical.py"
+SEED_SUM = "2.214574215671332"
+SEED_MEAN = "0.553643553917833"
+SEED_LOSSES = [
+    "0.09431067947124129",
+    "0.2231435513142097",
+    "0.5108256237659907",
+    "1.3862943611198906",
+]
+SEED_ROWS = [  # (true class, cells)
+    (0, [0.91, 0.04, 0.05]),
+    (1, [0.11, 0.80, 0.09]),
+    (2, [0.30, 0.10, 0.60]),
+    (0, [0.25, 0.40, 0.35]),
+]
+SUM_LABEL = "Sum over the"
+
+
+def ran(at: AppTest) -> AppTest:
+    """``at`` after a run that raised nothing."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def with_link(query: dict[str, str]) -> AppTest:
+    """The page opened from a shared link carrying ``query``."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    ran(at.run())
+    return ran(at.switch_page(PAGE).run())
+
+
+def editor_key(at: AppTest) -> str:
+    """The table editor's current key (it changes whenever a button replaces the table)."""
+    return f"cat_editor_{at.session_state['cat_table_version']}"
+
+
+def edit(at: AppTest, rows: dict[int, dict[str, str | None]], added=(), deleted=()) -> AppTest:
+    """Edit the table as the grid would: ``{row index: {column id: typed text}}``."""
+    at.session_state[editor_key(at)] = {
+        "edited_rows": rows,
+        "added_rows": list(added),
+        "deleted_rows": list(deleted),
+    }
+    return ran(at.run())
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    """The value of the one metric whose label starts with ``label_start``."""
+    found = [m for m in at.metric if m.label.startswith(label_start)]
+    assert len(found) == 1, [m.label for m in at.metric]
+    return found[0].value
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def results(at: AppTest):
+    """The read-only results table beside the editor."""
+    return at.dataframe[-1].value
+
+
+def hand_softmax(z: list[float]) -> list[float]:
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    return [v / sum(e) for v in e]
+
+
+def hand_smoothed_weighted_losses(rows, eps: float, w: list[float]) -> list[float]:
+    """PyTorch's cross_entropy per row, from logits, with label smoothing and class weights."""
+    out = []
+    for y, z in rows:
+        nll = [-math.log(p) for p in hand_softmax(z)]
+        c = len(z)
+        out.append(
+            (1 - eps) * w[y] * nll[y] + eps / c * sum(wc * n for wc, n in zip(w, nll, strict=True))
+        )
+    return out
+
+
+@pytest.fixture
+def at() -> AppTest:
+    return open_page(PAGE)
+
+
+def test_seed_sum_and_mean_appear_at_full_precision_with_their_reductions(at: AppTest) -> None:
+    """The seed table gives sum 2.214574215671332 and mean = sum / 4, each naming its reduction."""
+    assert metric(at, 'Sum over the 4 rows (reduction="sum")') == SEED_SUM
+    assert metric(at, 'Mean over the 4 rows (reduction="mean")') == SEED_MEAN
+    assert results(at)["loss L_i"].tolist() == SEED_LOSSES
+
+
+def test_the_page_shows_its_formulas(at: AppTest) -> None:
+    """The loss and the reductions are typeset with st.latex."""
+    formulas = texts(at.latex)
+    assert r"-\sum_c t_{ic}\log p_{ic}" in formulas
+    assert r"\sum_i w_{y_i}" in formulas
+
+
+def test_editing_a_cell_changes_the_sum(at: AppTest) -> None:
+    """Row 4 becomes 0.5 / 0.15 / 0.35: its loss is -log 0.5 and the sum follows."""
+    edit(at, {3: {"c0": "0.5", "c1": "0.15"}})
+    expected = -math.log(0.91) - math.log(0.80) - math.log(0.60) - math.log(0.5)
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(expected, rel=1e-14)
+    assert results(at)["loss L_i"][3] == repr(-math.log(0.5))
+
+
+def test_bad_cells_get_messages_naming_row_and_column_and_the_cells_stay_as_typed(
+    at: AppTest,
+) -> None:
+    """Text, a negative, a value above 1 and a row not summing to 1 each get a message."""
+    edit(
+        at,
+        {
+            0: {"c0": "abc"},
+            1: {"c1": "-0.1"},
+            2: {"c2": "1.5"},
+            3: {"c0": "0.5"},
+        },
+    )
+    errors = texts(at.error)
+    assert "Row 1, column “panda”: “abc” is not a number." in errors
+    assert "Row 2, column “seal”: -0.1 is outside the allowed range 0 to 1." in errors
+    assert "Row 3, column “duck”: 1.5 is outside the allowed range 0 to 1." in errors
+    assert "Row 4: the probabilities add up to 1.25, not 1." in errors
+    assert results(at)["loss L_i"].tolist() == ["—"] * 4
+    assert not [m for m in at.metric if m.label.startswith(SUM_LABEL)]
+    assert "The sum and the mean need every row" in texts(at.info)
+    table = at.session_state[editor_key(at)]["edited_rows"]
+    assert table[0]["c0"] == "abc"  # what was typed is kept
+
+
+def test_an_empty_target_and_an_empty_cell_are_named(at: AppTest) -> None:
+    """A row without a true class or with an empty probability is reported, not a crash."""
+    edit(at, {1: {"target": None, "c2": ""}})
+    errors = texts(at.error)
+    assert "Row 2, column “target”: is empty: choose the true class." in errors
+    assert "Row 2, column “duck”: is empty: type a number." in errors
+
+
+def test_normalise_rows_fixes_a_row_that_does_not_add_up_to_one(at: AppTest) -> None:
+    """Row 4 typed as 0.5 / 0.4 / 0.35 becomes 0.4 / 0.32 / 0.28 after one click."""
+    edit(at, {3: {"c0": "0.5"}})
+    assert "Row 4: the probabilities add up to 1.25" in texts(at.error)
+    ran(at.button(key="cat_normalise").click().run())
+    assert not at.error
+    assert "Normalised row(s) 4" in texts(at.success)
+    expected = -math.log(0.91) - math.log(0.80) - math.log(0.60) - math.log(0.5 / 1.25)
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(expected, rel=1e-14)
+    assert at.button(key="cat_normalise").disabled
+
+
+def test_reset_brings_back_the_seed_table(at: AppTest) -> None:
+    """After edits and a new class, reset shows the seed sum again."""
+    edit(at, {0: {"c0": "0.5"}})
+    ran(at.button(key="cat_add_class").click().run())
+    ran(at.button(key="cat_reset").click().run())
+    assert metric(at, SUM_LABEL) == SEED_SUM
+    assert [at.text_input(key=f"cat_name_c{j}").value for j in range(3)] == [
+        "panda",
+        "seal",
+        "duck",
+    ]
+
+
+def test_a_zero_probability_on_the_true_class_shows_infinity(at: AppTest) -> None:
+    """Row 2 gives seal probability 0: its loss, the sum and the mean are ∞, explained."""
+    edit(at, {1: {"c0": "0.2", "c1": "0", "c2": "0.8"}})
+    assert results(at)["loss L_i"][1] == "∞"
+    assert metric(at, SUM_LABEL) == "∞"
+    assert "−log 0 = +∞" in texts(at.warning)
+    ran(at.selectbox(key="row").set_value(2).run())
+    assert "there is no finite gradient" in texts(at.warning)
+
+
+def test_label_smoothing_on_logits_matches_a_hand_computation(at: AppTest) -> None:
+    """Logits mode with ε = 0.1: the sum equals (1 - ε)(-log p_y) + ε/C Σ_c -log p_c."""
+    ran(at.radio(key="input").set_value("logits").run())
+    plain = sum(hand_smoothed_weighted_losses(SEED_ROWS, 0.0, [1, 1, 1]))
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(plain, rel=1e-13)
+    ran(at.slider(key="smoothing").set_value(0.1).run())
+    smoothed = sum(hand_smoothed_weighted_losses(SEED_ROWS, 0.1, [1, 1, 1]))
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(smoothed, rel=1e-13)
+    assert smoothed != pytest.approx(plain)
+    assert "p(panda)" in results(at).columns
+
+
+def test_class_weights_divide_the_mean_by_the_true_classes_total_weight(at: AppTest) -> None:
+    """Weights 1, 2, 1: the mean is Σ L_i / (1 + 2 + 1 + 1), and the page says so."""
+    ran(at.radio(key="input").set_value("logits").run())
+    ran(at.number_input(key="cat_w_c1").set_value(2.0).run())
+    per_row = hand_smoothed_weighted_losses(SEED_ROWS, 0.0, [1, 2, 1])
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(sum(per_row), rel=1e-13)
+    assert float(metric(at, "Weighted mean")) == pytest.approx(sum(per_row) / 5, rel=1e-13)
+    assert "w_panda + w_seal + w_duck + w_panda = 1 + 2 + 1 + 1" in texts(at.markdown)
+
+
+def test_weights_and_smoothing_are_not_applied_to_probabilities_and_the_page_says_so() -> None:
+    """A link with smoothing in probability mode keeps the plain loss and explains why."""
+    at = with_link({"smoothing": "0.3"})
+    assert metric(at, SUM_LABEL) == SEED_SUM
+    assert "switch" in texts(at.info) and "logits" in texts(at.info)
+    assert at.slider(key="smoothing").disabled
+
+
+def test_adding_renaming_and_removing_classes(at: AppTest) -> None:
+    """A 4th class appears with zeros; renaming keeps targets; removing empties targets."""
+    ran(at.button(key="cat_add_class").click().run())
+    assert at.text_input(key="cat_name_c3").value == "class 4"
+    assert metric(at, SUM_LABEL) == SEED_SUM  # a class of zeros changes nothing
+    ran(at.text_input(key="cat_name_c0").input("bear").run())
+    assert at.selectbox(key="row").format_func(1) == "Row 1: true class bear"
+    assert metric(at, SUM_LABEL) == SEED_SUM
+    at.selectbox(key="cat_remove_which").set_value("c0")
+    ran(at.button(key="cat_remove_class").click().run())
+    errors = texts(at.error)
+    assert "Row 1, column “target”: is empty" in errors
+    assert "Row 4, column “target”: is empty" in errors
+
+
+def test_duplicate_or_empty_class_names_get_a_message_and_the_table_keeps_its_names(
+    at: AppTest,
+) -> None:
+    """Naming two classes "seal" or one "" is refused with a clear message."""
+    ran(at.text_input(key="cat_name_c0").input("seal").run())
+    assert "Classes 1 and 2 are both called “seal”" in texts(at.error)
+    assert metric(at, SUM_LABEL) == SEED_SUM
+    ran(at.text_input(key="cat_name_c0").input("").run())
+    assert "Class 1 has no name" in texts(at.error)
+
+
+def test_classes_stop_at_ten_and_at_two(at: AppTest) -> None:
+    """The add button is disabled at 10 classes, the remove button at 2."""
+    for _ in range(7):
+        ran(at.button(key="cat_add_class").click().run())
+    assert at.button(key="cat_add_class").disabled
+    for column in ["c9", "c8", "c7", "c6", "c5", "c4", "c3", "c2"]:
+        at.selectbox(key="cat_remove_which").set_value(column)
+        ran(at.button(key="cat_remove_class").click().run())
+    assert at.button(key="cat_remove_class").disabled
+
+
+def test_a_thousand_row_paste_gives_a_message_not_a_hang(at: AppTest) -> None:
+    """1,000 added rows are refused with a message naming the limit."""
+    row = {"target": "panda", "c0": "1", "c1": "0", "c2": "0"}
+    edit(at, {}, added=[row] * 1000)
+    assert "The table has 1004 rows" in texts(at.error)
+
+
+def test_added_and_deleted_rows_change_the_totals(at: AppTest) -> None:
+    """Deleting row 4 and adding a certain-and-right row: the sum drops to rows 1-3."""
+    edit(at, {}, added=[{"target": "duck", "c0": "0", "c1": "0", "c2": "1"}], deleted=[3])
+    expected = -math.log(0.91) - math.log(0.80) - math.log(0.60)
+    assert float(metric(at, 'Sum over the 4 rows (reduction="sum")')) == pytest.approx(
+        expected, rel=1e-14
+    )
+
+
+def test_a_shared_link_restores_mode_smoothing_weights_and_row() -> None:
+    """input, smoothing, weights and row from the URL set the widgets."""
+    at = with_link({"input": "logits", "smoothing": "0.2", "weights": "1,2,0.5", "row": "3"})
+    assert at.radio(key="input").value == "logits"
+    assert at.slider(key="smoothing").value == 0.2
+    assert [at.number_input(key=f"cat_w_c{j}").value for j in range(3)] == [1.0, 2.0, 0.5]
+    assert at.selectbox(key="row").value == 3
+    per_row = hand_smoothed_weighted_losses(SEED_ROWS, 0.2, [1, 2, 0.5])
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(sum(per_row), rel=1e-13)
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ({"smoothing": "2"}, "`smoothing=2` is outside 0 to 1"),
+        ({"input": "odds"}, "`input=odds` is not one of probabilities, logits"),
+        ({"weights": "1,2"}, "lists 2 weights but the table has 3 classes"),
+        ({"weights": "1,x,1"}, "`weights=1,x,1` is not a number"),
+        ({"row": "9"}, "There is no row 9"),
+    ],
+)
+def test_a_bad_link_setting_falls_back_with_a_note(query, note) -> None:
+    """Each bad value is named in a warning and the seed numbers still show."""
+    at = with_link(query)
+    assert note in texts(at.warning)
+    assert metric(at, SUM_LABEL) == SEED_SUM
+
+
+def test_moving_a_setting_writes_it_into_the_url(at: AppTest) -> None:
+    """Choosing logits, ε and a row puts them in the query string."""
+    ran(at.radio(key="input").set_value("logits").run())
+    ran(at.slider(key="smoothing").set_value(0.25).run())
+    ran(at.selectbox(key="row").set_value(2).run())
+    assert at.query_params["input"] == "logits"
+    assert at.query_params["smoothing"] == "0.25"
+    assert at.query_params["row"] == "2"
