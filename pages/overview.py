@@ -1,0 +1,171 @@
+"""Overview: what cross-entropy is, where each page goes, and the seed article's results.
+
+Every number on this page is computed live by xent_core from the seed article's data.
+"""
+
+import streamlit as st
+
+import xent_core
+from ui.softmax_figures import full, short
+
+# The seed article's worked tables (data, not math): binary (t, p) and categorical.
+BCE_T = (0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0)
+BCE_P = (0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94)
+CONFIDENT_MISTAKES = (4, 5)  # rows 5 and 6 (from 1): p = 0.85 for a 0, p = 0.17 for a 1
+OTHER_ROWS = (0, 1, 2, 3, 6)
+CAT_LABELS = (0, 1, 2, 0)
+CAT_P = (
+    (0.91, 0.04, 0.05),
+    (0.11, 0.80, 0.09),
+    (0.30, 0.10, 0.60),
+    (0.25, 0.40, 0.35),
+)
+Z_EXAMPLE = (2.0, 3.0, 4.0)
+P_SATURATED = 0.01  # a sigmoid neuron that is confidently wrong about a positive
+
+
+def _rows(values, rows):
+    return [values[i] for i in rows]
+
+
+def vector(values, digits: int = 4) -> str:
+    """``[0.09, 0.2447, …]`` with ``digits`` significant digits."""
+    return "[" + ", ".join(short(v, digits) for v in values) + "]"
+
+
+# ---------------------------------------------------------------- numbers, all from xent_core
+bce_sum = xent_core.binary_cross_entropy(BCE_T, BCE_P, reduction="sum")
+bce_mean = xent_core.binary_cross_entropy(BCE_T, BCE_P, reduction="mean")
+bce_rows = xent_core.binary_cross_entropy(BCE_T, BCE_P, reduction="none")
+rest_sum = xent_core.binary_cross_entropy(
+    _rows(BCE_T, OTHER_ROWS), _rows(BCE_P, OTHER_ROWS), reduction="sum"
+)
+cat_sum = xent_core.categorical_cross_entropy(CAT_LABELS, CAT_P, reduction="sum")
+cat_mean = xent_core.categorical_cross_entropy(CAT_LABELS, CAT_P, reduction="mean")
+right = xent_core.binary_cross_entropy(1.0, 0.91, reduction="sum")
+zero_elsewhere = xent_core.categorical_cross_entropy([0, 1, 0], [0.0, 0.5, 0.5], reduction="sum")
+zero_on_target = xent_core.categorical_cross_entropy([0, 1, 0], [0.5, 0.0, 0.5], reduction="sum")
+p_example = xent_core.softmax(Z_EXAMPLE)
+grad_example = xent_core.softmax_cross_entropy_grad(0, Z_EXAMPLE, reduction="sum")[0]
+grad_numeric = xent_core.numerical_gradient(
+    lambda z: xent_core.softmax_cross_entropy(0, z, reduction="sum"), Z_EXAMPLE
+)
+z_saturated = xent_core.logit([P_SATURATED])
+ce_slope = xent_core.binary_cross_entropy_with_logits_grad([1.0], z_saturated, reduction="sum")
+se_slope = xent_core.numerical_gradient(
+    lambda z: xent_core.squared_error([1.0], xent_core.sigmoid(z), reduction="sum"), z_saturated
+)
+
+# ---------------------------------------------------------------- what it is
+st.title("Cross-entropy, seen")
+intro, formula = st.columns([3, 2], gap="large")
+with intro:
+    st.markdown(
+        f"""
+A classifier does not just answer, it says **how sure** it is: “cat, with probability
+0.91”. Cross-entropy scores that answer by the probability it gave to what actually
+happened — its *surprise*, $-\\log p$. A confident right answer costs almost nothing
+({short(right, 3)} for p = 0.91), a hesitant one costs a little, a confident wrong one costs
+a lot, and a certain wrong one costs infinitely much.
+
+Added up (or averaged) over the data, that surprise is the loss a classifier is trained to
+make small. Its gradient is remarkably simple — the predicted minus the true probabilities,
+**p − t** — so every mistake pushes the model back in proportion to how wrong it was.
+These pages let you move every piece and watch the numbers change.
+"""
+    )
+with formula:
+    st.markdown("**Binary** (one probability p that the answer is 1):")
+    st.latex(r"L(t, p) = -\bigl(t \log p + (1 - t)\log(1 - p)\bigr)")
+    st.markdown("**Categorical** (a probability $p_j$ for each class $j$):")
+    st.latex(r"L(t, p) = -\sum_j t_j \log p_j")
+    st.markdown("With a one-hot target on the true class $k$ this is just $-\\log p_k$.")
+    st.caption("Natural logarithms throughout, so losses are in nats.")
+
+# ---------------------------------------------------------------- the pages
+st.divider()
+st.subheader("Explore")
+PAGES = [
+    (
+        "pages/binary.py",
+        "Binary cross-entropy",
+        ":material/balance:",
+        "the curves −log p and −log(1 − p), a slider for p, and the seed's seven "
+        "predictions in a table you can edit.",
+    ),
+    (
+        "pages/categorical.py",
+        "Categorical cross-entropy",
+        ":material/category:",
+        "several classes at once: an editable probability table with class weights, "
+        "label smoothing and the gradient p − t of any row.",
+    ),
+    (
+        "pages/softmax.py",
+        "Softmax & its Jacobian",
+        ":material/grid_on:",
+        "how logits become probabilities, the matrix ∂p/∂z, and why the gradient "
+        "through it comes out as p − t.",
+    ),
+    (
+        "pages/training.py",
+        "Live training",
+        ":material/trending_down:",
+        "a small network learning to separate points, its loss falling as you watch.",
+    ),
+]
+for path, label, icon, what in PAGES:
+    link, text = st.columns([1, 3], vertical_alignment="center")
+    with link:
+        st.page_link(path, label=label, icon=icon)
+    with text:
+        st.markdown(what)
+
+# ---------------------------------------------------------------- the seed article's results
+st.divider()
+st.subheader("What the seed article shows — computed live")
+m1, m2 = st.columns(2)
+m1.metric(
+    "Binary table: sum of the 7 losses",
+    full(bce_sum),
+    help=f"Mean over the 7 rows: {full(bce_mean)}",
+    border=True,
+)
+m2.metric(
+    "Categorical table: sum of the 4 losses",
+    full(cat_sum),
+    help=f"Mean over the 4 rows: {full(cat_mean)}",
+    border=True,
+)
+st.caption(
+    f"Sums, as the article reports them; most frameworks report the mean instead "
+    f"({short(bce_mean, 6)} and {short(cat_mean, 6)})."
+)
+
+mistake_a, mistake_b = (bce_rows[i] for i in CONFIDENT_MISTAKES)
+st.markdown(
+    f"""
+- **Confident mistakes cost the most.** In the binary table, p = 0.85 for a negative and
+  p = 0.17 for a positive cost {short(mistake_a, 4)} and {short(mistake_b, 4)} nats — more
+  than the other five rows together ({short(rest_sum, 4)}).
+- **0 · log 0 = 0.** A class the target rules out may get probability 0 at no cost:
+  t = [0, 1, 0], p = [0, 0.5, 0.5] gives {short(zero_elsewhere, 4)} (= log 2). Probability 0
+  on the *true* class gives {full(zero_on_target)}.
+- **Softmax turns logits into probabilities.** softmax([2, 3, 4]) =
+  [{", ".join(full(v) for v in p_example)}]; subtracting max(z) first keeps it finite for
+  any logits.
+- **The gradient is p − t.** With softmax and cross-entropy together, ∂L/∂z = p − t: for
+  z = [2, 3, 4] and true class 0 it is {vector(grad_example)} — the chain rule through the
+  softmax Jacobian gives exactly this.
+- **Cross-entropy beats squared error for learning.** A sigmoid neuron that says
+  p = {P_SATURATED:g} when the answer is 1 gets a logit gradient of {short(ce_slope[0], 3)}
+  from cross-entropy but only {short(se_slope[0], 3)} from squared error, whose factor
+  σ′(z) ≤ 0.25 vanishes when the neuron is saturated.
+- **Check gradients numerically.** Central differences (f(x + h) − f(x − h)) / 2h with
+  h = 1e−5 give {vector(grad_numeric, 10)}, matching p − t above to about 10 digits —
+  provided x is a float array (an integer x turns every difference into 0).
+- **A small network learns with it.** One hidden layer of 16 units and a softmax output
+  over 3 classes, trained by backpropagation starting from p − t at the output: see
+  *Live training*.
+"""
+)
