@@ -32,13 +32,20 @@ except ImportError:  # only requirements.txt installed: no browser tests here
         )
 
 else:
+    from playwright.sync_api import expect
+
     from tests.e2e.helpers import (
         CHROMIUM,
         CHROMIUM_ARGS,
+        EXPECT_TIMEOUT_MS,
         chromium_problem,
         is_ci,
         start_app_server,
     )
+
+    # A cold server imports numpy, pandas and plotly on its first run, on 2 shared cores:
+    # Playwright's default 5 s for expect(...) is too short for that.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
     @pytest.fixture(scope="session")
     def chromium() -> str:

@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
 
 SERVER_START_TIMEOUT_S = 60.0
 APP_IDLE_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 20_000  # for expect(...); set in tests/e2e/conftest.py
 
 
 def is_ci() -> bool:
@@ -110,26 +111,26 @@ def start_app_server(app_dir: Path = ROOT, script: str = "app.py") -> Iterator[s
 
 
 def wait_for_app_idle(page: Page, timeout: float = APP_IDLE_TIMEOUT_MS) -> None:
-    """Wait until the app is connected, its script has finished and nothing says Running.
+    """Wait until the app is connected, its script has finished, nothing says Running and
+    no element is still a loading skeleton.
 
-    Call it after ``goto`` and after each interaction. A page whose script keeps running
-    (a live training loop) never becomes idle: wait for what it shows instead.
+    Call it after ``goto`` and after each interaction. The skeleton check matters: charts,
+    metrics and tables load their code lazily and stay grey boxes for seconds after the
+    script has finished. A page whose script keeps running (a live training loop) never
+    becomes idle: wait for what it shows instead.
     """
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
         state="attached",
         timeout=timeout,
     )
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]',
-        state="attached",
-        timeout=timeout,
-    )
     page.wait_for_function(
         """() => {
-            const s = document.querySelector('[data-testid="stStatusWidget"]');
-            return !s || !s.innerText.includes('Running');
+            const app = document.querySelector('[data-testid="stApp"]');
+            const status = document.querySelector('[data-testid="stStatusWidget"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && !(status && status.innerText.includes('Running'))
+                && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0;
         }""",
         timeout=timeout,
     )
