@@ -14,6 +14,7 @@ import time
 import streamlit as st
 
 import xent_core
+from deep_links import ensure_router
 from ui import url_state
 from ui.boundary_image import boundary_picture, img_tag, jpeg_data_uri, units_picture
 from ui.training_figures import loss_curve_figure
@@ -36,7 +37,8 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 L2_STRENGTHS = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 UNIT_DEFAULTS = (8, 4, 4, 4)
 COSTLIEST = 5  # training points ringed as the costliest now
-CHART_EVERY = 2  # redraw the plotly loss curve every this many frames while playing
+CHART_SECONDS = 0.25  # while playing, redraw the plotly loss curve at most this often
+UNITS_SECONDS = 0.15  # ... and the first-layer units picture
 
 STATE = "tr_state"  # the session's Training
 RUNNING = "tr_running"
@@ -197,8 +199,11 @@ class Slots:
     units: st.delta_generator.DeltaGenerator
 
 
-def draw_frame(run: Training, slots: Slots, *, chart: bool) -> None:
-    """Redraw the counter, the losses, the boundary picture, the units and maybe the curve."""
+def draw_frame(run: Training, slots: Slots, *, chart: bool = True, units: bool = True) -> None:
+    """Redraw the counter, the losses and the boundary picture; the units and curve if asked.
+
+    The plotly curve costs the most to build and send, so the loop redraws it less often.
+    """
     ss = st.session_state
     m = run.metrics()
     slots.epoch.metric("Epoch", f"{m.epoch:,}")
@@ -229,22 +234,8 @@ def draw_frame(run: Training, slots: Slots, *, chart: bool) -> None:
         f"Ringed in red: the {len(costly)} training points costing the most loss now, "
         "−log p(class) = " + ", ".join(f"{v:.2f}" for v in losses) + "."
     )
-    units = run.first_layer_grid()
-    if units is None:
-        slots.units.info(
-            "No hidden layer: the network is softmax regression, so every boundary is a "
-            "straight line. Add a hidden layer to see its units.",
-            icon=":material/info:",
-        )
-    else:
-        slots.units.markdown(
-            img_tag(
-                jpeg_data_uri(units_picture(units), quality=80),
-                alt=f"first-layer units at epoch {m.epoch}",
-                test_id="tr-units",
-            ),
-            unsafe_allow_html=True,
-        )
+    if units:
+        draw_units(run, slots.units)
     if chart:
         h = run.history
         slots.chart.plotly_chart(
@@ -258,10 +249,30 @@ def draw_frame(run: Training, slots: Slots, *, chart: bool) -> None:
         )
 
 
+def draw_units(run: Training, slot) -> None:
+    """The small multiples of the first hidden layer, or a note when there is none."""
+    grids = run.first_layer_grid()
+    if grids is None:
+        slot.info(
+            "No hidden layer: the network is softmax regression, so every boundary is a "
+            "straight line. Add a hidden layer to see its units.",
+            icon=":material/info:",
+        )
+        return
+    slot.markdown(
+        img_tag(
+            jpeg_data_uri(units_picture(grids), quality=80),
+            alt=f"first-layer units at epoch {run.epoch}",
+            test_id="tr-units",
+        ),
+        unsafe_allow_html=True,
+    )
+
+
 def play(run: Training, slots: Slots, started: float) -> None:
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends."""
     ss = st.session_state
-    frame = 0
+    last_chart = last_units = time.monotonic()
     while ss.get(RUNNING):
         if time.monotonic() - started > IDLE_SECONDS:
             ss[RUNNING] = False
@@ -274,13 +285,17 @@ def play(run: Training, slots: Slots, started: float) -> None:
         train(run, epochs=ss["tr_speed"])
         if ERROR in ss:
             st.rerun()
-        frame += 1
-        draw_frame(run, slots, chart=frame % CHART_EVERY == 0)
+        now = time.monotonic()
+        chart, units = now - last_chart >= CHART_SECONDS, now - last_units >= UNITS_SECONDS
+        draw_frame(run, slots, chart=chart, units=units)
+        last_chart = now if chart else last_chart
+        last_units = now if units else last_units
         time.sleep(frame_sleep(time.perf_counter() - tick))
 
 
 # --- the page -------------------------------------------------------------------------------
 
+ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 started = time.monotonic()  # any interaction reruns the script: the idle clock starts here
 limit_blas_threads()
 url_state.restore(PARAMS)
@@ -467,6 +482,6 @@ slots = Slots(
     chart=chart_slot,
     units=units_slot,
 )
-draw_frame(run, slots, chart=True)
+draw_frame(run, slots)
 if st.session_state.get(RUNNING):
     play(run, slots, started)

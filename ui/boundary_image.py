@@ -8,6 +8,7 @@ display: colours mixed by probability, pixels placed by coordinates.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 
 import numpy as np
@@ -61,6 +62,23 @@ def to_pixels(xy: np.ndarray, *, size: int, lo: float, hi: float) -> np.ndarray:
     return np.column_stack([col, row])
 
 
+@functools.lru_cache(maxsize=8)
+def _axes(size: int, margin: int, pad: int, lo: float, hi: float) -> Image.Image:
+    """The white canvas with ticks at -6, -3, 0, 3, 6 below and left of the plot area."""
+    canvas = Image.new("RGB", (size + margin + pad, size + margin + pad), "white")
+    draw = ImageDraw.Draw(canvas)
+    font = _font(13)
+    bottom = pad + size
+    for tick in np.linspace(lo, hi, 5):
+        col, row = to_pixels(np.array([[tick, tick]]), size=size, lo=lo, hi=hi)[0]
+        row += pad
+        draw.line((margin + col, bottom, margin + col, bottom + 4), fill=FRAME)
+        draw.text((margin + col, bottom + 6), f"{tick:g}", fill=TEXT, font=font, anchor="mt")
+        draw.line((margin - 4, row, margin, row), fill=FRAME)
+        draw.text((margin - 6, row), f"{tick:g}", fill=TEXT, font=font, anchor="rm")
+    return canvas
+
+
 def boundary_picture(
     proba_grid: np.ndarray,
     *,
@@ -85,7 +103,7 @@ def boundary_picture(
     n_classes = proba_grid.shape[-1]
     field = Image.fromarray(mix_colors(proba_grid[::-1]))  # flip: row 0 at the top = max x₂
     field = field.resize((size, size), Image.Resampling.BILINEAR)
-    picture = Image.new("RGB", (size + margin + pad, size + margin + pad), "white")
+    picture = _axes(size, margin, pad, lo, hi).copy()
     picture.paste(field, (margin, pad))
     draw = ImageDraw.Draw(picture)
     colors = [hex_to_rgb(c) for c in CLASS_COLORS[:n_classes]]
@@ -104,17 +122,7 @@ def boundary_picture(
     if highlight is not None and len(highlight):
         for cx, cy in place(np.asarray(train_xy)[np.asarray(highlight)]):
             draw.ellipse((cx - 9, cy - 9, cx + 9, cy + 9), outline=hex_to_rgb(MISTAKE), width=3)
-
-    font = _font(13)
     draw.rectangle((margin, pad, margin + size - 1, pad + size - 1), outline=FRAME)
-    for tick in np.linspace(lo, hi, 5):
-        col, row = to_pixels(np.array([[tick, tick]]), size=size, lo=lo, hi=hi)[0]
-        row += pad
-        bottom = pad + size
-        draw.line((margin + col, bottom, margin + col, bottom + 4), fill=FRAME)
-        draw.text((margin + col, bottom + 6), f"{tick:g}", fill=TEXT, font=font, anchor="mt")
-        draw.line((margin - 4, row, margin, row), fill=FRAME)
-        draw.text((margin - 6, row), f"{tick:g}", fill=TEXT, font=font, anchor="rm")
     return picture
 
 

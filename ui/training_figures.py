@@ -22,12 +22,13 @@ def loss_curve_figure(
     height: int = 300,
 ) -> go.Figure:
     """Training and test mean cross-entropy (lines) against the epoch."""
+    mode = "lines" if len(epochs) > 1 else "markers"  # one epoch: a dot, not nothing
     fig = go.Figure(
         [
             go.Scatter(
                 x=list(epochs),
                 y=list(train_loss),
-                mode="lines",
+                mode=mode,
                 name="training",
                 line=dict(color=TRAIN_COLOR, width=2),
                 hovertemplate="epoch %{x}<br>training loss %{y:.4f}<extra></extra>",
@@ -35,7 +36,7 @@ def loss_curve_figure(
             go.Scatter(
                 x=list(epochs),
                 y=list(test_loss),
-                mode="lines",
+                mode=mode,
                 name="test",
                 line=dict(color=TEST_COLOR, width=2, dash="dot"),
                 hovertemplate="epoch %{x}<br>test loss %{y:.4f}<extra></extra>",

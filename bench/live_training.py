@@ -1,0 +1,256 @@
+"""How live is the Live training page? Measured in headless chromium against a real server.
+
+    python3 bench/live_training.py [--seconds 10] [--pauses 3]
+
+Starts ``streamlit run app.py`` on a free port, opens the Live training page with its
+default data and network in one browser session, presses Play and samples the page at every
+animation frame (``requestAnimationFrame``): the epoch counter's text and the boundary
+picture (its ``alt`` names the epoch it shows, its ``src`` the JPEG). It prints
+
+- drawn updates per second: distinct epoch counters / boundary pictures seen on screen;
+- never drawn: the fraction of the frames the server sent (one per epoch at the default
+  1 epoch per frame) that were never on screen at an animation frame;
+- epochs per second trained, and the server's CPU (of one core) while playing;
+- pause latency: click on Pause -> the last change of the epoch counter (several tries);
+- a second session on another page: the round trip of one slider move (key press -> its
+  script run finished) with the first session idle and then while it plays.
+
+Targets (issue 5): >= 20 drawn updates/s, <= 5 % never drawn, pause within 200 ms, the
+second session still responsive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, start_app_server  # noqa: E402
+
+# Collects, at every animation frame, the epoch counter and the picture's epoch and src.
+SAMPLER = """
+() => {
+  const epochValue = () => {
+    for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+      const label = m.querySelector('[data-testid="stMetricLabel"]');
+      if (label && label.innerText.trim() === 'Epoch') {
+        return m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
+      }
+    }
+    return null;
+  };
+  const w = window;
+  w.__samples = [];
+  w.__sampling = true;
+  let last = {epoch: null, src: null};
+  const tick = (t) => {
+    const img = document.querySelector('img[data-testid="tr-boundary"]');
+    const epoch = epochValue();
+    const src = img ? img.getAttribute('src') : null;
+    const pictureEpoch = img ? img.getAttribute('alt').replace(/\\D+/g, '') : null;
+    if (epoch !== last.epoch || src !== last.src) {
+      w.__samples.push({t: performance.now(), epoch, pictureEpoch, srcLength: src ? src.length : 0,
+                        srcTail: src ? src.slice(-40) : ''});
+      last = {epoch, src};
+    }
+    if (w.__sampling) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+
+
+def _as_int(text: str | None) -> int | None:
+    try:
+        return int((text or "").replace(",", ""))
+    except ValueError:
+        return None
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its children so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    import os
+
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_pid(port: int) -> int | None:
+    """The pid of the streamlit process listening on ``port`` (found via /proc)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(cmd) and str(port).encode() in cmd:
+            return int(proc.name)
+    return None
+
+
+def open_training(page: Page, base: str) -> None:
+    page.goto(f"{base}/training")
+    page.wait_for_selector('img[data-testid="tr-boundary"]', timeout=60_000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]',
+        state="attached",
+        timeout=60_000,
+    )
+
+
+def click(page: Page, name: str) -> float:
+    """Click the button named ``name``; return the page clock (ms) just before the click."""
+    t = page.evaluate("performance.now()")
+    page.get_by_role("button", name=name, exact=True).click()
+    return t
+
+
+def measure_playing(page: Page, seconds: float, pid: int | None) -> dict:
+    page.evaluate(SAMPLER)
+    cpu0 = process_cpu_seconds(pid) if pid else None
+    t_click = click(page, "Play")
+    time.sleep(seconds)
+    samples = page.evaluate("window.__samples")
+    cpu1 = process_cpu_seconds(pid) if pid else None
+    playing = [s for s in samples if s["t"] >= t_click]
+    # Skip the first second (the rerun after the click and the first frames).
+    t0 = t_click + 1000.0
+    window = [s for s in playing if s["t"] >= t0]
+    span = (window[-1]["t"] - window[0]["t"]) / 1000.0 if len(window) > 1 else float("nan")
+    counters = [_as_int(s["epoch"]) for s in window]
+    counters = [c for c in counters if c is not None]
+    pictures = {(s["pictureEpoch"], s["srcTail"], s["srcLength"]) for s in window}
+    picture_epochs = {_as_int(p[0]) for p in pictures} - {None}
+    first, last = min(counters), max(counters)
+    sent = last - first + 1  # one frame per epoch at 1 epoch per frame
+    return {
+        "seconds": span,
+        "counter_updates_per_s": (len(set(counters)) - 1) / span,
+        "picture_updates_per_s": (len(pictures) - 1) / span,
+        "counter_never_drawn": 1 - len(set(counters)) / sent,
+        "picture_never_drawn": 1 - len(picture_epochs & set(range(first, last + 1))) / sent,
+        "epochs_per_s": (last - first) / span,
+        "server_cpu": (cpu1 - cpu0) / seconds if pid else float("nan"),
+    }
+
+
+def measure_pause(page: Page) -> float:
+    """Pause while playing; ms from the click to the counter's last change (it must stop)."""
+    page.evaluate("window.__samples = []")
+    t_click = click(page, "Pause")
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=10_000)
+    time.sleep(1.0)
+    samples = page.evaluate("window.__samples")
+    changes = [s["t"] for s in samples if s["t"] >= t_click]
+    last_change = max(changes) if changes else t_click
+    page.evaluate("window.__samples = []")
+    time.sleep(0.5)
+    after = page.evaluate("window.__samples")
+    if any(_as_int(s["epoch"]) is not None for s in after):
+        raise AssertionError(f"the epoch counter still moves after Pause: {after[:3]}")
+    return last_change - t_click
+
+
+STATE_WATCHER = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__states = [];
+  new MutationObserver(() => window.__states.push(
+      [performance.now(), app.getAttribute('data-test-script-state')]
+  )).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}
+"""
+
+RUN_FINISHED = """
+(t0) => {
+  const s = window.__states.filter(([t]) => t >= t0);
+  const ran = s.findIndex(([, state]) => state === 'running');
+  return ran >= 0 && s.slice(ran).some(([, state]) => state === 'notRunning');
+}
+"""
+
+
+def slider_round_trip(page: Page, tries: int = 5) -> list[float]:
+    """ms from a key press on the page's first slider to its script run having finished."""
+    page.evaluate(STATE_WATCHER)
+    slider = page.get_by_role("slider").first
+    times = []
+    for k in range(tries):
+        slider.focus()
+        t0 = page.evaluate("performance.now()")
+        slider.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(RUN_FINISHED, arg=t0, timeout=30_000)
+        done = page.evaluate(
+            "(t0) => window.__states.filter(([t, s]) => t >= t0 && s === 'notRunning')[0][0]",
+            t0,
+        )
+        times.append(done - t0)
+        time.sleep(0.3)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="playing time measured")
+    parser.add_argument("--pauses", type=int, default=3, help="pause-latency tries")
+    args = parser.parse_args()
+
+    with start_app_server() as base, sync_playwright() as pw:
+        port = int(base.rsplit(":", 1)[1])
+        pid = server_pid(port)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        viewport = {"width": 1400, "height": 1000}
+        student = browser.new_context(viewport=viewport).new_page()
+        other = browser.new_context(viewport=viewport).new_page()
+        student.goto(f"{base}/")  # warm the router, as a class would
+        student.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        open_training(student, base)
+        other.goto(f"{base}/binary")
+        other.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="notRunning"]',
+            state="attached",
+            timeout=60_000,
+        )
+        other.get_by_role("slider").first.wait_for(timeout=30_000)
+
+        idle_trips = slider_round_trip(other)
+        result = measure_playing(student, args.seconds, pid)
+        busy_trips = slider_round_trip(other)  # the student's page is still playing
+        pauses = [measure_pause(student)]
+        for _ in range(args.pauses - 1):
+            click(student, "Play")
+            time.sleep(2.0)
+            pauses.append(measure_pause(student))
+        browser.close()
+
+    print(f"Live training benchmark ({args.seconds:g} s playing, default data and network)")
+    print(f"  drawn updates/s, epoch counter : {result['counter_updates_per_s']:6.1f}")
+    print(f"  drawn updates/s, boundary image: {result['picture_updates_per_s']:6.1f}")
+    print(f"  never drawn, epoch counter     : {result['counter_never_drawn']:6.1%}")
+    print(f"  never drawn, boundary image    : {result['picture_never_drawn']:6.1%}")
+    print(f"  epochs/s trained               : {result['epochs_per_s']:6.1f}")
+    print(f"  server CPU while playing       : {result['server_cpu']:6.0%} of one core")
+    print(
+        "  pause latency (click -> last counter change), ms: "
+        + ", ".join(f"{p:.0f}" for p in pauses)
+        + f"  (max {max(pauses):.0f})"
+    )
+    print(
+        "  second session, slider round trip on /binary, median ms: "
+        f"idle {statistics.median(idle_trips):.0f}, "
+        f"while the first plays {statistics.median(busy_trips):.0f} "
+        f"(max {max(busy_trips):.0f})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""AppTest of the Live training page: steps, reset, the seed preset, settings and the URL.
+
+The Play loop runs until paused, so AppTest drives the page with Step (one epoch a click).
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import APP, open_page
+
+PAGE = "pages/training.py"
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The shown value of the metric labelled ``label``."""
+    values = [m.value for m in at.metric if m.label == label]
+    assert len(values) == 1, f"expected one metric {label!r}, found {len(values)}"
+    return values[0]
+
+
+def loss(at: AppTest, which: str = "Training") -> float:
+    return float(metric(at, f"{which} loss"))
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def step(at: AppTest, times: int = 1) -> AppTest:
+    for _ in range(times):
+        ok(at.button(key="tr_step").click().run())
+    return at
+
+
+@pytest.fixture(name="at")
+def page() -> AppTest:
+    return open_page(PAGE)
+
+
+def test_the_page_opens_at_epoch_0_with_its_losses_labelled(at):
+    """Epoch 0, the four live numbers, the default network and the formula."""
+    assert metric(at, "Epoch") == "0"
+    assert 0.3 < loss(at) < 2.0 and 0.3 < loss(at, "Test") < 2.0
+    assert metric(at, "Training accuracy").endswith("%")
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "mean cross-entropy" in text
+    assert "[2, 8, 4, 2]" in text
+    assert any(r"\log p_{i,y_i}" in latex.value for latex in at.latex)
+    assert "tr_running" not in at.session_state or not at.session_state["tr_running"]
+
+
+def test_a_few_steps_on_the_circle_lower_the_training_loss(at):
+    """Five Step clicks train five epochs and the mean cross-entropy falls."""
+    before = loss(at)
+    step(at, 5)
+    assert metric(at, "Epoch") == "5"
+    assert loss(at) < before - 0.05
+
+
+def test_reset_restores_the_initial_state(at):
+    """After steps, Reset shows epoch 0 and exactly the first losses again."""
+    first = (metric(at, "Training loss"), metric(at, "Test loss"))
+    step(at, 3)
+    assert metric(at, "Training loss") != first[0]
+    ok(at.button(key="tr_reset").click().run())
+    assert metric(at, "Epoch") == "0"
+    assert (metric(at, "Training loss"), metric(at, "Test loss")) == first
+    assert at.session_state["tr_state"].history.epochs == [0]
+
+
+def test_the_seed_preset_builds_the_2_16_3_network(at):
+    """'The seed's network' loads one hidden layer of 16 units and 3 classes."""
+    ok(at.button(key="tr_preset").click().run())
+    assert at.session_state["tr_state"].setup.sizes == [2, 16, 3]
+    assert at.session_state["tr_state"].net.sizes == [2, 16, 3]
+    assert any("[2, 16, 3]" in m.value for m in at.markdown)
+    assert any("seed's network" in i.value for i in at.info)
+    assert at.query_params["tr_units1"] == "16"
+    step(at, 2)
+    assert metric(at, "Epoch") == "2"
+
+
+def test_changing_a_data_setting_restarts_training_with_a_note(at):
+    """More noise: new data, epoch 0, and a note naming the change."""
+    step(at, 2)
+    ok(at.slider(key="tr_noise").set_value(0.4).run())
+    assert metric(at, "Epoch") == "0"
+    notes = " ".join(i.value for i in at.info)
+    assert "noise" in notes and "restarted at epoch 0" in notes
+    assert at.query_params["tr_noise"] == "0.4"
+
+
+def test_changing_the_network_restarts_training(at):
+    """Three hidden layers: a new [2, 8, 4, 4, 2] network from epoch 0."""
+    step(at, 1)
+    ok(at.slider(key="tr_layers").set_value(3).run())
+    assert metric(at, "Epoch") == "0"
+    assert at.session_state["tr_state"].setup.sizes == [2, 8, 4, 4, 2]
+    assert "hidden layers" in " ".join(i.value for i in at.info)
+
+
+def test_the_learning_rate_applies_on_the_fly_without_a_restart(at):
+    """A new learning rate keeps the epoch and changes how far the next step goes."""
+    step(at, 2)
+    ok(at.select_slider(key="tr_lr").set_value(0.3).run())
+    assert metric(at, "Epoch") == "2"
+    assert not any("restarted" in i.value for i in at.info)
+    fast = step(at, 1)
+    fast_loss = loss(fast)
+
+    slow = open_page(PAGE)
+    step(slow, 3)
+    assert loss(slow) != pytest.approx(fast_loss)
+
+
+def test_a_spiral_with_four_classes_has_four_outputs(at):
+    """The classes slider applies to spiral and blobs."""
+    ok(at.selectbox(key="tr_data").set_value("spiral").run())
+    ok(at.slider(key="tr_classes").set_value(4).run())
+    assert at.session_state["tr_state"].setup.sizes[-1] == 4
+    assert not at.slider(key="tr_classes").disabled
+
+
+def test_the_classes_slider_is_disabled_for_two_class_datasets(at):
+    """Circle has exactly 2 classes whatever the slider says."""
+    assert at.slider(key="tr_classes").disabled
+    assert at.session_state["tr_state"].setup.n_classes == 2
+
+
+def test_no_hidden_layer_says_the_network_is_softmax_regression(at):
+    """0 hidden layers: network [2, 2] and a note instead of unit pictures."""
+    ok(at.slider(key="tr_layers").set_value(0).run())
+    assert at.session_state["tr_state"].setup.sizes == [2, 2]
+    assert any("softmax regression" in i.value for i in at.info)
+
+
+def test_a_huge_learning_rate_reports_the_divergence_instead_of_crashing(at):
+    """A linear deep network with learning rate 10 overflows: an error, not an exception."""
+    ok(at.selectbox(key="tr_act").set_value("linear").run())
+    ok(at.slider(key="tr_layers").set_value(4).run())
+    for k in range(1, 5):
+        ok(at.number_input(key=f"tr_units{k}").set_value(32).run())
+    ok(at.select_slider(key="tr_lr").set_value(10.0).run())
+    ok(at.slider(key="tr_batch").set_value(1).run())
+    for _ in range(20):
+        step(at)
+        if at.error:
+            break
+    assert any("diverged" in e.value for e in at.error)
+
+
+def test_a_shared_link_restores_the_settings():
+    """?tr_data=xor&tr_layers=1&tr_units1=6&tr_lr=0.1 opens exactly that configuration."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params.update(tr_data="xor", tr_layers="1", tr_units1="6", tr_lr="0.1")
+    ok(at.run())
+    ok(at.switch_page(PAGE).run())
+    run = at.session_state["tr_state"]
+    assert run.setup.dataset == "xor" and run.setup.sizes == [2, 6, 2]
+    assert at.select_slider(key="tr_lr").value == 0.1
+
+
+def test_a_bad_link_value_falls_back_to_the_default_with_a_note():
+    """tr_points=5 is below the minimum: 300 points and a warning naming the setting."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params.update(tr_points="5", tr_lr="7")
+    ok(at.run())
+    ok(at.switch_page(PAGE).run())
+    warnings = " ".join(w.value for w in at.warning)
+    assert "tr_points=5" in warnings and "tr_lr=7" in warnings
+    assert at.session_state["tr_state"].setup.n_points == 300

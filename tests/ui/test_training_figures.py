@@ -1,0 +1,187 @@
+"""Figure builders and pictures of the Live training page: traces, axes, pixel colours."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ui.boundary_image import (
+    boundary_picture,
+    class_rgb,
+    hex_to_rgb,
+    img_tag,
+    jpeg_data_uri,
+    mix_colors,
+    to_pixels,
+    unit_colors,
+    units_picture,
+)
+from ui.theme import CLASS_COLORS, MISTAKE
+from ui.training_figures import loss_curve_figure
+
+
+def test_the_loss_curve_has_a_training_and_a_test_line_over_the_epochs():
+    """Two line traces named training and test, x = epochs, y = the losses given."""
+    fig = loss_curve_figure(epochs=[0, 1, 2], train_loss=[0.7, 0.5, 0.4], test_loss=[0.8, 0.6, 0.5])
+    assert [t.name for t in fig.data] == ["training", "test"]
+    assert all(t.mode == "lines" for t in fig.data)
+    assert list(fig.data[0].x) == [0, 1, 2]
+    assert list(fig.data[0].y) == [0.7, 0.5, 0.4]
+    assert list(fig.data[1].y) == [0.8, 0.6, 0.5]
+    assert fig.layout.xaxis.title.text == "epoch"
+    assert fig.layout.yaxis.title.text == "mean cross-entropy"
+    assert fig.layout.yaxis.type == "linear"
+
+
+def test_the_loss_curve_can_use_a_log_axis():
+    """y_scale='log' sets a log y axis and says so in its title."""
+    fig = loss_curve_figure(
+        epochs=[0, 1], train_loss=[0.7, 0.1], test_loss=[0.8, 0.2], y_scale="log"
+    )
+    assert fig.layout.yaxis.type == "log"
+    assert "log scale" in fig.layout.yaxis.title.text
+
+
+def test_a_single_epoch_is_drawn_as_dots():
+    """At epoch 0 there is one record: markers, so the chart is not empty."""
+    fig = loss_curve_figure(epochs=[0], train_loss=[0.7], test_loss=[0.8])
+    assert all(t.mode == "markers" for t in fig.data)
+
+
+def test_hex_colours_become_rgb():
+    """'#0072B2' -> (0, 114, 178)."""
+    assert hex_to_rgb("#0072B2") == (0, 114, 178)
+    np.testing.assert_array_equal(class_rgb(2)[1], hex_to_rgb(CLASS_COLORS[1]))
+
+
+def test_a_certain_cell_takes_its_class_colour_and_an_unsure_one_is_pale():
+    """p = (1, 0) is 85 % of class 0's colour over white; p = (½, ½) is close to white."""
+    sure, unsure = mix_colors(np.array([[1.0, 0.0], [0.5, 0.5]]))
+    expected = 255 + 0.85 * (np.array(hex_to_rgb(CLASS_COLORS[0])) - 255)
+    np.testing.assert_allclose(sure, expected, atol=1)
+    white_distance = np.abs(255 - unsure.astype(int)).sum()
+    assert white_distance < np.abs(255 - sure.astype(int)).sum() / 2
+
+
+def test_confidence_moves_the_colour_away_from_white_monotonically():
+    """The surer the network, the more saturated the colour."""
+    p = np.array([[q, 1 - q] for q in (0.5, 0.6, 0.8, 0.99)])
+    distance = np.abs(255 - mix_colors(p).astype(int)).sum(axis=1)
+    assert list(distance) == sorted(distance)
+
+
+def test_plane_coordinates_map_to_pixels_with_y_up():
+    """(-6, 6) is the top-left pixel, (6, -6) the bottom-right one."""
+    px = to_pixels(np.array([[-6.0, 6.0], [6.0, -6.0], [0.0, 0.0]]), size=101, lo=-6, hi=6)
+    np.testing.assert_allclose(px, [[0, 0], [100, 100], [50, 50]])
+
+
+def _top_bottom_grid() -> np.ndarray:
+    """Class 0 certain where x2 > 0 (top of the picture), class 1 certain below."""
+    axis = np.linspace(-6, 6, 100)
+    top = (axis > 0)[:, None, None]  # row i is x2 = axis[i]
+    return np.where(top, [1.0, 0.0], [0.0, 1.0]) * np.ones((100, 100, 2))
+
+
+def test_the_boundary_picture_puts_each_class_colour_on_its_side_of_the_plane():
+    """Class 0 fills the top (x2 > 0) and class 1 the bottom, with a margin for ticks."""
+    picture = boundary_picture(
+        _top_bottom_grid(),
+        train_xy=np.empty((0, 2)),
+        train_labels=np.empty(0, int),
+        size=200,
+        margin=30,
+        pad=10,
+    )
+    assert picture.size == (240, 240)
+    pixels = np.asarray(picture).astype(int)
+    top, bottom = pixels[10 + 50, 30 + 100], pixels[10 + 150, 30 + 100]
+    blue, orange = mix_colors(np.array([[1.0, 0.0], [0.0, 1.0]])).astype(int)
+    assert np.abs(top - blue).sum() < 15
+    assert np.abs(bottom - orange).sum() < 15
+
+
+def test_training_points_and_the_costliest_rings_are_drawn_where_they_are():
+    """A point at (3, 3) is a disc of its class colour; a highlighted one gets a red ring."""
+    grid = np.full((100, 100, 2), 0.5)
+    xy = np.array([[3.0, 3.0], [-3.0, -3.0]])
+    picture = boundary_picture(
+        grid,
+        train_xy=xy,
+        train_labels=np.array([1, 0]),
+        highlight=np.array([1]),
+        size=200,
+        margin=30,
+        pad=10,
+    )
+    pixels = np.asarray(picture).astype(int)
+    (c1, r1), (c2, r2) = to_pixels(xy, size=200, lo=-6, hi=6).round().astype(int)
+    assert np.abs(pixels[10 + r1, 30 + c1] - hex_to_rgb(CLASS_COLORS[1])).sum() < 10
+    ring = pixels[10 + r2 - 8, 30 + c2]  # on the ring, 8 px above the point's centre
+    assert np.abs(ring - hex_to_rgb(MISTAKE)).sum() < 30
+
+
+def test_test_points_are_hollow_rings():
+    """A test point's centre keeps the background; its edge has its class colour."""
+    grid = np.full((100, 100, 2), 0.5)
+    picture = boundary_picture(
+        grid,
+        train_xy=np.empty((0, 2)),
+        train_labels=np.empty(0, int),
+        test_xy=np.array([[0.0, 0.0]]),
+        test_labels=np.array([0]),
+        size=201,
+        margin=30,
+        pad=10,
+    )
+    pixels = np.asarray(picture).astype(int)
+    centre, edge = pixels[10 + 100, 30 + 100], pixels[10 + 100 - 4, 30 + 100]
+    assert np.abs(centre - mix_colors(np.array([0.5, 0.5])).astype(int)).sum() < 10
+    assert np.abs(edge - hex_to_rgb(CLASS_COLORS[0])).sum() < 40
+
+
+def test_unit_colours_are_blue_for_positive_orange_for_negative_white_at_zero():
+    """The diverging scale of the hidden-unit tiles."""
+    neg, zero, pos = unit_colors(np.array([-1.0, 0.0, 1.0]))
+    assert tuple(zero) == (255, 255, 255)
+    assert pos[2] > pos[0] and neg[0] > neg[2]
+
+
+def test_the_units_picture_has_one_tile_per_unit_in_rows_of_eight():
+    """16 units -> 2 rows of 8 tiles; a positive unit's tile is blue."""
+    units = np.ones((16, 40, 40))
+    units[1] = -1.0
+    picture = units_picture(units, tile=50, columns=8, gap=5, label_height=10)
+    assert picture.size == (8 * 50 + 7 * 5, 2 * (50 + 10) + 5)
+    pixels = np.asarray(picture).astype(int)
+    first, second = pixels[10 + 25, 25], pixels[10 + 25, 55 + 25]
+    assert first[2] > first[0]  # blue
+    assert second[0] > second[2]  # orange
+
+
+def test_a_picture_travels_as_a_jpeg_data_uri_in_an_img_tag():
+    """The URI decodes back to a JPEG of the same size; the tag carries a test id."""
+    picture = Image.new("RGB", (64, 32), "white")
+    uri = jpeg_data_uri(picture)
+    assert uri.startswith("data:image/jpeg;base64,")
+    decoded = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert decoded.format == "JPEG" and decoded.size == (64, 32)
+    tag = img_tag(uri, alt="boundary", test_id="tr-boundary")
+    assert 'data-testid="tr-boundary"' in tag and f'src="{uri}"' in tag
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 5])
+def test_the_boundary_picture_accepts_two_to_five_classes(n_classes):
+    """Any number of classes the page allows mixes without error."""
+    grid = np.full((20, 20, n_classes), 1.0 / n_classes)
+    picture = boundary_picture(
+        grid,
+        train_xy=np.zeros((n_classes, 2)),
+        train_labels=np.arange(n_classes),
+        size=100,
+    )
+    assert picture.mode == "RGB"

@@ -1,0 +1,168 @@
+"""The Live training page's per-session state: data, network, training, bounds, history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import xent_core
+from ui.training_state import (
+    FRAME_SECONDS,
+    MAX_EPOCHS_PER_FRAME,
+    MIN_SLEEP,
+    SEED_SETUP,
+    Diverged,
+    History,
+    Metrics,
+    Setup,
+    Training,
+    frame_sleep,
+)
+
+LR, BATCH = 0.03, 10
+
+
+def test_the_default_setup_splits_the_circle_in_half_and_starts_at_epoch_0():
+    """300 circle points, half for testing, network [2, 8, 4, 2], one history record."""
+    run = Training.start(Setup())
+    assert run.setup.sizes == [2, 8, 4, 2]
+    assert run.net.sizes == [2, 8, 4, 2]
+    assert (len(run.X_train), len(run.X_test)) == (150, 150)
+    assert run.epoch == 0
+    assert run.history.epochs == [0]
+
+
+def test_the_seed_setup_is_the_seed_articles_network():
+    """One hidden layer of 16 units and a softmax over 3 classes: [2, 16, 3]."""
+    run = Training.start(SEED_SETUP)
+    assert run.setup.sizes == [2, 16, 3]
+    assert set(np.unique(run.y_train)) == {0, 1, 2}
+
+
+def test_the_same_setup_gives_the_same_data_and_weights():
+    """Reset is reproducible: a fresh start equals the first one exactly."""
+    a, b = Training.start(Setup()), Training.start(Setup())
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    for Wa, Wb in zip(a.net.weights, b.net.weights, strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+    assert a.metrics() == b.metrics()
+
+
+def test_the_metrics_match_xent_core_on_the_training_and_test_points():
+    """Mean cross-entropy from the logits, accuracy from softmax, both recomputed here."""
+    run = Training.start(Setup(dataset="moons", noise=0.2))
+    run.train(3, lr=LR, batch_size=BATCH, l2=0.0)
+    m = run.metrics()
+    z_test = run.net.forward(run.X_test)
+    p_train = run.net.predict_proba(run.X_train)
+    assert m.test_loss == pytest.approx(xent_core.softmax_cross_entropy(run.y_test, z_test))
+    assert m.train_loss == pytest.approx(-np.log(p_train[np.arange(150), run.y_train]).mean())
+    assert m.train_accuracy == pytest.approx(np.mean(p_train.argmax(1) == run.y_train))
+
+
+def test_training_a_few_epochs_on_the_circle_lowers_the_training_loss():
+    """Ten epochs of SGD bring the mean cross-entropy down."""
+    run = Training.start(Setup())
+    before = run.metrics().train_loss
+    for _ in range(10):
+        run.train(1, lr=LR, batch_size=BATCH, l2=0.0)
+    assert run.epoch == 10
+    assert run.metrics().train_loss < before - 0.05
+    assert run.history.epochs == list(range(11))
+
+
+def test_one_call_trains_at_most_the_epoch_cap():
+    """Epochs per frame are capped, so a session cannot ask for unbounded work."""
+    run = Training.start(Setup(n_points=40))
+    run.train(10 * MAX_EPOCHS_PER_FRAME, lr=LR, batch_size=BATCH, l2=0.0)
+    assert run.epoch == MAX_EPOCHS_PER_FRAME
+
+
+def test_a_diverging_run_raises_and_is_left_as_it_was_before_the_call():
+    """A huge learning rate on a linear network overflows; the call is rolled back."""
+    run = Training.start(Setup(activation="linear", hidden=(32, 32, 32)))
+    with pytest.raises(Diverged, match="Lower the learning rate"):
+        for _ in range(50):
+            weights, epoch = [W.copy() for W in run.net.weights], run.epoch
+            run.train(1, lr=10.0, batch_size=1, l2=0.0)
+    assert run.epoch == epoch
+    for W, saved in zip(run.net.weights, weights, strict=True):
+        np.testing.assert_array_equal(W, saved)
+    assert run.history.epochs[-1] == epoch
+    assert np.isfinite(run.metrics().train_loss)
+
+
+@pytest.mark.parametrize(
+    ("change", "names"),
+    [
+        (dict(n_points=5), "Number of points 5"),
+        (dict(n_points=5000), "Number of points 5000"),
+        (dict(noise=1.5), "Noise 1.5"),
+        (dict(test_fraction=1.0), "Test fraction 1"),
+        (dict(dataset="spiral", n_classes=7), "Classes 7"),
+        (dict(dataset="circle", n_classes=3), "circle has exactly 2 classes"),
+        (dict(hidden=(8, 8, 8, 8, 8)), "5 hidden layers"),
+        (dict(hidden=(8, 64)), "Hidden layer 2 has 64 units"),
+        (dict(activation="gelu"), "Activation 'gelu'"),
+        (dict(dataset="rings"), "Dataset 'rings'"),
+    ],
+)
+def test_an_out_of_bounds_setup_names_the_setting(change, names):
+    """Each bound (points, layers, units, classes...) is checked with a readable message."""
+    setup = Setup(**change)
+    assert any(names in problem for problem in setup.problems())
+    with pytest.raises(ValueError, match=names.split()[0]):
+        Training.start(setup)
+
+
+def test_the_costliest_points_are_those_with_the_largest_loss():
+    """Indices sorted by -log p(true class), the largest first."""
+    run = Training.start(SEED_SETUP)
+    run.train(5, lr=LR, batch_size=BATCH, l2=0.0)
+    p = run.net.predict_proba(run.X_train)
+    loss = -np.log(p[np.arange(len(p)), run.y_train])
+    idx = run.costliest(5)
+    np.testing.assert_array_equal(idx, np.argsort(loss)[::-1][:5])
+    rows = run.costliest_rows(5)
+    assert rows[0]["loss −log p(class)"] == pytest.approx(loss.max())
+    assert rows[0]["p(class)"] == pytest.approx(np.exp(-loss.max()))
+
+
+def test_the_probability_grid_is_the_networks_softmax_over_the_plane():
+    """(100, 100, C), rows summing to 1, row i at x2 = axis[i], column j at x1 = axis[j]."""
+    run = Training.start(SEED_SETUP)
+    grid = run.probability_grid()
+    assert grid.shape == (100, 100, 3)
+    np.testing.assert_allclose(grid.sum(axis=-1), 1.0)
+    axis = np.linspace(-6, 6, 100)
+    corner = run.net.predict_proba(np.array([[axis[7], axis[90]]]))[0]
+    np.testing.assert_allclose(grid[90, 7], corner)
+
+
+def test_the_first_layer_grid_holds_one_picture_per_unit():
+    """(units, 40, 40) of the first hidden layer's outputs; None without hidden layers."""
+    run = Training.start(Setup(hidden=(5, 3)))
+    units = run.first_layer_grid()
+    assert units.shape == (5, 40, 40)
+    axis = np.linspace(-6, 6, 40)
+    expected = run.net.hidden_activations(np.array([[axis[3], axis[30]]]))[0][0]
+    np.testing.assert_allclose(units[:, 30, 3], expected)
+    assert Training.start(Setup(hidden=())).first_layer_grid() is None
+
+
+def test_the_history_stays_bounded_and_still_spans_every_epoch():
+    """Past its limit it keeps every other record: first and newest epochs stay."""
+    history = History(limit=10)
+    for epoch in range(101):
+        history.add(Metrics(epoch, 1.0 / (epoch + 1), 1.0, 0.5, 0.5))
+    assert len(history) <= 10
+    assert history.epochs[0] == 0 and history.epochs[-1] == 100
+    assert history.epochs == sorted(history.epochs)
+    assert len(history.train_loss) == len(history.test_loss) == len(history)
+
+
+def test_frame_sleep_caps_the_frame_rate_and_the_cpu_share():
+    """Short frames wait for the frame period; long frames wait as long as they worked."""
+    assert frame_sleep(0.0) == pytest.approx(FRAME_SECONDS)
+    assert frame_sleep(0.1, duty=0.5) == pytest.approx(0.1)
+    assert frame_sleep(0.035) >= MIN_SLEEP
