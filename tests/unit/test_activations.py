@@ -23,9 +23,7 @@ def logits(low=-50.0, high=50.0, min_c=2, max_c=6):
 def logit_batches(low=-50.0, high=50.0, max_n=5, max_c=6):
     """A batch (N, C) of finite logits."""
     shapes = st.tuples(st.integers(1, max_n), st.integers(2, max_c))
-    return shapes.flatmap(
-        lambda s: arrays(np.float64, s, elements=st.floats(low, high))
-    )
+    return shapes.flatmap(lambda s: arrays(np.float64, s, elements=st.floats(low, high)))
 
 
 temperatures = st.floats(0.05, 20.0)
@@ -66,9 +64,7 @@ def test_log_softmax_extreme_values_exact():
 @given(logit_batches(), st.floats(-1e3, 1e3))
 def test_softmax_shift_invariant(z, c):
     np.testing.assert_allclose(xc.softmax(z + c), xc.softmax(z), rtol=1e-10, atol=1e-13)
-    np.testing.assert_allclose(
-        xc.log_softmax(z + c), xc.log_softmax(z), rtol=1e-10, atol=1e-10
-    )
+    np.testing.assert_allclose(xc.log_softmax(z + c), xc.log_softmax(z), rtol=1e-10, atol=1e-10)
 
 
 @SETTINGS
@@ -128,16 +124,12 @@ def entropy(p):
 @given(logits(-10, 10), temperatures, temperatures)
 def test_entropy_grows_with_temperature(z, tau1, tau2):
     lo, hi = sorted((tau1, tau2))
-    assert entropy(xc.softmax(z, temperature=lo)) <= entropy(
-        xc.softmax(z, temperature=hi)
-    ) + 1e-12
+    assert entropy(xc.softmax(z, temperature=lo)) <= entropy(xc.softmax(z, temperature=hi)) + 1e-12
 
 
 def test_temperature_limits():
     z = np.array([1.0, 3.0, 2.9, -4.0])
-    np.testing.assert_allclose(
-        xc.softmax(z, temperature=1e-3), [0, 1, 0, 0], rtol=0, atol=1e-40
-    )
+    np.testing.assert_allclose(xc.softmax(z, temperature=1e-3), [0, 1, 0, 0], rtol=0, atol=1e-40)
     np.testing.assert_allclose(xc.softmax(z, temperature=1e7), 0.25, rtol=0, atol=1e-6)
     np.testing.assert_array_equal(xc.softmax(z, temperature=1.0), xc.softmax(z))
 
@@ -230,7 +222,9 @@ def jacobian_reference(z, tau=1.0):
 @given(logits())
 def test_jacobian_matches_the_formula(z):
     # p_i - p_i² cancels when p_i ≈ 1, so agreement is to about one ulp of p
-    np.testing.assert_allclose(xc.softmax_jacobian(z), jacobian_reference(z), rtol=1e-14, atol=4e-16)
+    np.testing.assert_allclose(
+        xc.softmax_jacobian(z), jacobian_reference(z), rtol=1e-14, atol=4e-16
+    )
 
 
 @SETTINGS
@@ -281,7 +275,7 @@ def test_batch_jacobian_equals_per_row(z, tau):
 def test_jacobian_equals_numerical_gradient(z, tau):
     J = xc.softmax_jacobian(z, temperature=tau)
     for i in range(len(z)):
-        row = xc.numerical_gradient(lambda v: xc.softmax(v, temperature=tau)[i], z)
+        row = xc.numerical_gradient(lambda v, i=i: xc.softmax(v, temperature=tau)[i], z)
         np.testing.assert_allclose(J[i], row, rtol=1e-6, atol=1e-9)
 
 

@@ -78,14 +78,24 @@ def test_categorical_bad_input(fn, t, p, match):
         ([[1, 0, 0], [0, 1.5, 0], [0, 0, 1]], Z3, {}, r"t\[1, 1\] = 1\.5"),
         ([0, 1], np.zeros((2, 1)), {}, r"z must be a batch \(N, C\) with at least 2 classes"),
         ([], np.empty((0, 3)), {}, r"z is empty"),
-        ([0, 1, 2], Z3, dict(weight=[1.0, 2.0]), r"weight must hold one number per class, shape \(3,\); got shape \(2,\)"),
+        (
+            [0, 1, 2],
+            Z3,
+            dict(weight=[1.0, 2.0]),
+            r"weight must hold one number per class, shape \(3,\); got shape \(2,\)",
+        ),
         ([0, 1, 2], Z3, dict(weight=[[1.0, 2.0, 3.0]]), r"weight must hold one number per class"),
         ([0, 1, 2], Z3, dict(weight=[1.0, -2.0, 1.0]), r"weight\[1\] = -2"),
         ([0, 1, 2], Z3, dict(weight=[1.0, NAN, 1.0]), r"weight\[1\] is nan"),
         ([0, 1, 2], Z3, dict(label_smoothing=1.5), r"label_smoothing must lie in \[0, 1\]"),
         ([0, 1, 2], Z3, dict(label_smoothing=-0.1), r"label_smoothing"),
         ([0, 1, 2], Z3, dict(label_smoothing=NAN), r"label_smoothing"),
-        ([0, 1, 2], Z3, dict(reduction="avg"), r"reduction must be one of 'mean', 'sum', 'none'; got 'avg'"),
+        (
+            [0, 1, 2],
+            Z3,
+            dict(reduction="avg"),
+            r"reduction must be one of 'mean', 'sum', 'none'; got 'avg'",
+        ),
     ],
 )
 def test_softmax_ce_bad_input(fn, t, z, kwargs, match):
@@ -104,7 +114,11 @@ LABEL_FUNCTIONS = [
 @pytest.mark.parametrize("fn, x", LABEL_FUNCTIONS)
 @pytest.mark.parametrize(
     "t, what",
-    [([0, 1, 3], r"3 is out of range"), ([0, 1, -1], r"-1 is out of range"), ([0, 1, 1.5], r"1\.5 is not a class label")],
+    [
+        ([0, 1, 3], r"3 is out of range"),
+        ([0, 1, -1], r"-1 is out of range"),
+        ([0, 1, 1.5], r"1\.5 is not a class label"),
+    ],
 )
 def test_bad_label_is_rejected(fn, x, t, what):
     with pytest.raises(ValueError, match=what):
@@ -157,7 +171,10 @@ def test_bad_temperature(fn, tau):
 
 
 def test_jacobian_needs_a_vector_or_batch():
-    with pytest.raises(ValueError, match=r"z must be a vector of C logits or a batch \(N, C\); got shape \(2, 2, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"z must be a vector of C logits or a batch \(N, C\); got shape \(2, 2, 2\)",
+    ):
         xc.softmax_jacobian(np.zeros((2, 2, 2)))
 
 
@@ -197,7 +214,9 @@ def test_bad_eps(fn, t, p, eps):
         fn(t, p, eps=eps)
 
 
-@pytest.mark.parametrize("fn", [xc.binary_cross_entropy_with_logits, xc.binary_cross_entropy_with_logits_grad])
+@pytest.mark.parametrize(
+    "fn", [xc.binary_cross_entropy_with_logits, xc.binary_cross_entropy_with_logits_grad]
+)
 @pytest.mark.parametrize(
     "t, z, kwargs, match",
     [
@@ -221,7 +240,9 @@ def test_bce_with_logits_bad_input(fn, t, z, kwargs, match):
     "'operands could not be broadcast' (no argument named), and (2, 3) against z (3,) "
     "silently broadcasts the loss and gradient to (2, 3)",
 )
-@pytest.mark.parametrize("fn", [xc.binary_cross_entropy_with_logits, xc.binary_cross_entropy_with_logits_grad])
+@pytest.mark.parametrize(
+    "fn", [xc.binary_cross_entropy_with_logits, xc.binary_cross_entropy_with_logits_grad]
+)
 @pytest.mark.parametrize("pos_weight", [[1.0, 2.0], np.ones((2, 3))])
 def test_bce_with_logits_bad_pos_weight_shape(fn, pos_weight):
     with pytest.raises(ValueError, match=r"pos_weight"):
@@ -292,7 +313,9 @@ def test_mlp_bad_sizes(sizes, match):
 
 @pytest.mark.parametrize("activation", ["softsign", "Tanh", "", "gelu"])
 def test_mlp_bad_activation(activation):
-    with pytest.raises(ValueError, match=r"activation must be one of 'tanh', 'relu', 'sigmoid', 'linear'"):
+    with pytest.raises(
+        ValueError, match=r"activation must be one of 'tanh', 'relu', 'sigmoid', 'linear'"
+    ):
         xc.MLP([2, 3, 2], activation=activation)
 
 
@@ -319,7 +342,9 @@ def test_mlp_bad_data(X, y, match):
 def test_mlp_forward_bad_X():
     net = xc.MLP([2, 3, 3])
     for method in (net.forward, net.predict_proba):
-        with pytest.raises(ValueError, match=r"X must have shape \(N, 2\), one row per point; got \(1, 3\)"):
+        with pytest.raises(
+            ValueError, match=r"X must have shape \(N, 2\), one row per point; got \(1, 3\)"
+        ):
             method([[1.0, 2.0, 3.0]])
 
 
@@ -339,7 +364,10 @@ def test_mlp_train_step_rejects_non_finite_hyperparameters(kwargs):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(name="swirl"), r"name must be one of circle, xor, gaussian, spiral, moons, blobs; got 'swirl'"),
+        (
+            dict(name="swirl"),
+            r"name must be one of circle, xor, gaussian, spiral, moons, blobs; got 'swirl'",
+        ),
         (dict(name="Circle"), r"name must be one of"),
         (dict(name="xor", n_classes=3), r"xor has exactly 2 classes"),
         (dict(name="circle", n_classes=1), r"circle has exactly 2 classes"),

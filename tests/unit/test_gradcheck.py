@@ -14,15 +14,28 @@ KNOWN = [
     (lambda x: float(np.sin(x).sum()), lambda x: np.cos(x)),
     (lambda x: float(np.exp(x).sum()), lambda x: np.exp(x)),
     (lambda x: float((x**3).sum()), lambda x: 3 * x**2),
-    (lambda x: float(np.prod(x)), lambda x: np.array([np.prod(np.delete(x.ravel(), k)) for k in range(x.size)]).reshape(x.shape)),
-    (lambda x: float(np.log(np.exp(x).sum())), lambda x: np.exp(x) / np.exp(x).sum()),  # log-sum-exp -> softmax
+    (
+        lambda x: float(np.prod(x)),
+        lambda x: np.array([np.prod(np.delete(x.ravel(), k)) for k in range(x.size)]).reshape(
+            x.shape
+        ),
+    ),
+    (
+        lambda x: float(np.log(np.exp(x).sum())),
+        lambda x: np.exp(x) / np.exp(x).sum(),
+    ),  # log-sum-exp -> softmax
 ]
 
 
 @pytest.mark.parametrize("f, grad", KNOWN)
 @settings(max_examples=20, deadline=None)
-@given(arrays(np.float64, st.one_of(st.tuples(st.integers(1, 6)), st.tuples(st.integers(1, 3), st.integers(1, 3))),
-              elements=st.floats(-2, 2)))
+@given(
+    arrays(
+        np.float64,
+        st.one_of(st.tuples(st.integers(1, 6)), st.tuples(st.integers(1, 3), st.integers(1, 3))),
+        elements=st.floats(-2, 2),
+    )
+)
 def test_known_gradients(f, grad, x):
     g = xc.numerical_gradient(f, x)
     assert g.shape == x.shape and g.dtype == np.float64
@@ -40,7 +53,9 @@ def test_quadratic_form():
     A = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, -1.0], [0.0, -1.0, 4.0]])
     x = np.array([0.5, -1.0, 2.0])
     g = xc.numerical_gradient(lambda v: float(v @ A @ v), x)
-    np.testing.assert_allclose(g, 2 * A @ x, rtol=0, atol=1e-9)  # exact for quadratics up to rounding
+    np.testing.assert_allclose(
+        g, 2 * A @ x, rtol=0, atol=1e-9
+    )  # exact for quadratics up to rounding
 
 
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.bool_])

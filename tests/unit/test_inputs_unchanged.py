@@ -29,25 +29,65 @@ CASES = [
     ("softmax_jacobian", xc.softmax_jacobian, [Z[0]], {}),
     ("softmax_jacobian batch", xc.softmax_jacobian, [Z], dict(temperature=0.5)),
     ("binary_cross_entropy", xc.binary_cross_entropy, [TB, PB], {}),
-    ("binary_cross_entropy none eps", xc.binary_cross_entropy, [TB, PB], dict(reduction="none", eps=0.2)),
+    (
+        "binary_cross_entropy none eps",
+        xc.binary_cross_entropy,
+        [TB, PB],
+        dict(reduction="none", eps=0.2),
+    ),
     ("binary_cross_entropy_grad", xc.binary_cross_entropy_grad, [TB, PB], {}),
-    ("binary_cross_entropy_grad eps", xc.binary_cross_entropy_grad, [TB, PB], dict(reduction="none", eps=0.2)),
+    (
+        "binary_cross_entropy_grad eps",
+        xc.binary_cross_entropy_grad,
+        [TB, PB],
+        dict(reduction="none", eps=0.2),
+    ),
     ("bce_with_logits", xc.binary_cross_entropy_with_logits, [TB, ZB], {}),
     ("bce_with_logits none", xc.binary_cross_entropy_with_logits, [TB, ZB], dict(reduction="none")),
-    ("bce_with_logits pos_weight", xc.binary_cross_entropy_with_logits, [TB, ZB], dict(pos_weight=np.array([2.0]))),
-    ("bce_with_logits_grad", xc.binary_cross_entropy_with_logits_grad, [TB, ZB], dict(reduction="none")),
-    ("bce_with_logits_grad pos_weight", xc.binary_cross_entropy_with_logits_grad, [TB, ZB], dict(pos_weight=np.array([2.0]))),
+    (
+        "bce_with_logits pos_weight",
+        xc.binary_cross_entropy_with_logits,
+        [TB, ZB],
+        dict(pos_weight=np.array([2.0])),
+    ),
+    (
+        "bce_with_logits_grad",
+        xc.binary_cross_entropy_with_logits_grad,
+        [TB, ZB],
+        dict(reduction="none"),
+    ),
+    (
+        "bce_with_logits_grad pos_weight",
+        xc.binary_cross_entropy_with_logits_grad,
+        [TB, ZB],
+        dict(pos_weight=np.array([2.0])),
+    ),
     ("categorical labels", xc.categorical_cross_entropy, [Y, P], {}),
     ("categorical one-hot none", xc.categorical_cross_entropy, [T, P], dict(reduction="none")),
     ("categorical eps", xc.categorical_cross_entropy, [T, P], dict(eps=0.4)),
     ("categorical_grad labels", xc.categorical_cross_entropy_grad, [Y, P], {}),
-    ("categorical_grad one-hot eps", xc.categorical_cross_entropy_grad, [T, P], dict(eps=0.4, reduction="sum")),
+    (
+        "categorical_grad one-hot eps",
+        xc.categorical_cross_entropy_grad,
+        [T, P],
+        dict(eps=0.4, reduction="sum"),
+    ),
     ("softmax_ce labels", xc.softmax_cross_entropy, [Y, Z], {}),
     ("softmax_ce soft none", xc.softmax_cross_entropy, [P, Z], dict(reduction="none")),
-    ("softmax_ce weight smoothing", xc.softmax_cross_entropy, [Y, Z], dict(weight=np.array([1.0, 2.0, 0.5]), label_smoothing=0.1)),
+    (
+        "softmax_ce weight smoothing",
+        xc.softmax_cross_entropy,
+        [Y, Z],
+        dict(weight=np.array([1.0, 2.0, 0.5]), label_smoothing=0.1),
+    ),
     ("softmax_ce_grad labels", xc.softmax_cross_entropy_grad, [Y, Z], {}),
     ("softmax_ce_grad soft", xc.softmax_cross_entropy_grad, [P, Z], dict(reduction="sum")),
-    ("softmax_ce_grad weight smoothing", xc.softmax_cross_entropy_grad, [Y, Z], dict(weight=np.array([1.0, 2.0, 0.5]), label_smoothing=0.1)),
+    (
+        "softmax_ce_grad weight smoothing",
+        xc.softmax_cross_entropy_grad,
+        [Y, Z],
+        dict(weight=np.array([1.0, 2.0, 0.5]), label_smoothing=0.1),
+    ),
     ("squared_error", xc.squared_error, [T, P], {}),
     ("squared_error none", xc.squared_error, [T, P], dict(reduction="none")),
     ("squared_error_grad", xc.squared_error_grad, [T, P], {}),
@@ -56,7 +96,12 @@ CASES = [
     ("accuracy", xc.accuracy, [Y, P], {}),
     ("reliability_bins", xc.reliability_bins, [Y, P], dict(n_bins=5)),
     ("expected_calibration_error", xc.expected_calibration_error, [Y, P], {}),
-    ("numerical_gradient", lambda x: xc.numerical_gradient(lambda v: float((v**2).sum()), x), [ZB], {}),
+    (
+        "numerical_gradient",
+        lambda x: xc.numerical_gradient(lambda v: float((v**2).sum()), x),
+        [ZB],
+        {},
+    ),
     ("train_test_split", lambda X, y: xc.train_test_split(X, y, 0.25), [Z, Y], {}),
 ]
 
@@ -77,7 +122,7 @@ def kw_arrays(kwargs):
 def results_equal(a, b):
     if isinstance(a, tuple):
         assert len(a) == len(b)
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=True):
             results_equal(x, y)
     else:
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
@@ -90,7 +135,7 @@ def test_array_inputs_unchanged(name, fn, args, kwargs):
     saved_args = [a.copy() for a in args]
     saved_kw = {k: v.copy() for k, v in kw_arrays(kwargs).items()}
     out = fn(*args, **kwargs)
-    for before, after in zip(saved_args, args):
+    for before, after in zip(saved_args, args, strict=True):
         assert_unchanged(before, after)
     for k, before in saved_kw.items():
         assert_unchanged(before, kwargs[k])
@@ -161,7 +206,7 @@ def test_mlp_accepts_lists():
     la, ga = a.loss_and_gradients(X.tolist(), y.tolist())
     lb, gb = b.loss_and_gradients(X, y)
     assert la == lb
-    for (dWa, dba), (dWb, dbb) in zip(ga, gb):
+    for (dWa, dba), (dWb, dbb) in zip(ga, gb, strict=True):
         np.testing.assert_array_equal(dWa, dWb)
         np.testing.assert_array_equal(dba, dbb)
     assert a.train_step(X.tolist(), y.tolist(), lr=0.5) == b.train_step(X, y, lr=0.5)
@@ -176,7 +221,7 @@ def test_loss_and_gradients_does_not_change_the_net():
     net.loss_and_gradients(X, y, l2=0.5)
     net.forward(X)
     net.predict_proba(X)
-    for a, b in zip(W0 + b0, net.weights + net.biases):
+    for a, b in zip(W0 + b0, net.weights + net.biases, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -185,5 +230,5 @@ def test_returned_gradients_are_not_the_parameters():
     y = np.array([0, 1, 1, 0, 1])
     net = xc.MLP([2, 4, 2], seed=2)
     _, grads = net.loss_and_gradients(X, y)
-    for (dW, db), W, b in zip(grads, net.weights, net.biases):
+    for (dW, db), W, b in zip(grads, net.weights, net.biases, strict=True):
         assert not np.shares_memory(dW, W) and not np.shares_memory(db, b)

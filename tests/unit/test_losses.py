@@ -19,9 +19,11 @@ GRAD_TOL = dict(rtol=1e-6, atol=1e-7)
 
 def scalar_loss(loss_fn, reduction):
     """Wrap a loss so it is a scalar under every reduction ("none" -> its sum)."""
+
     def f(x):
         value = loss_fn(x)
         return float(np.sum(value)) if reduction == "none" else value
+
     return f
 
 
@@ -168,7 +170,11 @@ def test_elementwise_reductions(loss_fn, t, p):
 @pytest.mark.parametrize(
     "loss_fn, t, x",
     [
-        (xc.categorical_cross_entropy, [0, 2, 1], [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]]),
+        (
+            xc.categorical_cross_entropy,
+            [0, 2, 1],
+            [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]],
+        ),
         (xc.softmax_cross_entropy, [0, 2, 1], [[1.0, 0.2, -1.0], [0.0, 0.3, 2.0], [0.2, 0.5, 0.3]]),
     ],
 )
@@ -285,9 +291,11 @@ def test_squared_error_grad_numerical(reduction, data):
 
 # ==================================================== BCE from logits
 @SETTINGS
-@given(any_shape.flatmap(
-    lambda s: st.tuples(probs(s, 0, 1), arrays(np.float64, s, elements=st.floats(-5, 5)))
-))
+@given(
+    any_shape.flatmap(
+        lambda s: st.tuples(probs(s, 0, 1), arrays(np.float64, s, elements=st.floats(-5, 5)))
+    )
+)
 def test_bce_with_logits_equals_bce_of_sigmoid(tz):
     t, z = tz
     for reduction in REDUCTIONS:
@@ -304,9 +312,12 @@ def test_bce_with_logits_equals_bce_of_sigmoid(tz):
 
 
 @SETTINGS
-@given(any_shape.flatmap(
-    lambda s: st.tuples(probs(s, 0, 1), arrays(np.float64, s, elements=st.floats(-30, 30)))
-), st.floats(0.0, 5.0))
+@given(
+    any_shape.flatmap(
+        lambda s: st.tuples(probs(s, 0, 1), arrays(np.float64, s, elements=st.floats(-30, 30)))
+    ),
+    st.floats(0.0, 5.0),
+)
 def test_bce_with_logits_pos_weight_formula(tz, w):
     t, z = tz
     # -(w t log σ(z) + (1 - t) log(1 - σ(z))), written with log σ(-z) = log(1 - σ(z))
@@ -347,13 +358,17 @@ def test_bce_with_logits_stable_at_extremes(t, z, expected):
     assert got == pytest.approx(expected, rel=1e-15, abs=0)
     g = xc.binary_cross_entropy_with_logits_grad([t], [z], reduction="sum")
     assert np.all(np.isfinite(g))
-    assert g[0] == pytest.approx(1.0 / (1.0 + math.exp(-z)) - t if abs(z) < 700 else float(z > 0) - t, rel=1e-14, abs=1e-300)
+    assert g[0] == pytest.approx(
+        1.0 / (1.0 + math.exp(-z)) - t if abs(z) < 700 else float(z > 0) - t, rel=1e-14, abs=1e-300
+    )
 
 
 @SETTINGS
-@given(any_shape.flatmap(
-    lambda s: st.tuples(probs(s, 0, 1), arrays(np.float64, s, elements=st.floats(-1e4, 1e4)))
-))
+@given(
+    any_shape.flatmap(
+        lambda s: st.tuples(probs(s, 0, 1), arrays(np.float64, s, elements=st.floats(-1e4, 1e4)))
+    )
+)
 def test_bce_with_logits_finite_and_accurate_up_to_1e4(tz):
     t, z = tz
     got = xc.binary_cross_entropy_with_logits(t, z, reduction="none")
@@ -481,9 +496,7 @@ def test_weighted_mean_divides_by_target_weights_not_n():
     )
     # soft targets with weights: the mean divides by N
     T = np.eye(2)[y]
-    assert xc.softmax_cross_entropy(T, z, weight=w) == pytest.approx(
-        7 * math.log(2) / 3, rel=1e-15
-    )
+    assert xc.softmax_cross_entropy(T, z, weight=w) == pytest.approx(7 * math.log(2) / 3, rel=1e-15)
 
 
 def test_label_smoothing_hand_example():
@@ -491,7 +504,9 @@ def test_label_smoothing_hand_example():
     logp = z[0] - math.log(sum(math.exp(v) for v in z[0]))
     eps = 0.3
     expected = (1 - eps) * -logp[0] + eps / 3 * -logp.sum()
-    assert xc.softmax_cross_entropy([0], z, label_smoothing=eps) == pytest.approx(expected, rel=1e-14)
+    assert xc.softmax_cross_entropy([0], z, label_smoothing=eps) == pytest.approx(
+        expected, rel=1e-14
+    )
     # integer labels and their one-hot matrix agree when unweighted
     assert xc.softmax_cross_entropy([[1.0, 0, 0]], z, label_smoothing=eps) == pytest.approx(
         expected, rel=1e-14
@@ -543,7 +558,14 @@ def test_doubling_the_batch(data):
     cases = [
         (xc.categorical_cross_entropy, y, p, yy, pp, {}),
         (xc.softmax_cross_entropy, y, z, yy, zz, {}),
-        (xc.softmax_cross_entropy, y, z, yy, zz, dict(weight=np.arange(1.0, z.shape[1] + 1), label_smoothing=0.2)),
+        (
+            xc.softmax_cross_entropy,
+            y,
+            z,
+            yy,
+            zz,
+            dict(weight=np.arange(1.0, z.shape[1] + 1), label_smoothing=0.2),
+        ),
         (xc.binary_cross_entropy, p[:, 0], p[:, 1], pp[:, 0], pp[:, 1], {}),
         (xc.binary_cross_entropy_with_logits, p[:, 0], z[:, 0], pp[:, 0], zz[:, 0], {}),
         (xc.squared_error, z[:, 0], z[:, 1], zz[:, 0], zz[:, 1], {}),

@@ -34,7 +34,7 @@ def pre_activations(net, X):
         "linear": lambda h: h,
     }[net.activation]
     a, hs = X, []
-    for W, b in zip(net.weights[:-1], net.biases[:-1]):
+    for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
         h = a @ W + b
         hs.append(h)
         a = acts(h)
@@ -72,7 +72,7 @@ def test_no_hidden_layer():
 def test_same_seed_same_weights(activation):
     a = xc.MLP(SIZES, activation=activation, seed=7)
     b = xc.MLP(SIZES, activation=activation, seed=7)
-    for Wa, Wb in zip(a.weights + a.biases, b.weights + b.biases):
+    for Wa, Wb in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
         np.testing.assert_array_equal(Wa, Wb)
     c = xc.MLP(SIZES, activation=activation, seed=8)
     assert not np.array_equal(a.weights[0], c.weights[0])
@@ -131,7 +131,7 @@ def test_l2_does_not_touch_biases():
     X, y = data()
     _, g0 = net.loss_and_gradients(X, y)
     _, g1 = net.loss_and_gradients(X, y, l2=0.7)
-    for (dW0, db0), (dW1, db1), W in zip(g0, g1, net.weights):
+    for (dW0, db0), (dW1, db1), W in zip(g0, g1, net.weights, strict=True):
         np.testing.assert_array_equal(db0, db1)
         np.testing.assert_allclose(dW1 - dW0, 0.7 * W, rtol=1e-12, atol=1e-15)
     # scaling the biases changes nothing in the penalty
@@ -161,10 +161,12 @@ def numerical_parameter_gradients(net, X, y, l2):
     for k in range(len(net.weights)):
         pair = []
         for attr in ("weights", "biases"):
+
             def f(value, k=k, attr=attr):
                 probe = copy.deepcopy(net)
                 getattr(probe, attr)[k] = value.copy()
                 return probe.loss_and_gradients(X, y, l2=l2)[0]
+
             pair.append(xc.numerical_gradient(f, getattr(net, attr)[k]))
         grads.append(tuple(pair))
     return grads
@@ -180,7 +182,7 @@ def test_gradients_equal_numerical_gradient_for_every_parameter(activation, l2, 
     loss, grads = net.loss_and_gradients(X, y, l2=l2)
     assert len(grads) == len(net.weights)
     numeric = numerical_parameter_gradients(net, X, y, l2)
-    for k, ((dW, db), (nW, nb)) in enumerate(zip(grads, numeric)):
+    for k, ((dW, db), (nW, nb)) in enumerate(zip(grads, numeric, strict=True)):
         assert dW.shape == net.weights[k].shape and db.shape == net.biases[k].shape
         np.testing.assert_allclose(dW, nW, rtol=1e-6, atol=1e-9, err_msg=f"dW[{k}]")
         np.testing.assert_allclose(db, nb, rtol=1e-6, atol=1e-9, err_msg=f"db[{k}]")
@@ -235,9 +237,9 @@ def test_train_epoch_equals_manual_minibatch_steps():
     a = xc.MLP(SIZES, seed=6)
     b = copy.deepcopy(a)
     mean_loss = a.train_epoch(X, y, lr=0.2, batch_size=4, l2=0.01)  # rng=None keeps order
-    losses = [b.train_step(X[s:s + 4], y[s:s + 4], lr=0.2, l2=0.01) for s in (0, 4, 8)]
+    losses = [b.train_step(X[s : s + 4], y[s : s + 4], lr=0.2, l2=0.01) for s in (0, 4, 8)]
     assert mean_loss == pytest.approx(np.mean(losses), rel=1e-15)
-    for Wa, Wb in zip(a.weights + a.biases, b.weights + b.biases):
+    for Wa, Wb in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
         np.testing.assert_array_equal(Wa, Wb)
 
 
@@ -248,9 +250,9 @@ def test_train_epoch_shuffles_with_rng():
     order = np.random.default_rng(42).permutation(10)
     a.train_epoch(X, y, lr=0.2, batch_size=3, rng=np.random.default_rng(42))
     for s in range(0, 10, 3):
-        idx = order[s:s + 3]
+        idx = order[s : s + 3]
         b.train_step(X[idx], y[idx], lr=0.2)
-    for Wa, Wb in zip(a.weights + a.biases, b.weights + b.biases):
+    for Wa, Wb in zip(a.weights + a.biases, b.weights + b.biases, strict=True):
         np.testing.assert_array_equal(Wa, Wb)
 
 

@@ -104,9 +104,7 @@ def test_bce_table_gradient_closed_form():
     expected = -t / p + (1 - t) / (1 - p)
     got = xc.binary_cross_entropy_grad(t, p, reduction="sum")
     np.testing.assert_allclose(got, expected, rtol=1e-15, atol=0)
-    np.testing.assert_allclose(
-        xc.binary_cross_entropy_grad(t, p), expected / 7, rtol=1e-15, atol=0
-    )
+    np.testing.assert_allclose(xc.binary_cross_entropy_grad(t, p), expected / 7, rtol=1e-15, atol=0)
 
 
 def test_bce_logits_gradient_is_sigma_minus_t_on_the_table():
@@ -129,17 +127,13 @@ def test_categorical_table_sum_and_mean():
     assert xc.categorical_cross_entropy(y, p, reduction="sum") == pytest.approx(
         CAT_SUM, rel=0, abs=1e-13
     )
-    assert xc.categorical_cross_entropy(y, p) == pytest.approx(
-        CAT_SUM / 4, rel=0, abs=1e-13
-    )
+    assert xc.categorical_cross_entropy(y, p) == pytest.approx(CAT_SUM / 4, rel=0, abs=1e-13)
 
 
 def test_categorical_table_with_one_hot_targets():
     y, p, loss = cat_columns()
     t = np.eye(3)[y]
-    np.testing.assert_allclose(
-        xc.categorical_cross_entropy(t, p, reduction="none"), loss, **EXACT
-    )
+    np.testing.assert_allclose(xc.categorical_cross_entropy(t, p, reduction="none"), loss, **EXACT)
     assert xc.categorical_cross_entropy(t, p, reduction="sum") == pytest.approx(
         CAT_SUM, rel=0, abs=1e-13
     )
