@@ -180,4 +180,4 @@ def jpeg_data_uri(picture: Image.Image, *, quality: int = 85) -> str:
 
 def img_tag(uri: str, *, alt: str, test_id: str) -> str:
     """An ``<img>`` tag for st.markdown(unsafe_allow_html=True), findable by ``test_id``."""
-    return f'<img src="{uri}" alt="{alt}" data-testid="{test_id}" style="max-width:100%;">'
+    return f'<img src="{uri}" alt="{alt}" data-testid="{test_id}" style="max-width:100%;margin-bottom:0.75rem;">'

@@ -1,0 +1,118 @@
+"""The Live training page in a real browser: it loads, Play trains and redraws, Pause stops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.helpers import assert_no_app_errors, wait_for_app_idle
+
+
+def open_training(page: Page, query: str = "") -> None:
+    """Go to the page and wait until its script has finished and the boundary is drawn."""
+    page.goto(f"/training{'?' + query if query else ''}")
+    wait_for_app_idle(page)
+    expect(boundary(page)).to_be_visible()
+
+
+def boundary(page: Page) -> Locator:
+    """The decision-boundary picture (an inline JPEG)."""
+    return page.locator('img[data-testid="tr-boundary"]')
+
+
+def button(page: Page, key: str) -> Locator:
+    """The button with widget key ``key``."""
+    return page.locator(f".st-key-{key}").get_by_role("button")
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the metric labelled exactly ``label``."""
+    return (
+        page.get_by_test_id("stMetric")
+        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+        .get_by_test_id("stMetricValue")
+    )
+
+
+def epoch(page: Page) -> int:
+    return int(metric_value(page, "Epoch").inner_text().replace(",", ""))
+
+
+def wait_for_epoch_at_least(page: Page, n: int) -> None:
+    page.wait_for_function(
+        """(n) => {
+            const m = [...document.querySelectorAll('[data-testid="stMetric"]')].find(
+                e => e.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === 'Epoch');
+            return m && parseInt(m.querySelector('[data-testid="stMetricValue"]')
+                                  .innerText.replace(/,/g, '')) >= n;
+        }""",
+        arg=n,
+        timeout=30_000,
+    )
+
+
+def screenshot(page: Page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main area, so grow the window first."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(900, height + 40)})
+    page.screenshot(path=str(path), full_page=True)
+
+
+def test_the_page_loads_every_part_without_errors(page: Page, screenshot_dir: Path):
+    """Controls, the four live numbers, boundary, units, loss curve and formulas all render."""
+    open_training(page)
+    assert_no_app_errors(page)
+    expect(metric_value(page, "Epoch")).to_have_text("0")
+    for label in ("Training loss", "Test loss", "Training accuracy", "Test accuracy"):
+        expect(metric_value(page, label)).to_be_visible()
+    expect(page.locator('img[data-testid="tr-units"]')).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_be_visible()
+    expect(page.get_by_text("mean cross-entropy").first).to_be_visible()
+    for key in ("tr_play", "tr_step", "tr_reset", "tr_preset"):
+        expect(button(page, key)).to_be_enabled()
+    assert page.get_by_test_id("stMarkdownContainer").filter(has=boundary(page)).count() == 1
+    screenshot(page, screenshot_dir / "training.png")
+
+
+def test_play_advances_the_epoch_and_redraws_the_boundary_and_pause_stops_it(
+    page: Page, screenshot_dir: Path
+):
+    """Play: the counter climbs and the picture changes; Pause: both stay still."""
+    open_training(page)
+    first_picture = boundary(page).get_attribute("src")
+    button(page, "tr_play").click()
+    expect(button(page, "tr_play")).to_have_accessible_name("Pause")
+    wait_for_epoch_at_least(page, 5)
+    page.wait_for_function(
+        """(src) => {
+            const img = document.querySelector('img[data-testid="tr-boundary"]');
+            return img && img.getAttribute('src') !== src;
+        }""",
+        arg=first_picture,
+    )
+    wait_for_epoch_at_least(page, epoch(page) + 3)  # still moving
+    screenshot(page, screenshot_dir / "training-playing.png")
+    assert_no_app_errors(page)
+
+    button(page, "tr_play").click()
+    expect(button(page, "tr_play")).to_have_accessible_name("Play")
+    wait_for_app_idle(page)  # the loop has ended: nothing redraws any more
+    stopped_at, picture = epoch(page), boundary(page).get_attribute("src")
+    assert stopped_at >= 8
+    page.wait_for_timeout(700)  # nothing may change during this time
+    assert epoch(page) == stopped_at
+    assert boundary(page).get_attribute("src") == picture
+
+
+def test_step_trains_one_epoch_and_reset_returns_to_epoch_0(page: Page):
+    """Step twice: epoch 2 and a lower loss; Reset: epoch 0 and the first loss again."""
+    open_training(page)
+    first_loss = metric_value(page, "Training loss").inner_text()
+    for n in (1, 2):
+        button(page, "tr_step").click()
+        expect(metric_value(page, "Epoch")).to_have_text(str(n))
+    assert float(metric_value(page, "Training loss").inner_text()) < float(first_loss)
+    button(page, "tr_reset").click()
+    expect(metric_value(page, "Epoch")).to_have_text("0")
+    expect(metric_value(page, "Training loss")).to_have_text(first_loss)
