@@ -21,8 +21,8 @@ from ui.tables import parse_numbers, show_problems, too_many_rows
 
 SCALES = ("linear", "log")
 PARAMS = [
-    url_state.Param("p", 0.7, url_state.number(0.0, 1.0)),
-    url_state.Param("t", 1.0, url_state.number(0.0, 1.0)),
+    url_state.Param("p", 0.7, url_state.number(0.0, 1.0), "{:g}".format),
+    url_state.Param("t", 1.0, url_state.number(0.0, 1.0), "{:g}".format),
     url_state.Param("yscale", "linear", url_state.choice(SCALES)),
     url_state.Param("logits", False, url_state.boolean, url_state.format_bool),
 ]

@@ -175,7 +175,7 @@ def loss_curve_figure(
 
     fig.update_xaxes(title_text="predicted probability p", range=[0, 1], dtick=0.1)
     fig.update_yaxes(title_text="loss L (nats)", type=yscale, range=list(y_range))
-    style(fig, height=430)
+    style(fig, height=470)
     fig.update_layout(hovermode="closest")
     return fig
 
@@ -206,9 +206,13 @@ def loss_bars_figure(
                 x=[lab for lab, k in zip(labels, pick, strict=True) if k],
                 y=shown[pick],
                 name=name,
-                marker_color=colour,
+                marker=dict(
+                    color=colour,  # an infinite loss is hatched: its bar is cut at the top
+                    pattern_shape=["/" if math.isinf(v) else "" for v in loss[pick]],
+                ),
                 text=["∞" if math.isinf(v) else f"{v:#.3g}" for v in loss[pick]],
                 textposition="outside",
+                textfont_size=[22 if math.isinf(v) else 13 for v in loss[pick]],
                 customdata=[full(v) for v in loss[pick]],
                 hovertemplate="row %{x}<br>loss = %{customdata}<extra>" + name + "</extra>",
                 showlegend=True,

@@ -193,6 +193,8 @@ def test_an_infinite_loss_bar_is_drawn_to_the_top_and_labelled_infinity() -> Non
     fig = loss_bars_figure(rows=[1, 2], loss=loss, mistake=np.array([False, True]), mean=math.inf)
     red = trace(fig, "confident mistake")
     assert list(red.text) == ["∞"] and red.y[0] > 1.0
+    assert list(red.marker.pattern.shape) == ["/"]  # hatched: the bar is cut off
+    assert list(trace(fig, "other rows").marker.pattern.shape) == [""]
     assert math.isfinite(fig.layout.yaxis.range[1])
     assert len(fig.layout.shapes) == 1  # no mean line at ∞
 

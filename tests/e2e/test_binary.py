@@ -1,0 +1,127 @@
+"""The binary cross-entropy page in a real browser: it loads, edits change the sum, links work."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.helpers import assert_no_app_errors, wait_for_app_idle
+
+SEED_SUM = "4.460303459760249"
+HEADER_PX = 36  # glide-data-grid header height
+ROW_PX = 35  # glide-data-grid row height
+
+
+def open_binary(page: Page, query: str = "") -> None:
+    """Go to the page (with ``query``) and wait until it has drawn its table."""
+    page.goto(f"/binary{'?' + query if query else ''}")
+    wait_for_app_idle(page)
+    expect(editor(page).locator("canvas").first).to_be_visible()
+
+
+def editor(page: Page) -> Locator:
+    """The editable (t, p) table."""
+    return page.locator(".st-key-bce_table_p")
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the metric whose label contains ``label``."""
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def slider(page: Page, key: str) -> Locator:
+    """The range input of the slider with widget key ``key``."""
+    return page.locator(f".st-key-{key}").get_by_role("slider")
+
+
+def edit_last_column(page: Page, row: int, text: str) -> None:
+    """Type ``text`` into the last column of 0-based ``row`` of the editor, as a student does."""
+    grid = editor(page)
+    grid.scroll_into_view_if_needed()
+    box = grid.locator("canvas").first.bounding_box()
+    assert box is not None
+    x = box["x"] + box["width"] - 40
+    y = box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2
+    page.mouse.dblclick(x, y)
+    cell = page.locator("input.gdg-input, textarea.gdg-input")
+    expect(cell).to_be_visible()
+    cell.fill(text)
+    cell.press("Enter")
+
+
+def full_page_screenshot(page: Page, path: Path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its main area, so grow the window."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(900, height + 40)})
+    wait_for_app_idle(page)
+    page.screenshot(path=str(path), full_page=True)
+
+
+def test_binary_page_loads_without_errors_and_is_screenshotted(
+    page: Page, screenshot_dir: Path
+) -> None:
+    """Every element draws with no exception: curves, controls, seed table, sum, bar chart."""
+    open_binary(page)
+    expect(page.get_by_role("heading", name="Binary cross-entropy")).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(2)
+    expect(metric_value(page, "sum over 7 rows")).to_have_text(SEED_SUM)
+    expect(metric_value(page, "mean = sum / 7")).to_have_text("0.6371862085371784")
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(2)  # the editor and the losses
+    expect(
+        page.locator(".js-plotly-plot .legendtext", has_text="confident mistake")
+    ).to_be_visible()
+    assert_no_app_errors(page)
+    full_page_screenshot(page, screenshot_dir / "binary.png")
+
+
+def test_editing_a_table_cell_in_the_browser_changes_the_sum(page: Page) -> None:
+    """Row 5's p from 0.85 to 0.15: the sum drops by log(0.85/0.15) ≈ 1.7346."""
+    open_binary(page)
+    expect(metric_value(page, "sum over 7 rows")).to_have_text(SEED_SUM)
+    edit_last_column(page, row=4, text="0.15")
+    shown = metric_value(page, "sum over 7 rows")
+    expect(shown).not_to_have_text(SEED_SUM)
+    wait_for_app_idle(page)
+    expected = float(SEED_SUM) - 1.897119984885881 - math.log(0.85)
+    assert math.isclose(float(shown.inner_text()), expected, rel_tol=1e-14)
+    assert_no_app_errors(page)
+
+
+def test_a_text_cell_typed_in_the_browser_gets_a_message_naming_it(page: Page) -> None:
+    """Typing 'abc' into row 2's p shows an error naming row 2, column p; nothing crashes."""
+    open_binary(page)
+    edit_last_column(page, row=1, text="abc")
+    expect(page.get_by_test_id("stAlert").filter(has_text="Row 2, column “p”")).to_be_visible()
+    expect(metric_value(page, "sum over 6 rows (of 7)")).to_be_visible()
+    assert_no_app_errors(page)
+
+
+def test_a_shared_link_restores_its_settings(page: Page) -> None:
+    """/binary?p=0.3&t=0&yscale=log&logits=1 opens with those settings, and keeps the link."""
+    page.goto("/binary?p=0.3&t=0&yscale=log&logits=1")
+    wait_for_app_idle(page)
+    expect(slider(page, "p")).to_have_value("0.3")
+    expect(slider(page, "t")).to_have_value("0")
+    expect(page.locator(".st-key-yscale").get_by_role("radio", name="log")).to_be_checked()
+    expect(page.locator(".st-key-logits").get_by_role("switch")).to_be_checked()
+    expect(page.get_by_test_id("stMetric").filter(has_text="loss L(t=0, p=0.3)")).to_be_visible()
+    expect(page.locator(".st-key-bce_table_z")).to_be_visible()
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"p": ["0.3"], "t": ["0"], "yscale": ["log"], "logits": ["1"]}
+    assert_no_app_errors(page)
+
+
+def test_moving_the_p_slider_updates_the_loss_and_the_link(page: Page) -> None:
+    """ArrowRight on p (0.7 → 0.71) changes the loss shown and writes p=0.71 into the URL."""
+    open_binary(page)
+    before = page.get_by_test_id("stMetric").filter(has_text="loss L(t=1, p=0.7)")
+    expect(before).to_be_visible()
+    slider(page, "p").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("stMetric").filter(has_text="loss L(t=1, p=0.71)")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]p=0\.71(&|$)"))
+    assert_no_app_errors(page)
