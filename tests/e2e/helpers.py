@@ -34,6 +34,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# The menu as designed: (url_path, st.Page title) in app.py's order. An independent copy of
+# the spec, so a test fails if app.py drifts from it.
+PAGES = [
+    ("", "Overview"),
+    ("binary", "Binary cross-entropy"),
+    ("categorical", "Categorical cross-entropy"),
+    ("softmax", "Softmax & its Jacobian"),
+    ("training", "Live training"),
+]
+TITLES = [title for _, title in PAGES]
+
 SERVER_START_TIMEOUT_S = 60.0
 APP_IDLE_TIMEOUT_MS = 30_000
 EXPECT_TIMEOUT_MS = 20_000  # for expect(...); set in tests/e2e/conftest.py
@@ -163,3 +174,26 @@ def expect_current_page(page: Page, title: str) -> None:
     expect(
         page.locator('[data-testid="stSidebarNavLink"][aria-current="page"] span[label]')
     ).to_have_text(title)
+
+
+def save_screenshot(page: Page, path: Path, *, max_height: int = 4000) -> Path:
+    """Screenshot the whole app, not just the window, to ``path`` (a .png).
+
+    Streamlit scrolls inside its main block, so Playwright's ``full_page`` stops at the
+    window; this grows the window to the main block's height for the shot, then restores it.
+    """
+    size = page.viewport_size or {"width": 1400, "height": 900}
+    height = page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return main ? main.scrollHeight : document.body.scrollHeight;
+        }"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), max_height)})
+    try:
+        wait_for_app_idle(page)  # a resize can re-render charts
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(size)
+    return path

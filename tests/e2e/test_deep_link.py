@@ -15,23 +15,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import (
+    PAGES,
     ROOT,
+    TITLES,
     assert_no_app_errors,
     expect_current_page,
     sidebar_nav_labels,
     start_app_server,
     wait_for_app_idle,
 )
-
-# The menu as designed (url_path, st.Page title), in app.py's order.
-PAGES = [
-    ("", "Overview"),
-    ("binary", "Binary cross-entropy"),
-    ("categorical", "Categorical cross-entropy"),
-    ("softmax", "Softmax & its Jacobian"),
-    ("training", "Live training"),
-]
-TITLES = [title for _, title in PAGES]
 
 # A link a teacher might share for each page. Page authors: use real, non-default settings
 # of your page here; the test checks the cold link keeps exactly what a warm one keeps.
