@@ -225,3 +225,12 @@ def test_settings_are_written_back_to_the_url(at: AppTest) -> None:
     assert at.query_params["p"] == "0.25"
     assert at.query_params["yscale"] == "log"
     assert "t" not in at.query_params  # a setting at its default stays out of the link
+
+
+def test_table_edits_survive_a_visit_to_another_page(at: AppTest) -> None:
+    """Edit, open the Overview, come back: the edited sum is still shown."""
+    edit(at, "bce_table_p", {4: {"p": "0.15"}})
+    changed = metric(at, "sum over 7 rows")
+    ran(at.switch_page("pages/overview.py").run())
+    ran(at.switch_page(PAGE).run())
+    assert metric(at, "sum over 7 rows") == changed != SEED_SUM
