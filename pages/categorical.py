@@ -62,7 +62,7 @@ IDS = "cat_ids"  # the class columns' ids, in order
 NAMES = "cat_names"  # the class names in use (the last valid ones)
 NEXT_ID = "cat_next_id"  # number of the next class id
 VERSION = "cat_table_version"  # bumped whenever BASE is replaced: a fresh editor
-FLASH = "cat_flash"  # messages from a button, shown on the next run
+FLASH = "cat_flash"  # messages from a button, shown as toasts on the next run
 REMOVE_WHICH = "cat_remove_which"
 
 ss = st.session_state
@@ -114,8 +114,8 @@ def replace_table(frame: pd.DataFrame) -> None:
     ss[VERSION] += 1  # a new editor key: the old editing state cannot come back
 
 
-def flash(kind: str, message: str) -> None:
-    ss.setdefault(FLASH, []).append((kind, message))
+def flash(message: str, icon: str) -> None:
+    ss.setdefault(FLASH, []).append((message, icon))
 
 
 def add_class() -> None:
@@ -133,7 +133,7 @@ def add_class() -> None:
     ss[WEIGHTS.key] = (*ss[WEIGHTS.key], 1.0)
     ss[name_key(column)] = name
     ss[weight_key(column)] = 1.0
-    flash("info", f"Added the class “{name}” with 0 in every row; rename it above.")
+    flash(f"Added the class “{name}” with 0 in every row; rename it above.", ":material/add:")
 
 
 def remove_class() -> None:
@@ -148,9 +148,9 @@ def remove_class() -> None:
     ss[WEIGHTS.key] = tuple(w for k, w in enumerate(ss[WEIGHTS.key]) if k != j)
     del ss[REMOVE_WHICH]
     flash(
-        "info",
         f"Removed the class “{name}”. Rows whose true class was {name} need a new one, "
         "and rows may no longer add up to 1.",
+        ":material/remove:",
     )
 
 
@@ -183,12 +183,15 @@ def normalise_rows() -> None:
         fixed.append(problem.row)
     replace_table(frame)
     if fixed:
-        flash("success", f"Normalised row(s) {', '.join(map(str, fixed))}: each now sums to 1.")
+        flash(
+            f"Normalised row(s) {', '.join(map(str, fixed))}: each now sums to 1.",
+            ":material/balance:",
+        )
     if failed:
         flash(
-            "error",
             f"Row(s) {', '.join(map(str, failed))} add up to 0: there is nothing to scale. "
             "Type at least one positive probability.",
+            ":material/error:",
         )
 
 
@@ -216,8 +219,8 @@ st.markdown(
 )
 url_state.show_notes()
 init_state()
-for kind, message in ss.pop(FLASH, []):
-    getattr(st, kind)(message)
+for message, icon in ss.pop(FLASH, []):
+    st.toast(message, icon=icon)  # a toast: the layout below does not move
 
 ids: list[str] = ss[IDS]
 names: list[str] = ss[NAMES]
@@ -262,15 +265,7 @@ with settings[2]:
 ss[WEIGHTS.key] = tuple(float(w) for w in weights)
 weighted = any(w != 1.0 for w in weights)
 
-if probabilities and (weighted or smoothing > 0):
-    st.info(
-        "Class weights and label smoothing act on **logits** on this page: switch "
-        "*The class cells hold* to **logits** to use them. The losses below use "
-        "neither.",
-        icon=":material/info:",
-    )
-
-with st.expander(f"Classes ({n_classes}; 2 to {MAX_CLASSES}): rename, add, remove"):
+with st.expander(f"Classes: rename, add, remove ({MIN_CLASSES} to {MAX_CLASSES})"):
     name_columns = st.columns(min(n_classes, 5))
     for j, column in enumerate(ids):
         with name_columns[j % len(name_columns)]:
@@ -283,7 +278,7 @@ with st.expander(f"Classes ({n_classes}; 2 to {MAX_CLASSES}): rename, add, remov
             + "\n\nThe table keeps the names "
             + ", ".join(f"“{n}”" for n in names)
             + " until these are fixed.",
-            icon="✏️",
+            icon=":material/edit:",
         )
     add_col, remove_col, remove_button_col = st.columns([1, 1, 1], vertical_alignment="bottom")
     with add_col:
@@ -312,6 +307,14 @@ with st.expander(f"Classes ({n_classes}; 2 to {MAX_CLASSES}): rename, add, remov
             help=f"At least {MIN_CLASSES} classes.",
         )
 
+if probabilities and (weighted or smoothing > 0):
+    st.info(
+        "Class weights and label smoothing act on **logits** on this page: switch "
+        "*The class cells hold* to **logits** to use them. The losses below use "
+        "neither.",
+        icon=":material/info:",
+    )
+
 cell_help = "a probability in [0, 1]" if probabilities else "a logit: any real number"
 column_config = {
     TARGET: st.column_config.SelectboxColumn(
@@ -326,7 +329,7 @@ column_config = {
 table_col, result_col = st.columns([3, 2], gap="medium")
 with table_col:
     st.markdown("**Predictions** (editable)")
-    edited = st.data_editor(
+    edited = st.container(key="cat_table").data_editor(
         ss[BASE],
         key=editor_key(),
         num_rows="dynamic",
@@ -548,6 +551,9 @@ if n_rows:
                 )
                 st.latex(r"\frac{\partial L_i}{\partial z_{ic}} = p_{ic} - t_{ic}")
             st.latex(r"\text{sum} = \sum_i L_i")
-            st.latex(r"\text{mean} = \frac{\sum_i L_i}{\sum_i w_{y_i}}")
+            if probabilities:
+                st.latex(r"\text{mean} = \frac{1}{N}\sum_i L_i")
+            else:
+                st.latex(r"\text{mean} = \frac{\sum_i L_i}{\sum_i w_{y_i}}")
 
 url_state.publish(PARAMS)

@@ -111,7 +111,9 @@ def test_the_page_shows_its_formulas(at: AppTest) -> None:
     """The loss and the reductions are typeset with st.latex."""
     formulas = texts(at.latex)
     assert r"-\sum_c t_{ic}\log p_{ic}" in formulas
-    assert r"\sum_i w_{y_i}" in formulas
+    assert r"\frac{1}{N}\sum_i L_i" in formulas
+    ran(at.radio(key="input").set_value("logits").run())
+    assert r"\sum_i w_{y_i}" in texts(at.latex)
 
 
 def test_editing_a_cell_changes_the_sum(at: AppTest) -> None:
@@ -161,7 +163,7 @@ def test_normalise_rows_fixes_a_row_that_does_not_add_up_to_one(at: AppTest) -> 
     assert "Row 4: the probabilities add up to 1.25" in texts(at.error)
     ran(at.button(key="cat_normalise").click().run())
     assert not at.error
-    assert "Normalised row(s) 4" in texts(at.success)
+    assert "Normalised row(s) 4" in texts(at.toast)
     expected = -math.log(0.91) - math.log(0.80) - math.log(0.60) - math.log(0.5 / 1.25)
     assert float(metric(at, SUM_LABEL)) == pytest.approx(expected, rel=1e-14)
     assert at.button(key="cat_normalise").disabled
