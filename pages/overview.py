@@ -6,7 +6,10 @@ Every number on this page is computed live by xent_core from the seed article's 
 import streamlit as st
 
 import xent_core
+from deep_links import ensure_router
 from ui.softmax_figures import full, short
+
+ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 
 # The seed article's worked tables (data, not math): binary (t, p) and categorical.
 BCE_T = (0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0)

@@ -6,6 +6,7 @@ Widgets → xent_core (softmax, softmax_jacobian, xent_core.jacobian) → ui.sof
 import streamlit as st
 
 import xent_core
+from deep_links import ensure_router
 from ui import url_state
 from ui.softmax_figures import (
     DEFAULT_Z,
@@ -39,6 +40,7 @@ TAU = url_state.Param("tau", 1.0, parse_tau, format_tau)
 TARGET = url_state.Param("target", 0, url_state.integer(0, MAX_CLASSES - 1))
 PARAMS = [Z, TAU, TARGET]
 
+ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 url_state.restore(PARAMS)
 
 st.title("Softmax & its Jacobian")
