@@ -206,6 +206,25 @@ def reset_table() -> None:
     replace_table(seed_table())
 
 
+def logit_gradient_words(smoothing: float, weighted_class: str | None) -> str:
+    """What the bars of ∂L/∂z are, in words, for the current ε and class weights."""
+    words = (
+        "A gradient step moves each logit against its bar: the true class (negative bar) "
+        "goes up, the others go down."
+    )
+    if smoothing > 0:
+        words += f" With ε = {smoothing:g} the target is smoothed to t′ = (1 − ε)t + ε/C"
+        words += " and the bars are p − t′." if weighted_class is None else "."
+    if weighted_class is not None and smoothing == 0:
+        words += f" The class weight w_{weighted_class} of the true class scales every bar."
+    elif weighted_class is not None:
+        words += (
+            " With class weights too, the bars are (Σ_c A_c) p − A, where A_c is the "
+            "coefficient of −log p_c in the formula for L_i."
+        )
+    return words
+
+
 # ------------------------------------------------------------------------------ page
 
 url_state.restore(PARAMS)
@@ -326,7 +345,7 @@ column_config = {
     },
 }
 
-table_col, result_col = st.columns([3, 2], gap="medium")
+table_col, result_col = st.columns([3, 2] if probabilities else [1, 1], gap="medium")
 with table_col:
     st.markdown("**Predictions** (editable)")
     edited = st.container(key="cat_table").data_editor(
@@ -381,7 +400,7 @@ p_text = [["—"] * n_classes for _ in range(n_rows)]
 for k, i in enumerate(valid):
     loss_text[i] = format_loss(per_row[k])
     if softmax_p is not None:
-        p_text[i] = [f"{v:.6g}" for v in softmax_p[k]]
+        p_text[i] = [f"{v:.4f}" for v in softmax_p[k]]
 results = {"row": list(range(1, n_rows + 1)), "loss L_i": loss_text}
 if not probabilities:
     for j, name in enumerate(names):
@@ -392,7 +411,12 @@ with result_col:
         if probabilities
         else "**Per-row loss and softmax p** (read-only)"
     )
-    st.dataframe(pd.DataFrame(results), hide_index=True, key="cat_results")
+    st.dataframe(
+        pd.DataFrame(results),
+        hide_index=True,
+        key="cat_results",
+        column_config={"row": st.column_config.NumberColumn(width="small")},
+    )
 
 show_problems([*target_problems, *problems], "Some cells cannot be used")
 if sum_problems:
@@ -503,14 +527,16 @@ if n_rows:
                 key="cat_row_figure",
             )
         with middle:
-            st.markdown(
-                f"**Row {row}: gradient {'∂L/∂p' if probabilities else '∂L/∂z = p − t'}** "
-                '(this row alone, reduction="none")'
-            )
+            plain = probabilities or not (weighted or smoothing > 0)
+            grad_name = "∂L/∂p = −t/p" if probabilities else "∂L/∂z = p − t" if plain else "∂L/∂z"
+            st.markdown(f'**Row {row}: gradient {grad_name}** (this row alone, reduction="none")')
             if np.isfinite(grad).all():
                 st.plotly_chart(
                     gradient_figure(
-                        classes=names, grad=grad, wrt="probabilities" if probabilities else "logits"
+                        classes=names,
+                        grad=grad,
+                        wrt="probabilities" if probabilities else "logits",
+                        name=grad_name,
                     ),
                     key="cat_grad_figure",
                 )
@@ -526,17 +552,7 @@ if n_rows:
                     "see the gradient through the softmax, p − t."
                 )
             else:
-                st.caption(
-                    "A gradient step moves each logit against its bar: the true class "
-                    "(negative bar) goes up, the others go down."
-                    + (
-                        f" With ε = {smoothing:g} the target is smoothed to "
-                        "t′ = (1 − ε)t + ε/C, so the bars are p − t′."
-                        if smoothing > 0
-                        else ""
-                    )
-                    + (" Class weights scale the bars." if weighted else "")
-                )
+                st.caption(logit_gradient_words(smoothing, names[label] if weighted else None))
         with right:
             st.markdown("**The formulas**")
             if probabilities:

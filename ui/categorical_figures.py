@@ -217,11 +217,17 @@ def gradient_figure(
     classes: Sequence[str],
     grad: Sequence[float],
     wrt: Literal["logits", "probabilities"] = "logits",
+    name: str | None = None,
     title: str | None = None,
 ) -> go.Figure:
-    """Bars of one row's gradient per class: below 0 a step raises that class, above 0 lowers it."""
+    """Bars of one row's gradient per class: below 0 a step raises that class, above 0 lowers it.
+
+    ``name`` labels the bars and the y-axis; by default ``∂L/∂z = p − t`` (logits) or
+    ``∂L/∂p = −t/p`` (probabilities).
+    """
     values = [float(g) for g in grad]
-    name = "∂L/∂z = p − t" if wrt == "logits" else "∂L/∂p = −t/p"
+    if name is None:
+        name = "∂L/∂z = p − t" if wrt == "logits" else "∂L/∂p = −t/p"
     fig = go.Figure(
         go.Bar(
             name=name,

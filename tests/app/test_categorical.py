@@ -6,6 +6,7 @@ independently of xent_core.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -75,6 +76,12 @@ def texts(elements) -> str:
 def results(at: AppTest):
     """The read-only results table beside the editor."""
     return at.dataframe[-1].value
+
+
+def chart_bars(at: AppTest, index: int) -> tuple[list[str], list[float]]:
+    """Class names and bar heights of the first trace of the page's ``index``-th plotly chart."""
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    return spec["data"][0]["x"], spec["data"][0]["y"]
 
 
 def hand_softmax(z: list[float]) -> list[float]:
@@ -312,3 +319,25 @@ def test_moving_a_setting_writes_it_into_the_url(at: AppTest) -> None:
     assert at.query_params["input"] == "logits"
     assert at.query_params["smoothing"] == "0.25"
     assert at.query_params["row"] == "2"
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.3])
+def test_the_gradient_chart_shows_p_minus_t_of_the_selected_row(at: AppTest, eps: float) -> None:
+    """Logits mode, row 2 (true class seal): the bars are softmax(z) - t′, t′ = (1-ε)t + ε/3."""
+    ran(at.radio(key="input").set_value("logits").run())
+    ran(at.slider(key="smoothing").set_value(eps).run())
+    ran(at.selectbox(key="row").set_value(2).run())
+    p = hand_softmax([0.11, 0.80, 0.09])
+    t = [(1 - eps) * (c == 1) + eps / 3 for c in range(3)]
+    classes, bars = chart_bars(at, 1)
+    assert classes == ["panda", "seal", "duck"]
+    assert bars == pytest.approx([pc - tc for pc, tc in zip(p, t, strict=True)], rel=1e-13)
+    _, p_bars = chart_bars(at, 0)
+    assert p_bars == pytest.approx(p, rel=1e-13)
+
+
+def test_the_probability_gradient_chart_shows_minus_t_over_p(at: AppTest) -> None:
+    """Probability mode, row 4 (true class panda, p = 0.25): the bars are -4, 0, 0."""
+    ran(at.selectbox(key="row").set_value(4).run())
+    _, bars = chart_bars(at, 1)
+    assert bars == pytest.approx([-4.0, 0.0, 0.0], rel=1e-15)

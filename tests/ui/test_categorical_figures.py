@@ -208,3 +208,9 @@ def test_gradient_figure_with_respect_to_probabilities_says_so() -> None:
     fig = gradient_figure(classes=CLASSES, grad=[-1 / 0.91, 0.0, 0.0], wrt="probabilities")
     assert fig.data[0].name == "∂L/∂p = −t/p"
     assert fig.data[0].y[0] == pytest.approx(-1.0989010989010988)
+
+
+def test_gradient_figure_takes_a_custom_name() -> None:
+    """With weights or smoothing the page names the bars ∂L/∂z only."""
+    fig = gradient_figure(classes=CLASSES, grad=[-0.5, 0.25, 0.25], name="∂L/∂z")
+    assert fig.data[0].name == fig.layout.yaxis.title.text == "∂L/∂z"
