@@ -29,11 +29,23 @@ from .categorical import (
 )
 from .datasets import DATASETS, MULTICLASS, grid, make_dataset, train_test_split
 from .gradcheck import numerical_gradient
+from .jacobian import (
+    ChainRule,
+    JacobianProperties,
+    chain_rule,
+    jacobian_properties,
+    softmax_chain_rule,
+)
 from .metrics import Reliability, accuracy, expected_calibration_error, reliability_bins
 from .mlp import ACTIVATIONS, MLP
 from .squared import squared_error, squared_error_grad
 
 __all__ = [
+    "ChainRule",
+    "JacobianProperties",
+    "chain_rule",
+    "jacobian_properties",
+    "softmax_chain_rule",
     "ACTIVATIONS",
     "DATASETS",
     "MLP",
