@@ -334,13 +334,16 @@ if probabilities and (weighted or smoothing > 0):
         icon=":material/info:",
     )
 
-cell_help = "a probability in [0, 1]" if probabilities else "a logit: any real number"
+# The configuration must not depend on the mode: a changed one makes a new editor, and
+# the student's pending edits would be lost on switching modes.
 column_config = {
     TARGET: st.column_config.SelectboxColumn(
         "true class", options=names, help="The class this example really belongs to."
     ),
     **{
-        column: st.column_config.TextColumn(name, help=f"{name}: {cell_help}")
+        column: st.column_config.TextColumn(
+            name, help=f"{name}: a probability in [0, 1] (in logits mode: any real number)"
+        )
         for column, name in zip(ids, names, strict=True)
     },
 }

@@ -131,6 +131,17 @@ def test_editing_a_cell_changes_the_sum(at: AppTest) -> None:
     assert results(at)["loss L_i"][3] == repr(-math.log(0.5))
 
 
+def test_edits_survive_switching_to_logits_and_back(at: AppTest) -> None:
+    """An edited cell is still there after the mode changes twice."""
+    edit(at, {3: {"c0": "0.5", "c1": "0.15"}})
+    ran(at.radio(key="input").set_value("logits").run())
+    rows = [*SEED_ROWS[:3], (0, [0.5, 0.15, 0.35])]
+    expected = sum(hand_smoothed_weighted_losses(rows, 0.0, [1, 1, 1]))
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(expected, rel=1e-13)
+    ran(at.radio(key="input").set_value("probabilities").run())
+    assert results(at)["loss L_i"][3] == repr(-math.log(0.5))
+
+
 def test_bad_cells_get_messages_naming_row_and_column_and_the_cells_stay_as_typed(
     at: AppTest,
 ) -> None:
