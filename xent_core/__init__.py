@@ -24,8 +24,10 @@ from .categorical import (
     categorical_cross_entropy_grad,
     normalize_rows,
     one_hot,
+    smoothed_targets,
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
+    softmax_cross_entropy_grad_from_probabilities,
 )
 from .datasets import DATASETS, MULTICLASS, grid, make_dataset, train_test_split
 from .gradcheck import numerical_gradient
@@ -72,6 +74,8 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy",
     "softmax_cross_entropy_grad",
+    "softmax_cross_entropy_grad_from_probabilities",
+    "smoothed_targets",
     "softmax_jacobian",
     "softplus",
     "squared_error",

@@ -32,9 +32,7 @@ def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
     nan = np.isnan(a)
     if nan.any():
         idx = _where(nan)
-        raise ValueError(
-            f"{_fmt_index(name, idx)} is nan: every value must be a number."
-        )
+        raise ValueError(f"{_fmt_index(name, idx)} is nan: every value must be a number.")
     return a
 
 
@@ -57,8 +55,7 @@ def as_probabilities(x, name: str) -> np.ndarray:
     if outside.any():
         idx = _where(outside)
         raise ValueError(
-            f"{_fmt_index(name, idx)} = {a[idx]:g} is not a probability: "
-            "it must lie in [0, 1]."
+            f"{_fmt_index(name, idx)} = {a[idx]:g} is not a probability: it must lie in [0, 1]."
         )
     return a
 
@@ -83,9 +80,7 @@ def as_labels(t, name: str, n_classes: int) -> np.ndarray:
     return a.astype(np.intp)
 
 
-def check_same_shape(
-    t: np.ndarray, p: np.ndarray, t_name: str = "t", p_name: str = "p"
-) -> None:
+def check_same_shape(t: np.ndarray, p: np.ndarray, t_name: str = "t", p_name: str = "p") -> None:
     if t.shape != p.shape:
         raise ValueError(
             f"{t_name} has shape {t.shape} but {p_name} has shape {p.shape}: "

@@ -167,13 +167,9 @@ def softmax_jacobian(z, temperature: float = 1.0) -> np.ndarray:
     """
     z = as_finite_array(z, "z")
     if z.ndim not in (1, 2):
-        raise ValueError(
-            f"z must be a vector of C logits or a batch (N, C); got shape {z.shape}."
-        )
+        raise ValueError(f"z must be a vector of C logits or a batch (N, C); got shape {z.shape}.")
     tau = check_positive(temperature, "temperature")
     p = _softmax(z / tau)  # (..., C)
     diag = p[..., :, None] * np.eye(p.shape[-1])  # (..., C, C)
-    outer = (
-        p[..., :, None] * p[..., None, :]
-    )  # (..., C, 1) * (..., 1, C) -> (..., C, C)
+    outer = p[..., :, None] * p[..., None, :]  # (..., C, 1) * (..., 1, C) -> (..., C, C)
     return (diag - outer) / tau

@@ -35,9 +35,7 @@ def xlog1my(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(x == 0, 0.0, x * np.log1p(-safe_y))
 
 
-def _checked_pair(
-    t, p, eps: float | None, reduction: str
-) -> tuple[np.ndarray, np.ndarray]:
+def _checked_pair(t, p, eps: float | None, reduction: str) -> tuple[np.ndarray, np.ndarray]:
     check_reduction(reduction)
     check_eps(eps)
     t = as_probabilities(t, "t")
@@ -70,9 +68,7 @@ def binary_cross_entropy(t, p, reduction: str = "mean", eps: float | None = None
     right one (t=0, p=0 or t=1, p=1) — never nan. Seed table sum: 4.460303459760249.
     """
     t, p = _checked_pair(t, p, eps, reduction)
-    loss = 0.0 - (
-        xlogy(t, p) + xlog1my(1.0 - t, p)
-    )  # 0.0 - x: an exact 0 is +0.0, not -0.0
+    loss = 0.0 - (xlogy(t, p) + xlog1my(1.0 - t, p))  # 0.0 - x: an exact 0 is +0.0, not -0.0
     return reduce(loss, reduction)
 
 
@@ -145,9 +141,7 @@ def binary_cross_entropy_with_logits(t, z, reduction: str = "mean", pos_weight=N
     return reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits_grad(
-    t, z, reduction: str = "mean", pos_weight=None
-):
+def binary_cross_entropy_with_logits_grad(t, z, reduction: str = "mean", pos_weight=None):
     """``dL/dz = (1 - t) σ(z) - w t (1 - σ(z))``; for w = 1 this is ``σ(z) - t``.
 
     Parameters

@@ -43,15 +43,11 @@ def normalize_rows(p) -> np.ndarray:
     negative = p < 0
     if negative.any():
         i = tuple(int(k) for k in np.argwhere(negative)[0])
-        raise ValueError(
-            f"p{list(i)} = {p[i]:g} is negative: weights to normalise must be ≥ 0."
-        )
+        raise ValueError(f"p{list(i)} = {p[i]:g} is negative: weights to normalise must be ≥ 0.")
     sums = p.sum(axis=-1, keepdims=True)
     if (sums <= 0).any() or not np.isfinite(sums).all():
         row = int(np.argmax(((sums <= 0) | ~np.isfinite(sums)).ravel()))
-        raise ValueError(
-            f"row {row} of p sums to {sums.ravel()[row]:g}: it cannot be normalised."
-        )
+        raise ValueError(f"row {row} of p sums to {sums.ravel()[row]:g}: it cannot be normalised.")
     return p / sums
 
 
@@ -99,18 +95,83 @@ def _single_sample_target(t, x):
     return t_arr
 
 
-def _checked_probabilities(t, p, eps, reduction):
+def _class_weights(weight, n_classes: int) -> np.ndarray:
+    if weight is None:
+        return np.ones(n_classes)
+    w = as_finite_array(weight, "weight")
+    if w.shape != (n_classes,):
+        raise ValueError(
+            f"weight must hold one number per class, shape ({n_classes},); got shape {w.shape}."
+        )
+    if (w < 0).any():
+        c = int(np.argmax(w < 0))
+        raise ValueError(f"weight[{c}] = {w[c]:g} is negative: class weights must be ≥ 0.")
+    return w
+
+
+def _check_smoothing(label_smoothing: float) -> float:
+    eps = float(label_smoothing)
+    if not (0.0 <= eps <= 1.0):
+        raise ValueError(f"label_smoothing must lie in [0, 1]; got {label_smoothing!r}.")
+    return eps
+
+
+def _coefficients(t, x_in, x_rows, weight, label_smoothing):
+    """The matrix ``A`` with ``L_i = -Σ_c A_ic log p_ic``, and the divisor of the mean.
+
+    Integer labels y (PyTorch's ``cross_entropy``):
+      ``A_ic = (1 - ε) w_{y_i} [c = y_i] + (ε / C) w_c``, mean divisor ``Σ_i w_{y_i}``.
+    Target matrix T: ``A_ic = w_c ((1 - ε) T_ic + ε / C)``, mean divisor N.
+    Without weights and smoothing ``A`` is the target matrix and the divisor is N.
+    """
+    eps = _check_smoothing(label_smoothing)
+    n, c = x_rows.shape
+    t_matrix, is_labels = _as_target_matrix(_single_sample_target(t, x_in), n, c)
+    w = _class_weights(weight, c)
+    if is_labels:
+        w_target = t_matrix @ w  # (N, C) @ (C,) -> (N,): w_{y_i}
+        coef = (1.0 - eps) * t_matrix * w_target[:, None] + (eps / c) * w  # (N, C)
+        return coef, w_target.sum()
+    return w * ((1.0 - eps) * t_matrix + eps / c), n  # (N, C), N
+
+
+def smoothed_targets(t, n_classes: int, label_smoothing: float = 0.0) -> np.ndarray:
+    """The target distributions after label smoothing, ``T' = (1 - ε) T + ε / C``, (N, C).
+
+    Parameters
+    ----------
+    t : integer labels (N,) (T is their one-hot matrix) or target distributions (N, C)
+    n_classes : C
+    label_smoothing : ε in [0, 1]; ε = 0 gives T itself, ε = 1 the uniform distribution
+    """
+    eps = _check_smoothing(label_smoothing)
+    t_arr = np.asarray(t)
+    t_matrix = one_hot(t_arr, n_classes) if t_arr.ndim == 1 else as_probabilities(t_arr, "t")
+    if t_matrix.ndim != 2 or t_matrix.shape[1] != n_classes:
+        raise ValueError(f"t must be labels (N,) or targets (N, {n_classes}); got {t_arr.shape}.")
+    return (1.0 - eps) * t_matrix + eps / n_classes
+
+
+def _checked_probabilities(t, p, eps, reduction, weight=None, label_smoothing=0.0):
+    """(A, p as rows (N, C) clipped if eps is set, divisor of the mean)."""
     check_reduction(reduction)
     check_eps(eps)
     p_in = as_probabilities(p, "p")
     p = _as_rows(p_in, "p")
-    t_matrix, _ = _as_target_matrix(_single_sample_target(t, p_in), *p.shape)
+    coef, divisor = _coefficients(t, p_in, p, weight, label_smoothing)
     if eps is not None:
         p = np.clip(p, eps, 1.0 - eps)
-    return t_matrix, p
+    return coef, p, divisor
 
 
-def categorical_cross_entropy(t, p, reduction: str = "mean", eps: float | None = None):
+def categorical_cross_entropy(
+    t,
+    p,
+    reduction: str = "mean",
+    eps: float | None = None,
+    weight=None,
+    label_smoothing: float = 0.0,
+):
     """``L_i = -Σ_j t_ij log p_ij`` for each row i, then reduced over the N rows.
 
     Parameters
@@ -119,6 +180,9 @@ def categorical_cross_entropy(t, p, reduction: str = "mean", eps: float | None =
     p : probabilities (N, C) in [0, 1] (or one sample (C,)); rows are expected to sum to 1
     reduction : ``"mean"`` (Σ_i L_i / N), ``"sum"`` (Σ_i L_i) or ``"none"`` (L_i per row)
     eps : None for the exact loss, or clip ``p`` to ``[eps, 1 - eps]`` first
+    weight, label_smoothing : class weights (C,) and ε, with the meaning (and the weighted
+        mean's divisor ``Σ_i w_{y_i}``) of :func:`softmax_cross_entropy`; the target
+        ``t_ij`` above becomes the coefficient ``A_ij`` described there
 
     Returns
     -------
@@ -130,25 +194,29 @@ def categorical_cross_entropy(t, p, reduction: str = "mean", eps: float | None =
     probability on the target class is ``+inf`` (when ``eps`` is None). Seed table (targets
     0, 1, 2, 0): sum 2.214574215671332.
     """
-    t, p = _checked_probabilities(t, p, eps, reduction)
-    loss = 0.0 - xlogy(t, p).sum(
-        axis=1
-    )  # (N, C) -> (N,); 0.0 - x keeps an exact 0 positive
-    return reduce(loss, reduction)
+    coef, p, divisor = _checked_probabilities(t, p, eps, reduction, weight, label_smoothing)
+    loss = 0.0 - xlogy(coef, p).sum(axis=1)  # (N, C) -> (N,); 0.0 - x keeps an exact 0 positive
+    return reduce(loss, reduction, count=divisor)
 
 
 def categorical_cross_entropy_grad(
-    t, p, reduction: str = "mean", eps: float | None = None
+    t,
+    p,
+    reduction: str = "mean",
+    eps: float | None = None,
+    weight=None,
+    label_smoothing: float = 0.0,
 ):
     """``∂L/∂p_ij = -t_ij / p_ij`` (0 where ``t_ij = 0``), divided by N for ``"mean"``.
 
     Parameters
     ----------
-    t, p, reduction, eps : as in :func:`categorical_cross_entropy`
+    t, p, reduction, eps, weight, label_smoothing : as in :func:`categorical_cross_entropy`
 
     Returns
     -------
-    ndarray (N, C) (a single sample (C,) gives (1, C)).
+    ndarray (N, C) (a single sample (C,) gives (1, C)). With weights or smoothing ``t`` is
+    the coefficient ``A`` and ``"mean"`` divides by the weighted divisor.
 
     Notes
     -----
@@ -156,58 +224,39 @@ def categorical_cross_entropy_grad(
     Pushed back through the softmax Jacobian this becomes ``p - t`` (see
     :func:`softmax_cross_entropy_grad`).
     """
-    t, p = _checked_probabilities(t, p, eps, reduction)
+    coef, p, divisor = _checked_probabilities(t, p, eps, reduction, weight, label_smoothing)
     with np.errstate(divide="ignore"):
-        grad = np.where(t == 0, 0.0, -t / np.where(t == 0, 1.0, p))
-    return grad / p.shape[0] if reduction == "mean" else grad
+        grad = np.where(coef == 0, 0.0, -coef / np.where(coef == 0, 1.0, p))
+    return grad / divisor if reduction == "mean" else grad
 
 
-def _class_weights(weight, n_classes: int) -> np.ndarray:
-    if weight is None:
-        return np.ones(n_classes)
-    w = as_finite_array(weight, "weight")
-    if w.shape != (n_classes,):
-        raise ValueError(
-            f"weight must hold one number per class, shape ({n_classes},); got shape {w.shape}."
-        )
-    if (w < 0).any():
-        c = int(np.argmax(w < 0))
-        raise ValueError(
-            f"weight[{c}] = {w[c]:g} is negative: class weights must be ≥ 0."
-        )
-    return w
-
-
-def _softmax_ce_parts(t, z, weight, label_smoothing):
-    """The coefficient matrix ``A`` with ``L_i = -Σ_c A_ic log p_ic``, and the mean's divisor.
-
-    Integer labels y (PyTorch's ``cross_entropy``):
-      ``A_ic = (1 - ε) w_{y_i} [c = y_i] + (ε / C) w_c``, mean divisor ``Σ_i w_{y_i}``.
-    Target matrix T: ``A_ic = w_c ((1 - ε) T_ic + ε / C)``, mean divisor N.
-    """
-    eps = float(label_smoothing)
-    if not (0.0 <= eps <= 1.0):
-        raise ValueError(
-            f"label_smoothing must lie in [0, 1]; got {label_smoothing!r}."
-        )
-    z_in = as_finite_array(z, "z")
-    z = _as_rows(z_in, "z")
-    n, c = z.shape
-    t_matrix, is_labels = _as_target_matrix(_single_sample_target(t, z_in), n, c)
-    w = _class_weights(weight, c)
-    if is_labels:
-        w_target = t_matrix @ w  # (N, C) @ (C,) -> (N,): w_{y_i}
-        coef = (1.0 - eps) * t_matrix * w_target[:, None] + (eps / c) * w  # (N, C)
-        divisor = w_target.sum()
-    else:
-        coef = w * ((1.0 - eps) * t_matrix + eps / c)  # (N, C)
-        divisor = n
-    return z, coef, divisor
-
-
-def softmax_cross_entropy(
-    t, z, reduction: str = "mean", weight=None, label_smoothing: float = 0.0
+def softmax_cross_entropy_grad_from_probabilities(
+    t, p, reduction: str = "mean", weight=None, label_smoothing: float = 0.0
 ):
+    """``∂L/∂z = (Σ_c A_c) p - A`` for a softmax output ``p``, given p rather than z.
+
+    Parameters
+    ----------
+    t, reduction, weight, label_smoothing : as in :func:`softmax_cross_entropy_grad`
+    p : the softmax's output, probabilities (N, C) (rows summing to 1)
+
+    Returns
+    -------
+    ndarray (N, C), the same as ``softmax_cross_entropy_grad(t, z, …)`` for any z with
+    ``softmax(z) = p``; finite even where p = 0 (where no finite z exists): ``p - t`` for
+    one-hot targets without weights or smoothing.
+    """
+    coef, p, divisor = _checked_probabilities(t, p, None, reduction, weight, label_smoothing)
+    grad = coef.sum(axis=1, keepdims=True) * p - coef  # (N, 1) * (N, C) - (N, C)
+    return grad / divisor if reduction == "mean" else grad
+
+
+def _logit_rows(z):
+    z_in = as_finite_array(z, "z")
+    return z_in, _as_rows(z_in, "z")
+
+
+def softmax_cross_entropy(t, z, reduction: str = "mean", weight=None, label_smoothing: float = 0.0):
     """Cross-entropy of ``p = softmax(z)`` from the logits: ``L_i = -Σ_c A_ic log p_ic``.
 
     Parameters
@@ -232,7 +281,8 @@ def softmax_cross_entropy(
     ``log p`` comes from :func:`log_softmax`, so it is finite for any finite logits.
     """
     check_reduction(reduction)
-    z, coef, divisor = _softmax_ce_parts(t, z, weight, label_smoothing)
+    z_in, z = _logit_rows(z)
+    coef, divisor = _coefficients(t, z_in, z, weight, label_smoothing)
     loss = -(coef * _log_softmax(z)).sum(axis=1)  # (N, C) -> (N,)
     return reduce(loss, reduction, count=divisor)
 
@@ -259,7 +309,8 @@ def softmax_cross_entropy_grad(
     distribution. The same result is ``Jᵀ (-t / p)`` through the softmax Jacobian.
     """
     check_reduction(reduction)
-    z, coef, divisor = _softmax_ce_parts(t, z, weight, label_smoothing)
+    z_in, z = _logit_rows(z)
+    coef, divisor = _coefficients(t, z_in, z, weight, label_smoothing)
     p = _softmax(z)  # (N, C)
     grad = coef.sum(axis=1, keepdims=True) * p - coef  # (N, 1) * (N, C) - (N, C)
     return grad / divisor if reduction == "mean" else grad

@@ -22,7 +22,7 @@ def _class_sizes(n: int, k: int) -> list[int]:
 def _circle(rng, sizes, noise):
     """Class 1 inside radius 2.5, class 0 in the ring 3.5 .. 5 (Playground's circle)."""
     parts = []
-    for label, (r_lo, r_hi), m in zip((0, 1), ((3.5, 5.0), (0.0, 2.5)), sizes):
+    for (r_lo, r_hi), m in zip(((3.5, 5.0), (0.0, 2.5)), sizes, strict=True):
         r = rng.uniform(r_lo, r_hi, m)
         angle = rng.uniform(0, 2 * np.pi, m)
         parts.append(np.column_stack([r * np.cos(angle), r * np.sin(angle)]))
@@ -32,10 +32,8 @@ def _circle(rng, sizes, noise):
 def _xor(rng, sizes, noise):
     """Class 1 where x·y > 0 (quadrants I and III), class 0 where x·y < 0."""
     parts = []
-    for label, m in zip((0, 1), sizes):
-        xy = rng.uniform(0.3, 5.0, (m, 2)) * rng.choice(
-            [-1.0, 1.0], (m, 1)
-        )  # same sign
+    for label, m in zip((0, 1), sizes, strict=True):
+        xy = rng.uniform(0.3, 5.0, (m, 2)) * rng.choice([-1.0, 1.0], (m, 1))  # same sign
         if label == 0:
             xy[:, 1] *= -1.0  # opposite signs: quadrants II and IV
         parts.append(xy)
@@ -45,7 +43,7 @@ def _xor(rng, sizes, noise):
 def _gaussian(rng, sizes, noise):
     """Two round Gaussian clouds centred at (-2, -2) (class 0) and (2, 2) (class 1)."""
     std = 0.8 + 1.5 * noise
-    return [rng.normal(c, std, (m, 2)) for c, m in zip((-2.0, 2.0), sizes)], 0.0
+    return [rng.normal(c, std, (m, 2)) for c, m in zip((-2.0, 2.0), sizes, strict=True)], 0.0
 
 
 def _spiral(rng, sizes, noise):
@@ -77,7 +75,7 @@ def _blobs(rng, sizes, noise):
     angles = 2 * np.pi * np.arange(k) / k + np.pi / 2
     centres = 3.5 * np.column_stack([np.cos(angles), np.sin(angles)])
     std = 0.7 + 1.5 * noise
-    return [rng.normal(c, std, (m, 2)) for c, m in zip(centres, sizes)], 0.0
+    return [rng.normal(c, std, (m, 2)) for c, m in zip(centres, sizes, strict=True)], 0.0
 
 
 _GENERATORS = {
@@ -119,16 +117,12 @@ def make_dataset(
     k = DEFAULT_CLASSES.get(name, 2) if n_classes is None else int(n_classes)
     if name in MULTICLASS:
         if not 2 <= k <= MAX_CLASSES:
-            raise ValueError(
-                f"n_classes for {name} must be 2 to {MAX_CLASSES}; got {n_classes!r}."
-            )
+            raise ValueError(f"n_classes for {name} must be 2 to {MAX_CLASSES}; got {n_classes!r}.")
     elif k != 2:
         raise ValueError(f"{name} has exactly 2 classes; got n_classes={n_classes!r}.")
     n = int(n)
     if n < k:
-        raise ValueError(
-            f"n = {n} is too small: need at least one point per class ({k})."
-        )
+        raise ValueError(f"n = {n} is too small: need at least one point per class ({k}).")
     noise = float(noise)
     if not 0.0 <= noise <= 1.0:
         raise ValueError(f"noise must lie in [0, 1]; got {noise!r}.")
@@ -150,9 +144,7 @@ def train_test_split(X, y, test_fraction: float = 0.5):
     least one point.
     """
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(
-            f"test_fraction must lie strictly between 0 and 1; got {test_fraction!r}."
-        )
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1; got {test_fraction!r}.")
     n = len(X)
     n_train = min(max(1, round(n * (1.0 - test_fraction))), n - 1)
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]

@@ -7,9 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 
-def numerical_gradient(
-    f: Callable[[np.ndarray], float], x, h: float = 1e-5
-) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-5) -> np.ndarray:
     """``∂f/∂x_k ≈ (f(x + h e_k) - f(x - h e_k)) / 2h`` for every element k of ``x``.
 
     Parameters

@@ -12,14 +12,10 @@ from ._checks import as_labels, as_probabilities
 def _labels_and_rows(t, p) -> tuple[np.ndarray, np.ndarray]:
     p = as_probabilities(p, "p")
     if p.ndim != 2 or p.shape[1] < 2:
-        raise ValueError(
-            f"p must be a batch (N, C) with at least 2 classes; got {p.shape}."
-        )
+        raise ValueError(f"p must be a batch (N, C) with at least 2 classes; got {p.shape}.")
     t = as_labels(t, "t", p.shape[1])
     if t.shape != (p.shape[0],):
-        raise ValueError(
-            f"t must hold one label per row of p ({p.shape[0]}); got {t.shape}."
-        )
+        raise ValueError(f"t must hold one label per row of p ({p.shape[0]}); got {t.shape}.")
     return t, p
 
 

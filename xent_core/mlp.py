@@ -118,7 +118,7 @@ class MLP:
         """Pre-activations ``hs`` and activations ``acts`` (``acts[0] = X``, last = logits)."""
         acts, hs = [X], []
         last = len(self.weights) - 1
-        for k, (W, b) in enumerate(zip(self.weights, self.biases)):
+        for k, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             h = acts[-1] @ W + b  # (N, fan_in) @ (fan_in, fan_out) -> (N, fan_out)
             hs.append(h)
             acts.append(h if k == last else self._act(h))  # the output layer is linear
@@ -158,9 +158,7 @@ class MLP:
         X = self._check_X(X)
         y = as_labels(y, "y", self.n_classes)
         if y.shape != (X.shape[0],):
-            raise ValueError(
-                f"y must hold one label per row of X ({X.shape[0]}); got {y.shape}."
-            )
+            raise ValueError(f"y must hold one label per row of X ({X.shape[0]}); got {y.shape}.")
         return self._loss_and_gradients(X, y, float(l2))
 
     def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l2: float):
@@ -183,9 +181,7 @@ class MLP:
                 dW += l2 * W
             grads.append((dW, delta.sum(axis=0)))
             if k:
-                delta = (delta @ W.T) * self._act_grad(
-                    hs[k - 1], acts[k]
-                )  # (N, fan_in)
+                delta = (delta @ W.T) * self._act_grad(hs[k - 1], acts[k])  # (N, fan_in)
         grads.reverse()
         return float(loss), grads
 
@@ -196,13 +192,11 @@ class MLP:
         return loss
 
     def _sgd_update(self, grads, lr: float) -> None:
-        for W, b, (dW, db) in zip(self.weights, self.biases, grads):
+        for W, b, (dW, db) in zip(self.weights, self.biases, grads, strict=True):
             W -= lr * dW  # in place: the net owns its parameters
             b -= lr * db
 
-    def train_epoch(
-        self, X, y, lr: float, batch_size: int, l2: float = 0.0, rng=None
-    ) -> float:
+    def train_epoch(self, X, y, lr: float, batch_size: int, l2: float = 0.0, rng=None) -> float:
         """One pass over (X, y) in shuffled mini-batches; returns the mean of the batch losses.
 
         ``rng`` (a ``numpy.random.Generator``) shuffles the points; None keeps their order.
