@@ -25,14 +25,15 @@ from tests.e2e.helpers import (
     wait_for_app_idle,
 )
 
-# A link a teacher might share for each page. Page authors: use real, non-default settings
-# of your page here; the test checks the cold link keeps exactly what a warm one keeps.
+# A link a teacher might share for each page: real settings of the page (its url_state
+# Params), each valid and not at its default, so the page keeps them in the URL. Page
+# authors: keep these in step with your page's Params.
 SHARED_LINKS = {
     "": "",
-    "binary": "p=0.3&t=1",
-    "categorical": "row=2",
-    "softmax": "tau=2",
-    "training": "lr=0.1",
+    "binary": "p=0.3&yscale=log",
+    "categorical": "row=2&smoothing=0.1",
+    "softmax": "tau=2&target=1",
+    "training": "tr_data=xor&tr_seed=7",
 }
 
 APP_TITLE = "xent — the cross-entropy explorer"
@@ -97,27 +98,26 @@ def test_a_cold_deep_link_is_routed_by_app_py_and_keeps_its_query(
 
 
 @pytest.mark.parametrize(("url_path", "title"), PAGES, ids=[p or "overview" for p, _ in PAGES])
-def test_each_page_opens_from_a_cold_shared_link_like_from_a_warm_one(
+def test_each_page_opens_from_a_cold_shared_link_with_its_settings(
     browser: Browser, url_path: str, title: str
 ) -> None:
-    """A fresh server: the real page, its menu titles and the same settings as a warm link."""
-    link = f"/{url_path}?{SHARED_LINKS[url_path]}".rstrip("?")
+    """A fresh server's first request, a shared link: the real page, titled menu, settings."""
+    query = SHARED_LINKS[url_path]
     with start_app_server() as url:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         try:
-            cold = context.new_page()
-            cold.goto(url + link)  # the first request this server ever sees
-            expect_router_menu(cold, title)
-            wait_for_app_idle(cold)
-            assert_no_app_errors(cold)
-            expect(cold).to_have_title(re.compile("xent|" + re.escape(title)))
-            cold_query = query_of(cold)
-
-            warm = context.new_page()
-            warm.goto(url + link)
-            expect_router_menu(warm, title)
-            wait_for_app_idle(warm)
-            assert urlsplit(cold.url).path == urlsplit(warm.url).path == f"/{url_path}"
-            assert cold_query == query_of(warm)
+            page = context.new_page()
+            page.goto(f"{url}/{url_path}?{query}".rstrip("?"))
+            expect_router_menu(page, title)
+            wait_for_app_idle(page)
+            assert_no_app_errors(page)
+            expect(page).to_have_title(APP_TITLE)
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("Reduction")
+            assert urlsplit(page.url).path == f"/{url_path}"
+            kept = query_of(page)
+            for key, values in parse_qs(query).items():
+                assert kept.get(key) == values, (
+                    f"the link's {key}={values[0]} did not survive: the URL is now {page.url}"
+                )
         finally:
             context.close()
