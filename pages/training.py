@@ -12,11 +12,18 @@ import dataclasses
 import time
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import xent_core
 from deep_links import ensure_router
 from ui import url_state
-from ui.boundary_image import boundary_picture, img_tag, jpeg_data_uri, units_picture
+from ui.boundary_image import (
+    boundary_picture,
+    img_tag,
+    jpeg_data_uri,
+    live_html,
+    units_picture,
+)
 from ui.training_figures import loss_curve_figure
 from ui.training_state import (
     IDLE_SECONDS,
@@ -27,6 +34,7 @@ from ui.training_state import (
     MIN_POINTS,
     SEED_SETUP,
     Diverged,
+    Metrics,
     Setup,
     Training,
     frame_sleep,
@@ -37,8 +45,8 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 L2_STRENGTHS = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 UNIT_DEFAULTS = (8, 4, 4, 4)
 COSTLIEST = 5  # training points ringed as the costliest now
-CHART_SECONDS = 0.25  # while playing, redraw the plotly loss curve at most this often
-UNITS_SECONDS = 0.15  # ... and the first-layer units picture
+DETAIL_EVERY = 10  # while playing, refresh the four numbers and the curve every 10th frame
+UNITS_EVERY = 5  # ... and the first-layer units every 5th (never in a details frame)
 
 STATE = "tr_state"  # the session's Training
 RUNNING = "tr_running"
@@ -184,34 +192,9 @@ def train(run: Training, *, epochs: int) -> None:
 # --- drawing --------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class Slots:
-    """The placeholders a frame redraws."""
-
-    epoch: st.delta_generator.DeltaGenerator
-    train_loss: st.delta_generator.DeltaGenerator
-    test_loss: st.delta_generator.DeltaGenerator
-    train_acc: st.delta_generator.DeltaGenerator
-    test_acc: st.delta_generator.DeltaGenerator
-    picture: st.delta_generator.DeltaGenerator
-    costliest: st.delta_generator.DeltaGenerator
-    chart: st.delta_generator.DeltaGenerator
-    units: st.delta_generator.DeltaGenerator
-
-
-def draw_frame(run: Training, slots: Slots, *, chart: bool = True, units: bool = True) -> None:
-    """Redraw the counter, the losses and the boundary picture; the units and curve if asked.
-
-    The plotly curve costs the most to build and send, so the loop redraws it less often.
-    """
+def live_block(run: Training) -> str:
+    """The epoch counter over the boundary picture, with its points and costliest rings."""
     ss = st.session_state
-    m = run.metrics()
-    slots.epoch.metric("Epoch", f"{m.epoch:,}")
-    slots.train_loss.metric("Training loss", f"{m.train_loss:.4f}")
-    slots.test_loss.metric("Test loss", f"{m.test_loss:.4f}")
-    slots.train_acc.metric("Training accuracy", f"{m.train_accuracy:.1%}")
-    slots.test_acc.metric("Test accuracy", f"{m.test_accuracy:.1%}")
-
     costly = run.costliest(COSTLIEST)
     picture = boundary_picture(
         run.probability_grid(),
@@ -221,58 +204,87 @@ def draw_frame(run: Training, slots: Slots, *, chart: bool = True, units: bool =
         test_labels=run.y_test if ss["tr_show_test"] else None,
         highlight=costly,
     )
-    slots.picture.markdown(
-        img_tag(
-            jpeg_data_uri(picture, quality=75),
-            alt=f"decision boundary at epoch {m.epoch}",
-            test_id="tr-boundary",
-        ),
-        unsafe_allow_html=True,
+    losses = ", ".join(f"{v:.2f}" for v in run.point_losses()[costly])
+    return live_html(
+        epoch=run.epoch,
+        picture_uri=jpeg_data_uri(picture, quality=75),
+        caption=f"Ringed in red: the {len(costly)} training points costing the most loss "
+        f"now, −log p(class) = {losses}.",
     )
-    losses = run.point_losses()[costly]
-    slots.costliest.caption(
-        f"Ringed in red: the {len(costly)} training points costing the most loss now, "
-        "−log p(class) = " + ", ".join(f"{v:.2f}" for v in losses) + "."
-    )
-    if units:
-        draw_units(run, slots.units)
-    if chart:
-        h = run.history
-        slots.chart.plotly_chart(
-            loss_curve_figure(
-                epochs=h.epochs,
-                train_loss=h.train_loss,
-                test_loss=h.test_loss,
-                y_scale="log" if ss["tr_log"] else "linear",
-            ),
-            config={"displayModeBar": False},
-        )
 
 
-def draw_units(run: Training, slot) -> None:
-    """The small multiples of the first hidden layer, or a note when there is none."""
+def numbers(m: Metrics) -> list[tuple[str, str]]:
+    """The four live numbers as (label, shown value), training then test."""
+    return [
+        ("Training loss", f"{m.train_loss:.4f}"),
+        ("Training accuracy", f"{m.train_accuracy:.1%}"),
+        ("Test loss", f"{m.test_loss:.4f}"),
+        ("Test accuracy", f"{m.test_accuracy:.1%}"),
+    ]
+
+
+def loss_curve(run: Training):
+    h = run.history
+    return loss_curve_figure(
+        epochs=h.epochs,
+        train_loss=h.train_loss,
+        test_loss=h.test_loss,
+        y_scale="log" if st.session_state["tr_log"] else "linear",
+    )
+
+
+CHART_CONFIG = {"displayModeBar": False}
+
+
+def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:
+    """The small multiples of the first hidden layer (or a note when there is none)."""
     grids = run.first_layer_grid()
     if grids is None:
-        slot.info(
+        return target.info(
             "No hidden layer: the network is softmax regression, so every boundary is a "
             "straight line. Add a hidden layer to see its units.",
             icon=":material/info:",
         )
-        return
-    slot.markdown(
+    return target.html(
         img_tag(
             jpeg_data_uri(units_picture(grids), quality=80),
             alt=f"first-layer units at epoch {run.epoch}",
             test_id="tr-units",
-        ),
-        unsafe_allow_html=True,
+        )
     )
+
+
+@dataclasses.dataclass
+class Slots:
+    """The elements a playing frame replaces (each call on one replaces that element)."""
+
+    live: DeltaGenerator
+    numbers: list[DeltaGenerator]
+    chart: DeltaGenerator
+    units: DeltaGenerator
+    shown_epoch: int = -1  # the epoch the live block last showed
+
+
+def draw_frame(run: Training, slots: Slots, *, details: bool, units: bool) -> None:
+    """Redraw the live block; with ``details`` the numbers and the curve; maybe the units.
+
+    Each replaced element is a message the browser renders, so a playing frame sends one
+    (counter and picture together) and the rest follows a few times a second.
+    """
+    slots.live.html(live_block(run))
+    slots.shown_epoch = run.epoch
+    if units:
+        show_units(run, slots.units)
+    if details:
+        for slot, (label, value) in zip(slots.numbers, numbers(run.metrics()), strict=True):
+            slot.metric(label, value)
+        slots.chart.plotly_chart(loss_curve(run), config=CHART_CONFIG)
 
 
 def play(run: Training, slots: Slots, started: float) -> None:
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends."""
     ss = st.session_state
-    last_chart = last_units = time.monotonic()
+    frame = 0
     while ss.get(RUNNING):
         if time.monotonic() - started > IDLE_SECONDS:
             ss[RUNNING] = False
@@ -283,13 +295,20 @@ def play(run: Training, slots: Slots, started: float) -> None:
             st.rerun()
         tick = time.perf_counter()
         train(run, epochs=ss["tr_speed"])
-        if ERROR in ss:
-            st.rerun()
-        now = time.monotonic()
-        chart, units = now - last_chart >= CHART_SECONDS, now - last_units >= UNITS_SECONDS
-        draw_frame(run, slots, chart=chart, units=units)
-        last_chart = now if chart else last_chart
-        last_units = now if units else last_units
+        try:
+            if ERROR in ss:
+                st.rerun()
+            frame += 1
+            draw_frame(
+                run,
+                slots,
+                details=frame % DETAIL_EVERY == 0,
+                units=frame % UNITS_EVERY == UNITS_EVERY // 2,  # 2, 7, 12, ...
+            )
+        except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
+            if slots.shown_epoch != run.epoch:
+                run.undo()  # trained but never shown: stop exactly where the student saw it
+            raise
         time.sleep(frame_sleep(time.perf_counter() - tick))
 
 
@@ -308,7 +327,7 @@ st.markdown(
 )
 url_state.show_notes()
 
-buttons = st.columns([1, 1, 1, 1.6, 2.4, 1.4], vertical_alignment="bottom")
+buttons = st.columns([1, 1, 1, 1.6, 3.0], vertical_alignment="bottom")
 running = st.session_state.get(RUNNING, False)
 buttons[0].button(
     "Pause" if running else "Play",
@@ -351,7 +370,6 @@ buttons[4].slider(
     key="tr_speed",
     help="How many epochs to train between two pictures while playing.",
 )
-epoch_slot = buttons[5].empty()
 
 note_slot = st.empty()
 left, middle, right = st.columns([1.0, 1.45, 1.25], gap="medium")
@@ -424,8 +442,7 @@ with middle:
         f"**Decision boundary** · network {run.setup.sizes} · "
         f"{len(run.X_train)} training and {len(run.X_test)} test points"
     )
-    picture_slot = st.empty()
-    costliest_slot = st.empty()
+    live = st.html(live_block(run))
     st.checkbox("Show the test points (hollow rings)", key="tr_show_test")
     st.caption(
         "Each pixel mixes the class colours by the network's probabilities p = softmax(z) "
@@ -436,8 +453,11 @@ with middle:
 with right:
     st.caption("Loss = mean cross-entropy −(1/N) Σ log p(true class), natural log")
     metric_cols = st.columns(2)
-    metric_slots = [col.empty() for col in metric_cols for _ in range(2)]
-    chart_slot = st.empty()
+    number_slots = [
+        metric_cols[k // 2].metric(label, value)
+        for k, (label, value) in enumerate(numbers(run.metrics()))
+    ]
+    chart = st.plotly_chart(loss_curve(run), config=CHART_CONFIG)
     st.toggle("Log-scale loss axis", key="tr_log")
 
 formula_cols = st.columns(3)
@@ -466,22 +486,10 @@ st.caption(
     "Blue where a unit outputs a positive value, orange where negative, white near 0; "
     "each tile is scaled by its own largest output."
 )
-units_slot = st.empty()
+units = show_units(run, st.container())
 
 with st.expander("The costliest training points now (the confident mistakes)"):
     st.dataframe(run.costliest_rows(10), hide_index=True)
 
-slots = Slots(
-    epoch=epoch_slot,
-    train_loss=metric_slots[0],
-    train_acc=metric_slots[1],
-    test_loss=metric_slots[2],
-    test_acc=metric_slots[3],
-    picture=picture_slot,
-    costliest=costliest_slot,
-    chart=chart_slot,
-    units=units_slot,
-)
-draw_frame(run, slots)
 if st.session_state.get(RUNNING):
-    play(run, slots, started)
+    play(run, Slots(live=live, numbers=number_slots, chart=chart, units=units), started)

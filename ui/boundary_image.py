@@ -79,6 +79,37 @@ def _axes(size: int, margin: int, pad: int, lo: float, hi: float) -> Image.Image
     return canvas
 
 
+def _points_layer(
+    key: tuple, train_xy, train_labels, test_xy, test_labels, n_classes, size, margin, pad, lo, hi
+) -> Image.Image:
+    """The data points on a transparent layer (drawn once per data set, then reused)."""
+    cached = _POINT_LAYERS.get(key)
+    if cached is not None:
+        return cached
+    layer = Image.new("RGBA", (size + margin + pad, size + margin + pad), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    colors = [hex_to_rgb(c) for c in CLASS_COLORS[:n_classes]]
+    offset = np.array([margin, pad])
+    if test_xy is not None and len(test_xy):
+        px = to_pixels(test_xy, size=size, lo=lo, hi=hi) + offset
+        for (cx, cy), label in zip(px, test_labels, strict=True):
+            draw.ellipse((cx - 4, cy - 4, cx + 4, cy + 4), outline=colors[label], width=2)
+    px = to_pixels(train_xy, size=size, lo=lo, hi=hi) + offset
+    for (cx, cy), label in zip(px, train_labels, strict=True):
+        draw.ellipse((cx - 4, cy - 4, cx + 4, cy + 4), fill=colors[label], outline="white")
+    if len(_POINT_LAYERS) >= 16:
+        _POINT_LAYERS.pop(next(iter(_POINT_LAYERS)))
+    _POINT_LAYERS[key] = layer
+    return layer
+
+
+_POINT_LAYERS: dict[tuple, Image.Image] = {}
+
+
+def _fingerprint(*arrays) -> tuple:
+    return tuple(None if a is None else (a.shape, a.tobytes()) for a in arrays)
+
+
 def boundary_picture(
     proba_grid: np.ndarray,
     *,
@@ -100,27 +131,21 @@ def boundary_picture(
     in their class colour, and ``highlight`` (indices into the training points) get a thick
     red ring. Ticks at -6, -3, 0, 3, 6 on a margin below and to the left.
     """
+    train_xy = np.asarray(train_xy, dtype=np.float64)
+    train_labels = np.asarray(train_labels)
     n_classes = proba_grid.shape[-1]
     field = Image.fromarray(mix_colors(proba_grid[::-1]))  # flip: row 0 at the top = max x₂
     field = field.resize((size, size), Image.Resampling.BILINEAR)
     picture = _axes(size, margin, pad, lo, hi).copy()
     picture.paste(field, (margin, pad))
+    geometry = (n_classes, size, margin, pad, lo, hi)
+    key = (*_fingerprint(train_xy, train_labels, test_xy, test_labels), *geometry)
+    points = _points_layer(key, train_xy, train_labels, test_xy, test_labels, *geometry)
+    picture.paste(points, (0, 0), points)
     draw = ImageDraw.Draw(picture)
-    colors = [hex_to_rgb(c) for c in CLASS_COLORS[:n_classes]]
-
-    def place(xy):
-        px = to_pixels(xy, size=size, lo=lo, hi=hi)
-        px[:, 0] += margin
-        px[:, 1] += pad
-        return px
-
-    if test_xy is not None and len(test_xy):
-        for (cx, cy), label in zip(place(test_xy), test_labels, strict=True):
-            draw.ellipse((cx - 4, cy - 4, cx + 4, cy + 4), outline=colors[label], width=2)
-    for (cx, cy), label in zip(place(train_xy), train_labels, strict=True):
-        draw.ellipse((cx - 4, cy - 4, cx + 4, cy + 4), fill=colors[label], outline="white")
     if highlight is not None and len(highlight):
-        for cx, cy in place(np.asarray(train_xy)[np.asarray(highlight)]):
+        px = to_pixels(train_xy[np.asarray(highlight)], size=size, lo=lo, hi=hi)
+        for cx, cy in px + np.array([margin, pad]):
             draw.ellipse((cx - 9, cy - 9, cx + 9, cy + 9), outline=hex_to_rgb(MISTAKE), width=3)
     draw.rectangle((margin, pad, margin + size - 1, pad + size - 1), outline=FRAME)
     return picture
@@ -180,4 +205,22 @@ def jpeg_data_uri(picture: Image.Image, *, quality: int = 85) -> str:
 
 def img_tag(uri: str, *, alt: str, test_id: str) -> str:
     """An ``<img>`` tag for st.markdown(unsafe_allow_html=True), findable by ``test_id``."""
-    return f'<img src="{uri}" alt="{alt}" data-testid="{test_id}" style="max-width:100%;margin-bottom:0.75rem;">'
+    style = "max-width:100%;margin-bottom:0.75rem;"
+    return f'<img src="{uri}" alt="{alt}" data-testid="{test_id}" style="{style}">'
+
+
+def live_html(*, epoch: int, picture_uri: str, caption: str) -> str:
+    """The live block: the epoch counter over the boundary picture, and a caption under it.
+
+    One HTML element, so a playing frame is one message for the browser to render. The
+    counter is ``[data-testid="tr-epoch"]``, the picture ``img[data-testid="tr-boundary"]``.
+    """
+    counter = (
+        "<div style='display:flex;align-items:baseline;gap:0.6rem;margin-bottom:0.25rem'>"
+        "<span style='font-size:0.875rem'>Epoch</span>"
+        "<span data-testid='tr-epoch' style='font-size:2rem;line-height:1.2;"
+        f"font-variant-numeric:tabular-nums'>{epoch:,}</span></div>"
+    )
+    picture = img_tag(picture_uri, alt=f"decision boundary at epoch {epoch}", test_id="tr-boundary")
+    note = f"<div style='color:#6b7280;font-size:0.85rem'>{caption}</div>"
+    return f"<div data-testid='tr-live' data-epoch='{epoch}'>{counter}{picture}{note}</div>"

@@ -139,6 +139,7 @@ class Training:
     history: History = field(default_factory=History)
     _metrics: Metrics | None = None
     _train_point_loss: np.ndarray | None = None
+    _before: tuple | None = None  # the state before the last train() call, for undo()
 
     @classmethod
     def start(cls, setup: Setup) -> Training:
@@ -170,17 +171,11 @@ class Training:
         """Run ``epochs`` (at most MAX_EPOCHS_PER_FRAME) shuffled mini-batch SGD epochs.
 
         Raises :class:`Diverged` when the logits stop being finite numbers; the run is then
-        left as it was before this call (weights, epoch and history).
+        left as it was before this call. :meth:`undo` also goes back to that point.
         """
         epochs = max(1, min(int(epochs), MAX_EPOCHS_PER_FRAME))
         batch_size = max(1, min(int(batch_size), len(self.X_train)))
-        saved = (
-            [W.copy() for W in self.net.weights],
-            [b.copy() for b in self.net.biases],
-            self.epoch,
-            self._metrics,
-            self._train_point_loss,
-        )
+        self._before = self._snapshot()
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(epochs):
                 self.net.train_epoch(
@@ -192,14 +187,42 @@ class Training:
         try:
             m = self.metrics()
         except Diverged:
-            weights, biases, self.epoch, self._metrics, self._train_point_loss = saved
-            self.net.weights[:], self.net.biases[:] = weights, biases
+            self.undo()
             raise Diverged(
                 f"Training diverged after epoch {self.epoch}: the logits stopped being finite "
                 "numbers. Lower the learning rate (or L2) and press Play again."
             ) from None
         self.history.add(m)
         return m
+
+    def _snapshot(self) -> tuple:
+        h = self.history
+        return (
+            [W.copy() for W in self.net.weights],
+            [b.copy() for b in self.net.biases],
+            self.rng.bit_generator.state,
+            self.epoch,
+            self._metrics,
+            self._train_point_loss,
+            (list(h.epochs), list(h.train_loss), list(h.test_loss)),
+        )
+
+    def undo(self) -> bool:
+        """Go back to just before the last :meth:`train` call (once); False if nothing to undo.
+
+        The page calls it when a frame it trained was never shown (the student paused in
+        between), so the paused state is exactly the one on screen.
+        """
+        if self._before is None:
+            return False
+        weights, biases, rng_state, self.epoch, self._metrics, self._train_point_loss, h = (
+            self._before
+        )
+        self.net.weights[:], self.net.biases[:] = weights, biases
+        self.rng.bit_generator.state = rng_state
+        self.history.epochs[:], self.history.train_loss[:], self.history.test_loss[:] = h
+        self._before = None
+        return True
 
     def _logits(self, X: np.ndarray) -> np.ndarray:
         z = self.net.forward(X)

@@ -35,17 +35,20 @@ def metric_value(page: Page, label: str) -> Locator:
     )
 
 
+def counter(page: Page) -> Locator:
+    """The epoch counter above the boundary picture."""
+    return page.locator('[data-testid="tr-epoch"]')
+
+
 def epoch(page: Page) -> int:
-    return int(metric_value(page, "Epoch").inner_text().replace(",", ""))
+    return int(counter(page).inner_text().replace(",", ""))
 
 
 def wait_for_epoch_at_least(page: Page, n: int) -> None:
     page.wait_for_function(
         """(n) => {
-            const m = [...document.querySelectorAll('[data-testid="stMetric"]')].find(
-                e => e.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === 'Epoch');
-            return m && parseInt(m.querySelector('[data-testid="stMetricValue"]')
-                                  .innerText.replace(/,/g, '')) >= n;
+            const e = document.querySelector('[data-testid="tr-epoch"]');
+            return e && parseInt(e.innerText.replace(/,/g, '')) >= n;
         }""",
         arg=n,
         timeout=30_000,
@@ -63,7 +66,7 @@ def test_the_page_loads_every_part_without_errors(page: Page, screenshot_dir: Pa
     """Controls, the four live numbers, boundary, units, loss curve and formulas all render."""
     open_training(page)
     assert_no_app_errors(page)
-    expect(metric_value(page, "Epoch")).to_have_text("0")
+    expect(counter(page)).to_have_text("0")
     for label in ("Training loss", "Test loss", "Training accuracy", "Test accuracy"):
         expect(metric_value(page, label)).to_be_visible()
     expect(page.locator('img[data-testid="tr-units"]')).to_be_visible()
@@ -111,8 +114,8 @@ def test_step_trains_one_epoch_and_reset_returns_to_epoch_0(page: Page):
     first_loss = metric_value(page, "Training loss").inner_text()
     for n in (1, 2):
         button(page, "tr_step").click()
-        expect(metric_value(page, "Epoch")).to_have_text(str(n))
+        expect(counter(page)).to_have_text(str(n))
     assert float(metric_value(page, "Training loss").inner_text()) < float(first_loss)
     button(page, "tr_reset").click()
-    expect(metric_value(page, "Epoch")).to_have_text("0")
+    expect(counter(page)).to_have_text("0")
     expect(metric_value(page, "Training loss")).to_have_text(first_loss)

@@ -92,6 +92,28 @@ def test_a_diverging_run_raises_and_is_left_as_it_was_before_the_call():
     assert np.isfinite(run.metrics().train_loss)
 
 
+def test_undo_goes_back_to_just_before_the_last_training_call_once():
+    """Weights, epoch, metrics, history and the rng all return; a second undo is a no-op."""
+    run = Training.start(Setup())
+    run.train(2, lr=LR, batch_size=BATCH, l2=0.0)
+    weights, metrics, epochs = (
+        [W.copy() for W in run.net.weights],
+        run.metrics(),
+        run.history.epochs[:],
+    )
+    run.train(3, lr=LR, batch_size=BATCH, l2=0.0)
+    assert run.undo() is True
+    assert run.epoch == 2 and run.metrics() == metrics and run.history.epochs == epochs
+    for W, saved in zip(run.net.weights, weights, strict=True):
+        np.testing.assert_array_equal(W, saved)
+    assert run.undo() is False
+    again = Training.start(Setup())
+    again.train(2, lr=LR, batch_size=BATCH, l2=0.0)
+    again.train(3, lr=LR, batch_size=BATCH, l2=0.0)
+    run.train(3, lr=LR, batch_size=BATCH, l2=0.0)  # the rng was restored too: same result
+    assert run.metrics() == again.metrics()
+
+
 @pytest.mark.parametrize(
     ("change", "names"),
     [
