@@ -391,3 +391,30 @@ def test_train_test_split_bad_fraction(fraction):
     X, y = xc.make_dataset("circle", n=10)
     with pytest.raises(ValueError, match=r"test_fraction must lie strictly between 0 and 1"):
         xc.train_test_split(X, y, fraction)
+
+
+@pytest.mark.parametrize("fn", [xc.categorical_cross_entropy, xc.categorical_cross_entropy_grad])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(weight=[1.0, 2.0]), r"weight must hold one number per class, shape \(3,\)"),
+        (dict(weight=[1.0, -2.0, 1.0]), r"weight\[1\] = -2"),
+        (dict(label_smoothing=1.5), r"label_smoothing must lie in \[0, 1\]"),
+    ],
+)
+def test_categorical_bad_weight_and_smoothing(fn, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fn([0, 1, 2], P3, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((np.eye(2), 3), r"t must be labels \(N,\) or targets \(N, 3\)"),
+        (([0, 1], 3, 1.5), r"label_smoothing must lie in \[0, 1\]"),
+        (([[0.5, 1.5, 0.0]], 3), r"t\[0, 1\] = 1\.5"),
+    ],
+)
+def test_smoothed_targets_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        xc.smoothed_targets(*args)

@@ -545,7 +545,7 @@ def test_permuting_classes_leaves_ce_unchanged(data):
         xc.softmax_cross_entropy_grad(inv[y], z[:, perm]),
         xc.softmax_cross_entropy_grad(y, z)[:, perm],
         rtol=1e-13,
-        atol=1e-16,
+        atol=1e-15,  # p - 1 for p ≈ 1 cancels: a 1-ulp change in p is 1.1e-16 absolute
     )
 
 
@@ -579,3 +579,108 @@ def test_doubling_the_batch(data):
             fn(t2, x2, reduction="none", **kw),
             np.concatenate([fn(t1, x1, reduction="none", **kw)] * 2),
         )
+
+
+# ============ categorical CE on probabilities with weights / smoothing (PyTorch's meaning)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1, 1.0])
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_categorical_weighted_smoothed_matches_pytorch_definition(
+    reduction, weighted, smoothing, data
+):
+    if data.draw(st.booleans()):
+        t, z = data.draw(labels_and_logits(-8, 8))
+    else:
+        t, z = data.draw(soft_targets_and_logits(-8, 8))
+    p = xc.softmax(z)
+    w = data.draw(class_weights(z.shape[1])) if weighted else None
+    kw = dict(reduction=reduction, weight=w, label_smoothing=smoothing)
+    got = xc.categorical_cross_entropy(t, p, **kw)
+    # log p = log softmax(z) = z - lse(z): the same reference as for logits
+    np.testing.assert_allclose(got, torch_ce_reference(t, z, w, smoothing, reduction), rtol=1e-11)
+    np.testing.assert_allclose(got, xc.softmax_cross_entropy(t, z, **kw), rtol=1e-11)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@SETTINGS
+@given(data=st.data())
+def test_categorical_grad_numerical_weighted_smoothed(reduction, weighted, smoothing, data):
+    n, c = data.draw(shapes_2d)
+    p = data.draw(probs((n, c)))
+    t = data.draw(arrays(np.int64, (n,), elements=st.integers(0, c - 1)))
+    w = data.draw(class_weights(c)) if weighted else None
+    kw = dict(reduction=reduction, weight=w, label_smoothing=smoothing)
+    f = scalar_loss(lambda q: xc.categorical_cross_entropy(t, q, **kw), reduction)
+    g = xc.categorical_cross_entropy_grad(t, p, **kw)
+    np.testing.assert_allclose(g, xc.numerical_gradient(f, p), **GRAD_TOL)
+
+
+def test_categorical_weighted_mean_divides_by_target_weights():
+    p = np.full((3, 2), 0.5)
+    y = [0, 1, 1]
+    w = [1.0, 3.0]
+    assert xc.categorical_cross_entropy(y, p, weight=w) == pytest.approx(math.log(2), rel=1e-15)
+    assert xc.categorical_cross_entropy(y, p, weight=w, reduction="sum") == pytest.approx(
+        7 * math.log(2), rel=1e-15
+    )
+
+
+def test_categorical_smoothing_with_a_zero_probability_is_inf_not_nan():
+    # smoothing puts weight on every class, so p = 0 anywhere costs +inf (PyTorch: inf too)
+    loss = xc.categorical_cross_entropy([0], [[1.0, 0.0]], label_smoothing=0.1, reduction="none")
+    assert loss[0] == math.inf
+    assert xc.categorical_cross_entropy([0], [[1.0, 0.0]], reduction="none")[0] == 0.0
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.1, 0.5, 1.0])
+def test_smoothed_targets(eps):
+    y = np.array([0, 2, 1])
+    T = np.eye(3)[y]
+    expected = (1 - eps) * T + eps / 3
+    np.testing.assert_allclose(xc.smoothed_targets(y, 3, eps), expected, rtol=0, atol=1e-16)
+    np.testing.assert_allclose(xc.smoothed_targets(T, 3, eps), expected, rtol=0, atol=1e-16)
+    np.testing.assert_allclose(xc.smoothed_targets(y, 3, eps).sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    soft = np.array([[0.2, 0.3, 0.5]])
+    np.testing.assert_allclose(
+        xc.smoothed_targets(soft, 3, eps), (1 - eps) * soft + eps / 3, rtol=0, atol=1e-16
+    )
+
+
+def test_smoothed_targets_give_the_soft_target_loss():
+    y = np.array([0, 2, 1, 1])
+    z = np.random.default_rng(3).normal(size=(4, 3))
+    T = xc.smoothed_targets(y, 3, 0.3)
+    assert xc.softmax_cross_entropy(T, z) == pytest.approx(
+        xc.softmax_cross_entropy(y, z, label_smoothing=0.3), rel=1e-14
+    )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@SETTINGS
+@given(data=st.data())
+def test_grad_from_probabilities_equals_grad_from_logits(reduction, weighted, smoothing, data):
+    if data.draw(st.booleans()):
+        t, z = data.draw(labels_and_logits(-10, 10))
+    else:
+        t, z = data.draw(soft_targets_and_logits(-10, 10))
+    w = data.draw(class_weights(z.shape[1])) if weighted else None
+    kw = dict(reduction=reduction, weight=w, label_smoothing=smoothing)
+    np.testing.assert_allclose(
+        xc.softmax_cross_entropy_grad_from_probabilities(t, xc.softmax(z), **kw),
+        xc.softmax_cross_entropy_grad(t, z, **kw),
+        rtol=1e-13,
+        atol=1e-15,
+    )
+
+
+def test_grad_from_probabilities_at_p_zero_is_p_minus_t():
+    p = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]])
+    y = np.array([1, 2])
+    g = xc.softmax_cross_entropy_grad_from_probabilities(y, p, reduction="sum")
+    np.testing.assert_array_equal(g, p - np.eye(3)[y])
