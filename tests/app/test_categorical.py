@@ -78,10 +78,15 @@ def results(at: AppTest):
     return at.dataframe[-1].value
 
 
-def chart_bars(at: AppTest, index: int) -> tuple[list[str], list[float]]:
-    """Class names and bar heights of the first trace of the page's ``index``-th plotly chart."""
-    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
-    return spec["data"][0]["x"], spec["data"][0]["y"]
+def chart_bars(at: AppTest, key: str, trace: int = 0) -> tuple[list[str], list[float]]:
+    """Class names and bar heights of one trace of the plotly chart with ``key``."""
+    (chart,) = [c for c in at.get("plotly_chart") if c.key == key]
+    spec = json.loads(chart.proto.spec)
+    return spec["data"][trace]["x"], spec["data"][trace]["y"]
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    return [c.key for c in at.get("plotly_chart")]
 
 
 def hand_softmax(z: list[float]) -> list[float]:
@@ -100,6 +105,23 @@ def hand_smoothed_weighted_losses(rows, eps: float, w: list[float]) -> list[floa
             (1 - eps) * w[y] * nll[y] + eps / c * sum(wc * n for wc, n in zip(w, nll, strict=True))
         )
     return out
+
+
+def hand_probability_losses(rows, eps: float, w: list[float]) -> list[float]:
+    """The same on probabilities as typed: (1 - ε) w_y (-log p_y) + ε/C Σ_c w_c (-log p_c)."""
+    out = []
+    for y, p in rows:
+        nll = [-math.log(pc) for pc in p]
+        c = len(p)
+        out.append(
+            (1 - eps) * w[y] * nll[y] + eps / c * sum(wc * n for wc, n in zip(w, nll, strict=True))
+        )
+    return out
+
+
+def hand_coefficients(y: int, c: int, eps: float, w: list[float]) -> list[float]:
+    """A_k, the coefficient of -log p_k in L: (1 - ε) w_y [k = y] + (ε / C) w_k."""
+    return [(1 - eps) * w[y] * (k == y) + eps / c * w[k] for k in range(c)]
 
 
 @pytest.fixture
@@ -208,6 +230,8 @@ def test_a_zero_probability_on_the_true_class_shows_infinity(at: AppTest) -> Non
     assert "−log 0 = +∞" in texts(at.warning)
     ran(at.selectbox(key="row").set_value(2).run())
     assert "there is no finite gradient" in texts(at.warning)
+    _, grad_z = chart_bars(at, "cat_grad_figure")  # through the softmax it stays finite
+    assert grad_z == pytest.approx([0.2, -1.0, 0.8], rel=1e-15)
 
 
 def test_label_smoothing_on_logits_matches_a_hand_computation(at: AppTest) -> None:
@@ -232,12 +256,42 @@ def test_class_weights_divide_the_mean_by_the_true_classes_total_weight(at: AppT
     assert "w_panda + w_seal + w_duck + w_panda = 1 + 2 + 1 + 1" in texts(at.markdown)
 
 
-def test_weights_and_smoothing_are_not_applied_to_probabilities_and_the_page_says_so() -> None:
-    """A link with smoothing in probability mode keeps the plain loss and explains why."""
+def test_weights_and_smoothing_on_probabilities_match_a_hand_computation(at: AppTest) -> None:
+    """Probabilities, ε = 0.1, weights 1, 2, 0.5: each L_i, the sum and Σ L_i / Σ w_{y_i}."""
+    assert not at.slider(key="smoothing").disabled
+    assert not at.number_input(key="cat_w_c1").disabled
+    ran(at.slider(key="smoothing").set_value(0.1).run())
+    ran(at.number_input(key="cat_w_c1").set_value(2.0).run())
+    ran(at.number_input(key="cat_w_c2").set_value(0.5).run())
+    per_row = hand_probability_losses(SEED_ROWS, 0.1, [1, 2, 0.5])
+    shown = [float(v) for v in results(at)["loss L_i"]]
+    assert shown == pytest.approx(per_row, rel=1e-13)
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(sum(per_row), rel=1e-13)
+    divisor = 1 + 2 + 0.5 + 1  # the true classes panda, seal, duck, panda
+    assert float(metric(at, "Weighted mean")) == pytest.approx(sum(per_row) / divisor, rel=1e-13)
+    assert "w_panda + w_seal + w_duck + w_panda = 1 + 2 + 0.5 + 1" in texts(at.markdown)
+    assert "switch" not in texts(at.info)
+
+
+def test_a_link_with_smoothing_applies_it_to_probabilities() -> None:
+    """?smoothing=0.3 in probability mode: the sum is the smoothed one, not the seed sum."""
     at = with_link({"smoothing": "0.3"})
-    assert metric(at, SUM_LABEL) == SEED_SUM
-    assert "switch" in texts(at.info) and "logits" in texts(at.info)
-    assert at.slider(key="smoothing").disabled
+    smoothed = sum(hand_probability_losses(SEED_ROWS, 0.3, [1, 1, 1]))
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(smoothed, rel=1e-13)
+    assert metric(at, SUM_LABEL) != SEED_SUM
+    assert not at.warning
+
+
+def test_smoothing_makes_a_zero_probability_on_any_class_infinite(at: AppTest) -> None:
+    """Row 1 with duck p = 0: finite without smoothing, ∞ with ε > 0, and the page says why."""
+    edit(at, {0: {"c1": "0.09", "c2": "0"}})
+    assert results(at)["loss L_i"][0] == repr(-math.log(0.91))
+    ran(at.slider(key="smoothing").set_value(0.1).run())
+    assert results(at)["loss L_i"][0] == "∞"
+    assert metric(at, SUM_LABEL) == "∞"
+    warning = texts(at.warning)
+    assert "every class has a target t′ ≥ ε/C > 0" in warning
+    assert "row 1: p = 0 for duck" in warning
 
 
 def test_adding_renaming_and_removing_classes(at: AppTest) -> None:
@@ -340,15 +394,61 @@ def test_the_gradient_chart_shows_p_minus_t_of_the_selected_row(at: AppTest, eps
     ran(at.selectbox(key="row").set_value(2).run())
     p = hand_softmax([0.11, 0.80, 0.09])
     t = [(1 - eps) * (c == 1) + eps / 3 for c in range(3)]
-    classes, bars = chart_bars(at, 1)
+    classes, bars = chart_bars(at, "cat_grad_figure")
     assert classes == ["panda", "seal", "duck"]
     assert bars == pytest.approx([pc - tc for pc, tc in zip(p, t, strict=True)], rel=1e-13)
-    _, p_bars = chart_bars(at, 0)
+    _, p_bars = chart_bars(at, "cat_row_figure")
     assert p_bars == pytest.approx(p, rel=1e-13)
+    _, t_bars = chart_bars(at, "cat_row_figure", trace=1)
+    assert t_bars == pytest.approx(t, rel=1e-15)
 
 
 def test_the_probability_gradient_chart_shows_minus_t_over_p(at: AppTest) -> None:
     """Probability mode, row 4 (true class panda, p = 0.25): the bars are -4, 0, 0."""
     ran(at.selectbox(key="row").set_value(4).run())
-    _, bars = chart_bars(at, 1)
+    _, bars = chart_bars(at, "cat_grad_p_figure")
     assert bars == pytest.approx([-4.0, 0.0, 0.0], rel=1e-15)
+
+
+def test_probability_mode_also_shows_the_logit_gradient_p_minus_t(at: AppTest) -> None:
+    """Row 4 (panda, p = 0.25 / 0.40 / 0.35): ∂L/∂z = p − t = −0.75, 0.40, 0.35."""
+    ran(at.selectbox(key="row").set_value(4).run())
+    assert chart_keys(at) == ["cat_row_figure", "cat_grad_p_figure", "cat_grad_figure"]
+    _, bars = chart_bars(at, "cat_grad_figure")
+    assert bars == pytest.approx([0.25 - 1, 0.40, 0.35], rel=1e-14)
+    assert "∂L/∂z = p − t" in texts(at.markdown)
+
+
+def test_probability_mode_row_charts_with_weights_and_smoothing_match_a_hand_computation(
+    at: AppTest,
+) -> None:
+    """Row 2 (seal), ε = 0.3, w = 1, 2, 1: bars t′, ∂L/∂p = −A/p and ∂L/∂z = (Σ A) p − A."""
+    ran(at.slider(key="smoothing").set_value(0.3).run())
+    ran(at.number_input(key="cat_w_c1").set_value(2.0).run())
+    ran(at.selectbox(key="row").set_value(2).run())
+    p = [0.11, 0.80, 0.09]
+    a = hand_coefficients(1, 3, 0.3, [1, 2, 1])
+    _, t_bars = chart_bars(at, "cat_row_figure", trace=1)
+    assert t_bars == pytest.approx([0.1, 0.8, 0.1], rel=1e-14)  # (1 − 0.3) one-hot + 0.3 / 3
+    _, grad_p = chart_bars(at, "cat_grad_p_figure")
+    assert grad_p == pytest.approx([-ak / pk for ak, pk in zip(a, p, strict=True)], rel=1e-14)
+    _, grad_z = chart_bars(at, "cat_grad_figure")
+    expected = [sum(a) * pk - ak for ak, pk in zip(a, p, strict=True)]
+    assert grad_z == pytest.approx(expected, rel=1e-13)
+    assert sum(grad_z) == pytest.approx(sum(a) * sum(p) - sum(a), abs=1e-15)
+
+
+def test_the_logit_gradient_from_p_equals_the_one_from_z_when_p_is_its_softmax(
+    at: AppTest,
+) -> None:
+    """Type softmax(z) as probabilities: ∂L/∂z matches the logits-mode chart for z itself."""
+    z = [0.25, 0.40, 0.35]
+    ran(at.slider(key="smoothing").set_value(0.2).run())
+    ran(at.number_input(key="cat_w_c0").set_value(3.0).run())
+    ran(at.radio(key="input").set_value("logits").run())
+    ran(at.selectbox(key="row").set_value(4).run())
+    _, from_z = chart_bars(at, "cat_grad_figure")
+    ran(at.radio(key="input").set_value("probabilities").run())
+    edit(at, {3: {f"c{j}": repr(v) for j, v in enumerate(hand_softmax(z))}})
+    _, from_p = chart_bars(at, "cat_grad_figure")
+    assert from_p == pytest.approx(from_z, rel=1e-12)

@@ -1,149 +1,14 @@
-"""The categorical page's figure builders and table helpers: data in, figures and frames out."""
+"""The categorical page's figure builders: data in, ``go.Figure`` out."""
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from ui.categorical_figures import (
-    SEED_CELLS,
-    SEED_CLASSES,
-    SEED_TARGETS,
-    TARGET,
-    add_class_column,
-    apply_edits,
-    class_name_problems,
-    format_loss,
-    gradient_figure,
-    parse_targets,
-    prediction_figure,
-    remove_class_column,
-    rename_targets,
-    seed_table,
-    weight_sum_terms,
-)
+from ui.categorical_figures import gradient_figure, prediction_figure
 from ui.theme import CLASS_COLORS, MISTAKE, POSITIVE
 
 CLASSES = ["panda", "seal", "duck"]
-
-
-# ------------------------------------------------------------------------- the table
-
-
-def test_the_seed_table_holds_the_articles_cells_as_typed_text() -> None:
-    """Targets panda/seal/duck/panda and the 4 × 3 probabilities, as strings."""
-    frame = seed_table()
-    assert frame.columns.tolist() == [TARGET, "c0", "c1", "c2"]
-    assert frame[TARGET].tolist() == list(SEED_TARGETS)
-    assert frame.loc[1, "c1"] == "0.80"  # the trailing zero stays: text, not a float
-    assert [tuple(r) for r in frame[["c0", "c1", "c2"]].itertuples(index=False)] == list(SEED_CELLS)
-    assert SEED_CLASSES == ("panda", "seal", "duck")
-
-
-def test_apply_edits_changes_cells_then_deletes_then_adds_rows() -> None:
-    """Cell edits go by row position; deletions before additions, as Streamlit does."""
-    edits = {
-        "edited_rows": {0: {"c0": "0.5"}, "2": {TARGET: "seal"}},
-        "deleted_rows": [1],
-        "added_rows": [{TARGET: "duck", "c2": "1"}],
-    }
-    out = apply_edits(seed_table(), edits)
-    assert out.index.tolist() == [0, 1, 2, 3]
-    assert out[TARGET].tolist() == ["panda", "seal", "panda", "duck"]
-    assert out.loc[0, "c0"] == "0.5"
-    assert out.loc[3, "c2"] == "1" and out.loc[3, "c0"] is None
-
-
-def test_apply_edits_without_edits_returns_an_equal_new_frame() -> None:
-    """No editing state: the same cells, and the base frame is not touched."""
-    base = seed_table()
-    out = apply_edits(base, None)
-    pd.testing.assert_frame_equal(out, base.astype(object))
-    out.loc[0, "c0"] = "x"
-    assert base.loc[0, "c0"] == "0.91"
-
-
-def test_apply_edits_ignores_unknown_columns_and_rows() -> None:
-    """A stale edit (a removed class, a row past the end) is skipped, not an error."""
-    out = apply_edits(seed_table(), {"edited_rows": {0: {"c9": "1"}, 7: {"c0": "1"}}})
-    pd.testing.assert_frame_equal(out, seed_table().astype(object))
-
-
-def test_adding_a_class_appends_a_column_of_zeros() -> None:
-    """The new column reads "0" in every row; the others are unchanged."""
-    out = add_class_column(seed_table(), "c3")
-    assert out.columns.tolist()[-1] == "c3"
-    assert out["c3"].tolist() == ["0"] * 4
-    assert out["c0"].tolist() == seed_table()["c0"].tolist()
-
-
-def test_removing_a_class_drops_its_column_and_clears_its_targets() -> None:
-    """Rows whose true class was removed get an empty target, to be chosen again."""
-    out = remove_class_column(seed_table(), "c0", "panda")
-    assert out.columns.tolist() == [TARGET, "c1", "c2"]
-    assert out[TARGET].tolist() == [None, "seal", "duck", None]
-
-
-def test_renaming_classes_renames_the_targets() -> None:
-    """{old: new} applies to every target cell; other cells stay."""
-    out = rename_targets(seed_table(), {"panda": "bear"})
-    assert out[TARGET].tolist() == ["bear", "seal", "duck", "bear"]
-
-
-@pytest.mark.parametrize(
-    ("names", "expected"),
-    [
-        (["a", "b"], []),
-        (["a", " "], ["Class 2 has no name"]),
-        (["a", "b", "a"], ["Classes 1 and 3 are both called “a”"]),
-        (["a ", "a"], ["Classes 1 and 2 are both called “a”"]),
-    ],
-)
-def test_class_name_problems_name_the_empty_or_repeated_class(names, expected) -> None:
-    """Empty and duplicate names are reported by class number."""
-    problems = class_name_problems(names)
-    assert len(problems) == len(expected)
-    for problem, start in zip(problems, expected, strict=True):
-        assert problem.startswith(start)
-
-
-def test_parse_targets_gives_class_indices_and_names_bad_cells() -> None:
-    """Known names become indices; empty or unknown cells become -1 with a message."""
-    frame = pd.DataFrame({TARGET: ["duck", None, "owl", "panda", ""]}, dtype=object)
-    labels, problems = parse_targets(frame, CLASSES)
-    assert labels.tolist() == [2, -1, -1, 0, -1]
-    assert [(p.row, p.column) for p in problems] == [(2, TARGET), (3, TARGET), (5, TARGET)]
-    assert "empty" in problems[0].message
-    assert "“owl” is not one of the classes" in problems[1].message
-
-
-# ------------------------------------------------------------------------------ words
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (2.214574215671332, "2.214574215671332"),
-        (math.inf, "∞"),
-        (math.nan, "undefined"),
-        (np.float64(0.1), "0.1"),
-    ],
-)
-def test_format_loss_keeps_full_precision_and_names_infinity(value, text) -> None:
-    """repr-precision numbers, ∞ for +inf, 'undefined' for nan."""
-    assert format_loss(value) == text
-
-
-def test_weight_sum_terms_writes_the_weighted_means_divisor_out() -> None:
-    """One term per row: the weight of that row's true class."""
-    assert (
-        weight_sum_terms(CLASSES, [0, 1, 2, 0], [1.0, 2.0, 0.5])
-        == "w_panda + w_seal + w_duck + w_panda = 1 + 2 + 0.5 + 1"
-    )
 
 
 # ---------------------------------------------------------------------------- figures
@@ -214,3 +79,10 @@ def test_gradient_figure_takes_a_custom_name() -> None:
     """With weights or smoothing the page names the bars ∂L/∂z only."""
     fig = gradient_figure(classes=CLASSES, grad=[-0.5, 0.25, 0.25], name="∂L/∂z")
     assert fig.data[0].name == fig.layout.yaxis.title.text == "∂L/∂z"
+
+
+def test_gradient_figure_takes_a_height() -> None:
+    """The small ∂L/∂p chart is 260 px; the default is the app's 380."""
+    assert gradient_figure(classes=CLASSES, grad=[0, 0, 0]).layout.height == 380
+    small = gradient_figure(classes=CLASSES, grad=[0, 0, 0], wrt="probabilities", height=260)
+    assert small.layout.height == 260

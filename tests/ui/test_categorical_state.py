@@ -1,0 +1,111 @@
+"""The categorical page's session state and callbacks, driven with a plain dict."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui import categorical_state as state
+from ui.categorical_table import SEED_CLASSES, seed_table
+
+
+@pytest.fixture
+def ss() -> dict:
+    """A fresh session as the page has it after url_state.restore: weights 1, 1, 1."""
+    session = {state.WEIGHTS: (1.0, 1.0, 1.0)}
+    assert state.init(session) is None
+    return session
+
+
+def pending(ss: dict, **edits) -> None:
+    """Put an editing state in the editor's key, as st.data_editor does."""
+    ss[state.editor_key(ss)] = {
+        "edited_rows": {},
+        "added_rows": [],
+        "deleted_rows": [],
+        **edits,
+    }
+
+
+def test_init_creates_the_seed_table_and_the_class_widgets_values(ss: dict) -> None:
+    """Version 0, the seed table, names and weights under their widget keys."""
+    assert ss[state.VERSION] == 0
+    assert state.editor_key(ss) == "cat_editor_0"
+    assert ss[state.MODEL].names == SEED_CLASSES
+    assert [ss[state.name_key(c)] for c in ("c0", "c1", "c2")] == list(SEED_CLASSES)
+    assert [ss[state.weight_key(c)] for c in ("c0", "c1", "c2")] == [1.0, 1.0, 1.0]
+
+
+def test_init_keeps_a_linked_weight_per_class() -> None:
+    """weights=1,2,0.5 from a link fill the number inputs."""
+    session = {state.WEIGHTS: (1.0, 2.0, 0.5)}
+    assert state.init(session) is None
+    assert [session[state.weight_key(c)] for c in ("c0", "c1", "c2")] == [1.0, 2.0, 0.5]
+
+
+def test_init_resets_a_wrong_number_of_weights_and_says_why() -> None:
+    """Two weights for three classes: all 1, with a note quoting the link setting."""
+    session = {state.WEIGHTS: (1.0, 2.0)}
+    note = state.init(session)
+    assert note is not None and "`weights=1,2` lists 2 weights" in note
+    assert session[state.WEIGHTS] == (1.0, 1.0, 1.0)
+
+
+def test_adding_a_class_keeps_pending_edits_and_gives_a_fresh_editor(ss: dict) -> None:
+    """A typed cell survives; the editor key changes; the class has weight 1 and a toast."""
+    pending(ss, edited_rows={0: {"c0": "0.5"}})
+    state.add_class(ss)
+    table = ss[state.MODEL]
+    assert table.frame.loc[0, "c0"] == "0.5"
+    assert table.ids[-1] == "c3" and table.names[-1] == "class 4"
+    assert state.editor_key(ss) == "cat_editor_1"
+    assert ss[state.WEIGHTS] == (1.0, 1.0, 1.0, 1.0)
+    assert ss[state.name_key("c3")] == "class 4" and ss[state.weight_key("c3")] == 1.0
+    ((message, _),) = state.pop_flashes(ss)
+    assert "Added the class “class 4”" in message
+    assert state.pop_flashes(ss) == []
+
+
+def test_removing_a_class_drops_its_weight_and_clears_the_choice(ss: dict) -> None:
+    """Remove seal (weight 2): weights 1 and 0.5 remain for panda and duck."""
+    ss[state.WEIGHTS] = (1.0, 2.0, 0.5)
+    ss[state.REMOVE_WHICH] = "c1"
+    state.remove_class(ss)
+    assert ss[state.MODEL].names == ("panda", "duck")
+    assert ss[state.WEIGHTS] == (1.0, 0.5)
+    assert state.REMOVE_WHICH not in ss
+    assert "Removed the class “seal”" in state.pop_flashes(ss)[0][0]
+
+
+def test_renaming_applies_usable_names_only(ss: dict) -> None:
+    """A duplicate name changes nothing; a good one renames the targets."""
+    ss[state.name_key("c0")] = "seal"
+    state.rename_classes(ss)
+    assert ss[state.MODEL].names == SEED_CLASSES and ss[state.VERSION] == 0
+    ss[state.name_key("c0")] = " bear"
+    state.rename_classes(ss)
+    assert ss[state.MODEL].names == ("bear", "seal", "duck")
+    assert ss[state.MODEL].frame["target"].tolist() == ["bear", "seal", "duck", "bear"]
+    assert state.typed_names(ss) == [" bear", "seal", "duck"]
+
+
+def test_normalise_rows_reports_fixed_and_impossible_rows(ss: dict) -> None:
+    """Row 4 is normalised; row 1 (all zeros) cannot be, and both get a toast."""
+    pending(ss, edited_rows={3: {"c0": "0.5"}, 0: {"c0": "0", "c1": "0", "c2": "0"}})
+    state.normalise_rows(ss)
+    messages = [m for m, _ in state.pop_flashes(ss)]
+    assert messages[0].startswith("Normalised row(s) 4")
+    assert messages[1].startswith("Row(s) 1 add up to 0")
+    assert float(ss[state.MODEL].frame.loc[3, "c0"]) == pytest.approx(0.4, rel=1e-15)
+
+
+def test_reset_brings_back_the_seed_table_names_and_weights(ss: dict) -> None:
+    """After a new class, a rename and weights, reset restores the seed and weight 1."""
+    state.add_class(ss)
+    ss[state.name_key("c0")] = "bear"
+    state.rename_classes(ss)
+    ss[state.WEIGHTS] = (2.0, 2.0, 2.0, 2.0)
+    state.reset_table(ss)
+    assert ss[state.MODEL].frame.equals(seed_table())
+    assert ss[state.MODEL].names == SEED_CLASSES
+    assert ss[state.WEIGHTS] == (1.0, 1.0, 1.0)
+    assert ss[state.name_key("c0")] == "panda" and ss[state.weight_key("c0")] == 1.0

@@ -1,0 +1,173 @@
+"""The categorical page's session state and its button callbacks, over any mutable mapping.
+
+The page passes ``st.session_state``; the tests pass a plain ``dict``. Callbacks run before
+the script, so they may set widget values (class names, weights). Each one that changes the
+table folds the editor's pending edits in first, then replaces the table and bumps
+:data:`VERSION`, which gives the editor a new key: its old editing state cannot come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+from ui import url_state
+from ui.categorical_table import (
+    MAX_CLASSES,
+    MIN_CLASSES,
+    ClassTable,
+    class_name_problems,
+    seed_classes,
+    with_edits,
+)
+from ui.categorical_table import add_class as added_class
+from ui.categorical_table import normalise_rows as normalised_rows
+from ui.categorical_table import remove_class as removed_class
+from ui.categorical_table import rename_classes as renamed_classes
+
+State = MutableMapping[str, Any]
+
+MODEL = "cat_model"  # the ClassTable as last folded
+VERSION = "cat_table_version"  # bumped whenever MODEL is replaced: a fresh editor
+FLASH = "cat_flash"  # (message, icon) pairs from a button, shown as toasts on the next run
+REMOVE_WHICH = "cat_remove_which"  # the select box naming the class to remove
+WEIGHTS = "weights"  # the class weights, one per class (also the URL setting's name)
+
+
+def editor_key(state: State) -> str:
+    """The table editor's key for the current version of the table."""
+    return f"cat_editor_{state[VERSION]}"
+
+
+def name_key(column: str) -> str:
+    """The key of the text input naming the class in ``column``."""
+    return f"cat_name_{column}"
+
+
+def weight_key(column: str) -> str:
+    """The key of the number input holding the weight of the class in ``column``."""
+    return f"cat_w_{column}"
+
+
+def init(state: State) -> str | None:
+    """Create the table on a first visit and the class widgets' values; a note if needed.
+
+    ``state[WEIGHTS]`` must already hold the (URL-restored) weights. When their number does
+    not match the classes they are reset to 1 and the returned note says why.
+    """
+    if MODEL not in state:
+        state[MODEL] = seed_classes()
+        state[VERSION] = 0
+    table: ClassTable = state[MODEL]
+    note = None
+    if len(state[WEIGHTS]) != table.n_classes:
+        note = (
+            f"Link setting `weights={url_state.format_numbers(state[WEIGHTS])}` lists "
+            f"{len(state[WEIGHTS])} weights but the table has {table.n_classes} classes; "
+            "using weight 1 for every class."
+        )
+        state[WEIGHTS] = (1.0,) * table.n_classes
+    for column, name, weight in zip(table.ids, table.names, state[WEIGHTS], strict=True):
+        state.setdefault(name_key(column), name)
+        state.setdefault(weight_key(column), float(weight))
+    return note
+
+
+def typed_names(state: State) -> list[str]:
+    """The class names as typed in their text inputs (perhaps not usable yet)."""
+    return [state[name_key(column)] for column in state[MODEL].ids]
+
+
+def folded(state: State) -> ClassTable:
+    """The table with the editor's pending edits folded in."""
+    return with_edits(state[MODEL], state.get(editor_key(state)))
+
+
+def replace(state: State, table: ClassTable) -> None:
+    """Make ``table`` the page's table, in a fresh editor."""
+    state[MODEL] = table
+    state[VERSION] += 1
+
+
+def flash(state: State, message: str, icon: str) -> None:
+    """Queue a message to show as a toast on the next run."""
+    state.setdefault(FLASH, []).append((message, icon))
+
+
+def pop_flashes(state: State) -> list[tuple[str, str]]:
+    """The queued (message, icon) pairs, removed from the queue."""
+    return state.pop(FLASH, [])
+
+
+# ------------------------------------------------------------------------ callbacks
+
+
+def add_class(state: State) -> None:
+    """Append a class whose cells read 0, with weight 1 (nothing at the maximum)."""
+    if state[MODEL].n_classes >= MAX_CLASSES:
+        return
+    table = added_class(folded(state))
+    column, name = table.ids[-1], table.names[-1]
+    replace(state, table)
+    state[WEIGHTS] = (*state[WEIGHTS], 1.0)
+    state[name_key(column)] = name
+    state[weight_key(column)] = 1.0
+    flash(
+        state, f"Added the class “{name}” with 0 in every row; rename it above.", ":material/add:"
+    )
+
+
+def remove_class(state: State) -> None:
+    """Remove the class chosen in the :data:`REMOVE_WHICH` box and its weight."""
+    column = state.get(REMOVE_WHICH)
+    table: ClassTable = state[MODEL]
+    if table.n_classes <= MIN_CLASSES or column not in table.ids:
+        return
+    j = table.ids.index(column)
+    name = table.names[j]
+    replace(state, removed_class(folded(state), column))
+    state[WEIGHTS] = tuple(w for k, w in enumerate(state[WEIGHTS]) if k != j)
+    del state[REMOVE_WHICH]
+    flash(
+        state,
+        f"Removed the class “{name}”. Rows whose true class was {name} need a new one, "
+        "and rows may no longer add up to 1.",
+        ":material/remove:",
+    )
+
+
+def rename_classes(state: State) -> None:
+    """Use the typed class names, if they are usable (the page says why when not)."""
+    names = [name.strip() for name in typed_names(state)]
+    if class_name_problems(names) or tuple(names) == state[MODEL].names:
+        return
+    replace(state, renamed_classes(folded(state), names))
+
+
+def normalise_rows(state: State) -> None:
+    """Divide each row that does not add up to 1 by its sum, and say which rows changed."""
+    table, fixed, failed = normalised_rows(folded(state))
+    replace(state, table)
+    if fixed:
+        flash(
+            state,
+            f"Normalised row(s) {', '.join(map(str, fixed))}: each now sums to 1.",
+            ":material/balance:",
+        )
+    if failed:
+        flash(
+            state,
+            f"Row(s) {', '.join(map(str, failed))} add up to 0: there is nothing to scale. "
+            "Type at least one positive probability.",
+            ":material/error:",
+        )
+
+
+def reset_table(state: State) -> None:
+    """The seed table again, with its class names and weight 1 for every class."""
+    table = seed_classes()
+    state[WEIGHTS] = (1.0,) * table.n_classes
+    for column, name in zip(table.ids, table.names, strict=True):
+        state[name_key(column)] = name
+        state[weight_key(column)] = 1.0
+    replace(state, table)

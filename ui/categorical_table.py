@@ -1,0 +1,287 @@
+"""The categorical page's table model: text cells, stable class columns, edits, parsing.
+
+The table is a pandas frame of *text* cells, kept exactly as typed: a ``target`` column
+holding class names, then one column per class. Class columns have stable ids (``c0``,
+``c1``, …) that never change while the class exists; the class names are only labels, so
+renaming a class never loses an edit. :class:`ClassTable` bundles the frame with its ids
+and names; every function here returns a new value and never changes its arguments.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import xent_core as xc
+from ui.tables import CellProblem, parse_numbers, row_sum_problems
+
+TARGET = "target"  # the name of the target column
+MIN_CLASSES, MAX_CLASSES = 2, 10
+
+# The seed article's 4 × 3 table: each row's target class and its probabilities, as typed.
+SEED_CLASSES = ("panda", "seal", "duck")
+SEED_TARGETS = ("panda", "seal", "duck", "panda")
+SEED_CELLS = (
+    ("0.91", "0.04", "0.05"),
+    ("0.11", "0.80", "0.09"),
+    ("0.30", "0.10", "0.60"),
+    ("0.25", "0.40", "0.35"),
+)
+
+
+# ------------------------------------------------------------------------ the frame
+
+
+def class_column_id(number: int) -> str:
+    """The stable column name of the ``number``-th class ever created (``c0``, ``c1``, …)."""
+    return f"c{number}"
+
+
+def seed_table() -> pd.DataFrame:
+    """The seed table as text cells: ``target`` then the columns ``c0``, ``c1``, ``c2``."""
+    columns = {TARGET: list(SEED_TARGETS)}
+    for j in range(len(SEED_CLASSES)):
+        columns[class_column_id(j)] = [row[j] for row in SEED_CELLS]
+    return pd.DataFrame(columns, dtype=object)
+
+
+def apply_edits(base: pd.DataFrame, edits: Mapping[str, Any] | None) -> pd.DataFrame:
+    """``base`` with a ``st.data_editor`` editing state applied, as a new frame (index 0..N-1).
+
+    The state holds ``edited_rows`` (row position -> {column: value}), ``deleted_rows``
+    (row positions) and ``added_rows`` ([{column: value}]), applied in Streamlit's order:
+    cell edits, then deletions, then additions. Unknown columns are ignored.
+    """
+    frame = base.copy().astype(object).reset_index(drop=True)
+    if not edits:
+        return frame
+    for row, changes in (edits.get("edited_rows") or {}).items():
+        for column, value in changes.items():
+            if column in frame.columns and 0 <= int(row) < len(frame):
+                frame.iat[int(row), frame.columns.get_loc(column)] = value
+    deleted = [int(r) for r in edits.get("deleted_rows") or [] if 0 <= int(r) < len(frame)]
+    frame = frame.drop(index=frame.index[deleted])
+    added = [
+        {column: row.get(column) for column in frame.columns}
+        for row in edits.get("added_rows") or []
+    ]
+    if added:
+        frame = pd.concat([frame, pd.DataFrame(added, columns=frame.columns, dtype=object)])
+    return frame.reset_index(drop=True)
+
+
+def add_class_column(frame: pd.DataFrame, column: str, fill: str = "0") -> pd.DataFrame:
+    """A copy of ``frame`` with a new class column ``column`` whose cells read ``fill``."""
+    out = frame.copy()
+    out[column] = pd.Series([fill] * len(out), index=out.index, dtype=object)
+    return out
+
+
+def remove_class_column(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
+    """A copy of ``frame`` without ``column``; rows whose target was ``name`` lose it."""
+    out = frame.drop(columns=[column])
+    out[TARGET] = out[TARGET].astype(object).where(out[TARGET] != name, None)
+    return out
+
+
+def rename_targets(frame: pd.DataFrame, renames: Mapping[str, str]) -> pd.DataFrame:
+    """A copy of ``frame`` whose target cells follow the class renames ``{old: new}``."""
+    out = frame.copy()
+    out[TARGET] = [renames.get(t, t) if isinstance(t, str) else t for t in out[TARGET]]
+    return out
+
+
+def class_name_problems(names: Sequence[str]) -> list[str]:
+    """Why a list of class names cannot be used (empty or repeated names); [] when fine."""
+    problems = [
+        f"Class {j + 1} has no name: type one." for j, name in enumerate(names) if not name.strip()
+    ]
+    seen: dict[str, int] = {}
+    for j, name in enumerate(names):
+        key = name.strip()
+        if key and key in seen:
+            problems.append(
+                f"Classes {seen[key] + 1} and {j + 1} are both called “{key}”: "
+                "class names must differ."
+            )
+        seen.setdefault(key, j)
+    return problems
+
+
+def parse_targets(
+    frame: pd.DataFrame, classes: Sequence[str]
+) -> tuple[np.ndarray, list[CellProblem]]:
+    """The target column as class indices (-1 where unusable) and a problem per bad cell."""
+    labels = np.full(len(frame), -1, dtype=np.intp)
+    problems = []
+    index = {name: j for j, name in enumerate(classes)}
+    for i, cell in enumerate(frame[TARGET]):
+        if isinstance(cell, str) and cell in index:
+            labels[i] = index[cell]
+        elif cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell == "":
+            problems.append(CellProblem(i + 1, TARGET, "is empty: choose the true class."))
+        else:
+            problems.append(
+                CellProblem(i + 1, TARGET, f"“{cell}” is not one of the classes: choose one.")
+            )
+    return labels, problems
+
+
+# ------------------------------------------------------------------- the class table
+
+
+@dataclass(frozen=True)
+class ClassTable:
+    """The table's text cells with its class columns' ids and the class names they show.
+
+    ``frame`` has the columns ``target`` and ``ids`` (in order); ``names[j]`` labels
+    ``ids[j]``; ``next_id`` numbers the next class column ever created.
+    """
+
+    frame: pd.DataFrame
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    next_id: int
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.ids)
+
+    def labelled(self, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``frame`` (default: the table's own) with the class names as column labels."""
+        frame = self.frame if frame is None else frame
+        return frame.rename(columns=dict(zip(self.ids, self.names, strict=True)))
+
+
+def seed_classes() -> ClassTable:
+    """The seed article's table: panda, seal, duck in columns ``c0``, ``c1``, ``c2``."""
+    n = len(SEED_CLASSES)
+    return ClassTable(
+        seed_table(), tuple(class_column_id(j) for j in range(n)), SEED_CLASSES, next_id=n
+    )
+
+
+def with_edits(table: ClassTable, edits: Mapping[str, Any] | None) -> ClassTable:
+    """``table`` with a ``st.data_editor`` editing state folded into its cells."""
+    return ClassTable(apply_edits(table.frame, edits), table.ids, table.names, table.next_id)
+
+
+def new_class_name(names: Sequence[str]) -> str:
+    """``class k`` for the first k ≥ len(names) + 1 that is not already a class name."""
+    number = len(names) + 1
+    while f"class {number}" in names:
+        number += 1
+    return f"class {number}"
+
+
+def add_class(table: ClassTable, fill: str = "0") -> ClassTable:
+    """``table`` with one more class at the end, named :func:`new_class_name`, cells ``fill``."""
+    if table.n_classes >= MAX_CLASSES:
+        raise ValueError(f"The table already has {MAX_CLASSES} classes, the most it can hold.")
+    column = class_column_id(table.next_id)
+    return ClassTable(
+        add_class_column(table.frame, column, fill),
+        (*table.ids, column),
+        (*table.names, new_class_name(table.names)),
+        table.next_id + 1,
+    )
+
+
+def remove_class(table: ClassTable, column: str) -> ClassTable:
+    """``table`` without the class in ``column``; rows whose true class it was lose it."""
+    if column not in table.ids:
+        raise ValueError(f"There is no class column {column!r}; the columns are {table.ids}.")
+    if table.n_classes <= MIN_CLASSES:
+        raise ValueError(f"The table has {MIN_CLASSES} classes, the fewest it can hold.")
+    j = table.ids.index(column)
+    return ClassTable(
+        remove_class_column(table.frame, column, table.names[j]),
+        table.ids[:j] + table.ids[j + 1 :],
+        table.names[:j] + table.names[j + 1 :],
+        table.next_id,
+    )
+
+
+def rename_classes(table: ClassTable, names: Sequence[str]) -> ClassTable:
+    """``table`` with its classes called ``names`` (stripped); target cells follow."""
+    new = tuple(name.strip() for name in names)
+    if len(new) != table.n_classes:
+        raise ValueError(f"{len(new)} names were given for {table.n_classes} classes.")
+    problems = class_name_problems(new)
+    if problems:
+        raise ValueError(" ".join(problems))
+    renames = {old: name for old, name in zip(table.names, new, strict=True) if old != name}
+    return ClassTable(rename_targets(table.frame, renames), table.ids, new, table.next_id)
+
+
+def normalise_rows(table: ClassTable) -> tuple[ClassTable, list[int], list[int]]:
+    """Rows whose numbers do not add up to 1 divided by their sum (``xc.normalize_rows``).
+
+    Returns the new table, the rows (counting from 1) that were normalised and those that
+    could not be (they add up to 0). Rows with unusable cells are left as typed.
+    """
+    values, _ = parse_numbers(table.labelled(), table.names, 0.0, 1.0)
+    frame = table.frame.copy()
+    fixed, failed = [], []
+    for problem in row_sum_problems(values):
+        i = problem.row - 1
+        try:
+            row = xc.normalize_rows(values[i])
+        except ValueError:
+            failed.append(problem.row)
+            continue
+        for column, value in zip(table.ids, row, strict=True):
+            frame.at[i, column] = repr(float(value))
+        fixed.append(problem.row)
+    return ClassTable(frame, table.ids, table.names, table.next_id), fixed, failed
+
+
+# ------------------------------------------------------------------------- parsing
+
+
+@dataclass(frozen=True)
+class ParsedTable:
+    """The table read as numbers: what could be used, and a problem for what could not."""
+
+    values: np.ndarray  # (N, C) the class cells; nan where a cell is unusable
+    labels: np.ndarray  # (N,) the true classes as indices; -1 where unusable
+    cell_problems: list[CellProblem]  # target cells first, then class cells
+    sum_problems: list[CellProblem]  # rows of probabilities that do not add up to 1
+    valid: np.ndarray  # the indices (from 0) of the rows that can be used, in order
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.labels)
+
+    @property
+    def bad_rows(self) -> frozenset[int]:
+        """The rows (counting from 1, as the student sees them) that cannot be used."""
+        return frozenset(p.row for p in [*self.cell_problems, *self.sum_problems])
+
+    @property
+    def all_valid(self) -> bool:
+        """True when the table has rows and every one of them can be used."""
+        return self.n_rows > 0 and len(self.valid) == self.n_rows
+
+
+def parse_table(
+    table: ClassTable, frame: pd.DataFrame | None = None, *, probabilities: bool
+) -> ParsedTable:
+    """``frame`` (default: the table's own; columns ``target`` + ``table.ids``) as numbers.
+
+    With ``probabilities`` every class cell must lie in [0, 1] and every row add up to 1;
+    otherwise the cells are logits, any finite numbers.
+    """
+    frame = table.frame if frame is None else frame
+    lo, hi = (0.0, 1.0) if probabilities else (None, None)
+    values, problems = parse_numbers(table.labelled(frame), table.names, lo, hi)
+    labels, target_problems = parse_targets(frame, table.names)
+    sums = row_sum_problems(values) if probabilities else []
+    bad = {p.row for p in [*problems, *target_problems, *sums]}
+    valid = np.array([i for i in range(len(frame)) if i + 1 not in bad], dtype=np.intp)
+    return ParsedTable(values, labels, [*target_problems, *problems], sums, valid)

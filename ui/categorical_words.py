@@ -1,0 +1,162 @@
+"""The categorical page's words and formulas for its current settings: text in, text out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+Mode = Literal["probabilities", "logits"]
+
+
+def format_loss(value: float) -> str:
+    """A loss at full float64 precision (``repr``); ``∞`` for +inf, ``undefined`` for nan."""
+    if math.isnan(value):
+        return "undefined"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return repr(float(value))
+
+
+def weight_sum_terms(
+    classes: Sequence[str], labels: Sequence[int], weights: Sequence[float]
+) -> str:
+    """The divisor of the weighted mean written out term by term, ``w_panda + w_seal + …``."""
+    symbols = " + ".join(f"w_{classes[y]}" for y in labels)
+    values = " + ".join(f"{weights[y]:g}" for y in labels)
+    return f"{symbols} = {values}"
+
+
+def target_label(smoothing: float) -> str:
+    """The legend of the target bars: the one-hot t, or the smoothed t′ when ε > 0."""
+    return "t′ (smoothed target)" if smoothing > 0 else "t (one-hot target)"
+
+
+def gradient_names(*, weighted: bool, smoothing: float) -> tuple[str, str]:
+    """The names of the two gradient charts, (∂L/∂z, ∂L/∂p), with their closed form if short."""
+    if weighted:
+        return "∂L/∂z", "∂L/∂p"
+    t = "t′" if smoothing > 0 else "t"
+    return f"∂L/∂z = p − {t}", f"∂L/∂p = −{t}/p"
+
+
+def logit_gradient_words(smoothing: float, weighted_class: str | None) -> str:
+    """What the bars of ∂L/∂z are, in words, for the current ε and class weights."""
+    words = (
+        "A gradient step moves each logit against its bar: the true class (negative bar) "
+        "goes up, the others go down."
+    )
+    if smoothing > 0:
+        words += f" With ε = {smoothing:g} the target is smoothed to t′ = (1 − ε)t + ε/C"
+        words += " and the bars are p − t′." if weighted_class is None else "."
+    if weighted_class is not None and smoothing == 0:
+        words += f" The class weight w_{weighted_class} of the true class scales every bar."
+    elif weighted_class is not None:
+        words += (
+            " With class weights too, the bars are (Σ_c A_c) p − A, where A_c is the "
+            "coefficient of −log p_c in the formula for L_i."
+        )
+    return words
+
+
+def logits_origin_words(mode: Mode) -> str:
+    """Where the logit gradient comes from when the table holds probabilities or logits."""
+    if mode == "probabilities":
+        return (
+            "The table holds p, but a network makes p with a softmax of logits z: these "
+            "bars are the gradient it would pass back to z, the same for every z with "
+            "softmax(z) = p."
+        )
+    return "The gradient the softmax passes back to the logits in the table."
+
+
+def probability_gradient_words(*, weighted: bool, smoothing: float) -> str:
+    """What ∂L/∂p shows and how it becomes ∂L/∂z through the softmax."""
+    t = "A" if weighted else "t′" if smoothing > 0 else "t"
+    only = (
+        "Only the true class gets a push, the steeper the smaller its p."
+        if t == "t"
+        else "Every class with a positive target gets a push."
+    )
+    return (
+        f"∂L/∂p = −{t}/p treats each p as a free number: raising any p with a positive "
+        f"target lowers L. {only} The softmax ties the p's together (they add up to 1): "
+        "its Jacobian turns these bars into ∂L/∂z."
+    )
+
+
+def zero_probability_warning(
+    rows: Sequence[tuple[int, str, Sequence[str]]], smoothing: float
+) -> str:
+    """Why rows have an infinite loss: ``(row, true class, classes with p = 0)`` each."""
+    true_zero = [row for row, true, zeros in rows if true in zeros]
+    other_zero = [(row, zeros) for row, true, zeros in rows if true not in zeros]
+    parts = []
+    if true_zero:
+        parts.append(
+            f"Row(s) {', '.join(map(str, true_zero))}: the true class has probability 0, and "
+            "−log 0 = +∞, so the loss is **∞** (and so are the sum and the mean)."
+        )
+    if other_zero:
+        which = "; ".join(f"row {row}: p = 0 for {', '.join(zeros)}" for row, zeros in other_zero)
+        parts.append(
+            f"With label smoothing ε = {smoothing:g} every class has a target t′ ≥ ε/C > 0, "
+            f"so a probability of 0 anywhere costs t′ · (−log 0) = +∞ ({which})."
+        )
+    parts.append(
+        "Cross-entropy punishes a model that is certain and wrong without limit; "
+        "frameworks clip p to [ε, 1 − ε] or work from logits to stay finite."
+    )
+    return " ".join(parts)
+
+
+def mean_words(*, n_rows: int, weighted: bool, divisor_terms: str) -> str:
+    """How the mean divides the sum: by N, or by the total weight of the true classes."""
+    if weighted:
+        return (
+            "**How the weighted mean divides.** Each row's loss is multiplied by the weight "
+            "of its *true* class, and the mean divides the sum not by the number of rows but "
+            "by the total weight of the rows' true classes, $\\sum_i w_{y_i}$ = "
+            f"{divisor_terms} (as PyTorch's `cross_entropy` does). So it is a weighted "
+            "average: heavy classes count more, and the mean stays a typical per-row loss."
+        )
+    return (
+        f"The **sum** adds the {n_rows} per-row losses (the seed article reports it); the "
+        f"**mean** divides that sum by {n_rows}, the number of rows (the frameworks' "
+        "default). With class weights the mean divides by the total weight of the rows' "
+        "true classes instead."
+    )
+
+
+def formulas(*, mode: Mode, weighted: bool, smoothing: float) -> list[str]:
+    """The LaTeX lines beside the charts: the loss, its two gradients and the reductions."""
+    lines = []
+    if mode == "logits":
+        lines.append(r"p_{ic} = \frac{e^{z_{ic}}}{\sum_k e^{z_{ik}}}")
+    if weighted:
+        lines += [
+            r"\begin{aligned}L_i &= (1-\varepsilon)\,w_{y_i}(-\log p_{i,y_i})\\"
+            r"&+ \tfrac{\varepsilon}{C}\textstyle\sum_c w_c(-\log p_{ic})\end{aligned}",
+            r"\phantom{L_i} = -\sum_c A_{ic}\log p_{ic}",
+            r"\frac{\partial L_i}{\partial p_{ic}} = -\frac{A_{ic}}{p_{ic}}",
+            r"\frac{\partial L_i}{\partial z_{ic}} = \Big(\sum_k A_{ik}\Big)\,p_{ic} - A_{ic}",
+        ]
+    elif smoothing > 0:
+        lines += [
+            r"t'_{ic} = (1-\varepsilon)\,t_{ic} + \frac{\varepsilon}{C}",
+            r"L_i = -\sum_c t'_{ic}\log p_{ic}",
+            r"\frac{\partial L_i}{\partial p_{ic}} = -\frac{t'_{ic}}{p_{ic}}",
+            r"\frac{\partial L_i}{\partial z_{ic}} = p_{ic} - t'_{ic}",
+        ]
+    else:
+        lines += [
+            r"L_i = -\sum_c t_{ic}\log p_{ic} = -\log p_{i,y_i}",
+            r"\frac{\partial L_i}{\partial p_{ic}} = -\frac{t_{ic}}{p_{ic}}",
+            r"\frac{\partial L_i}{\partial z_{ic}} = p_{ic} - t_{ic}",
+        ]
+    lines.append(r"\text{sum} = \sum_i L_i")
+    if weighted:
+        lines.append(r"\text{mean} = \frac{\sum_i L_i}{\sum_i w_{y_i}}")
+    else:
+        lines.append(r"\text{mean} = \frac{\sum_i L_i}{\sum_i w_{y_i}} = \frac{1}{N}\sum_i L_i")
+    return lines
