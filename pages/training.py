@@ -34,7 +34,6 @@ from ui.training_state import (
     MIN_POINTS,
     SEED_SETUP,
     Diverged,
-    Metrics,
     Setup,
     Training,
     frame_sleep,
@@ -45,8 +44,8 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 L2_STRENGTHS = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 UNIT_DEFAULTS = (8, 4, 4, 4)
 COSTLIEST = 5  # training points ringed as the costliest now
-DETAIL_EVERY = 10  # while playing, refresh the four numbers and the curve every 10th frame
-UNITS_EVERY = 5  # ... and the first-layer units every 5th (never in a details frame)
+CURVE_EVERY = 12  # while playing, redraw the plotly loss curve every 12th frame (~2 a second)
+UNITS_EVERY = 6  # ... and the first-layer units every 6th (never in a curve frame)
 
 STATE = "tr_state"  # the session's Training
 RUNNING = "tr_running"
@@ -205,22 +204,17 @@ def live_block(run: Training) -> str:
         highlight=costly,
     )
     losses = ", ".join(f"{v:.2f}" for v in run.point_losses()[costly])
+    m = run.metrics()
     return live_html(
-        epoch=run.epoch,
+        epoch=m.epoch,
+        train_loss=m.train_loss,
+        test_loss=m.test_loss,
+        train_accuracy=m.train_accuracy,
+        test_accuracy=m.test_accuracy,
         picture_uri=jpeg_data_uri(picture, quality=75),
         caption=f"Ringed in red: the {len(costly)} training points costing the most loss "
         f"now, −log p(class) = {losses}.",
     )
-
-
-def numbers(m: Metrics) -> list[tuple[str, str]]:
-    """The four live numbers as (label, shown value), training then test."""
-    return [
-        ("Training loss", f"{m.train_loss:.4f}"),
-        ("Training accuracy", f"{m.train_accuracy:.1%}"),
-        ("Test loss", f"{m.test_loss:.4f}"),
-        ("Test accuracy", f"{m.test_accuracy:.1%}"),
-    ]
 
 
 def loss_curve(run: Training):
@@ -230,6 +224,7 @@ def loss_curve(run: Training):
         train_loss=h.train_loss,
         test_loss=h.test_loss,
         y_scale="log" if st.session_state["tr_log"] else "linear",
+        height=430,
     )
 
 
@@ -259,25 +254,22 @@ class Slots:
     """The elements a playing frame replaces (each call on one replaces that element)."""
 
     live: DeltaGenerator
-    numbers: list[DeltaGenerator]
     chart: DeltaGenerator
     units: DeltaGenerator
     shown_epoch: int = -1  # the epoch the live block last showed
 
 
-def draw_frame(run: Training, slots: Slots, *, details: bool, units: bool) -> None:
-    """Redraw the live block; with ``details`` the numbers and the curve; maybe the units.
+def draw_frame(run: Training, slots: Slots, *, curve: bool, units: bool) -> None:
+    """Redraw the live block (numbers and picture), and the loss curve and the units if asked.
 
     Each replaced element is a message the browser renders, so a playing frame sends one
-    (counter and picture together) and the rest follows a few times a second.
+    and the curve and the units follow a few times a second.
     """
     slots.live.html(live_block(run))
     slots.shown_epoch = run.epoch
     if units:
         show_units(run, slots.units)
-    if details:
-        for slot, (label, value) in zip(slots.numbers, numbers(run.metrics()), strict=True):
-            slot.metric(label, value)
+    if curve:
         slots.chart.plotly_chart(loss_curve(run), config=CHART_CONFIG)
 
 
@@ -302,8 +294,8 @@ def play(run: Training, slots: Slots, started: float) -> None:
             draw_frame(
                 run,
                 slots,
-                details=frame % DETAIL_EVERY == 0,
-                units=frame % UNITS_EVERY == UNITS_EVERY // 2,  # 2, 7, 12, ...
+                curve=frame % CURVE_EVERY == 0,
+                units=frame % UNITS_EVERY == UNITS_EVERY // 2,  # 3, 9, 15, ...
             )
         except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
             if slots.shown_epoch != run.epoch:
@@ -451,12 +443,7 @@ with middle:
     )
 
 with right:
-    st.caption("Loss = mean cross-entropy −(1/N) Σ log p(true class), natural log")
-    metric_cols = st.columns(2)
-    number_slots = [
-        metric_cols[k // 2].metric(label, value)
-        for k, (label, value) in enumerate(numbers(run.metrics()))
-    ]
+    st.markdown("**Loss curves** · mean cross-entropy on the training and the test points")
     chart = st.plotly_chart(loss_curve(run), config=CHART_CONFIG)
     st.toggle("Log-scale loss axis", key="tr_log")
 
@@ -492,4 +479,4 @@ with st.expander("The costliest training points now (the confident mistakes)"):
     st.dataframe(run.costliest_rows(10), hide_index=True)
 
 if st.session_state.get(RUNNING):
-    play(run, Slots(live=live, numbers=number_slots, chart=chart, units=units), started)
+    play(run, Slots(live=live, chart=chart, units=units), started)

@@ -118,7 +118,7 @@ def boundary_picture(
     test_xy: np.ndarray | None = None,
     test_labels: np.ndarray | None = None,
     highlight: np.ndarray | None = None,
-    size: int = 420,
+    size: int = 360,
     lo: float = -6.0,
     hi: float = 6.0,
     margin: int = 30,
@@ -209,18 +209,44 @@ def img_tag(uri: str, *, alt: str, test_id: str) -> str:
     return f'<img src="{uri}" alt="{alt}" data-testid="{test_id}" style="{style}">'
 
 
-def live_html(*, epoch: int, picture_uri: str, caption: str) -> str:
-    """The live block: the epoch counter over the boundary picture, and a caption under it.
+def live_html(
+    *,
+    epoch: int,
+    train_loss: float,
+    test_loss: float,
+    train_accuracy: float,
+    test_accuracy: float,
+    picture_uri: str,
+    caption: str,
+) -> str:
+    """The live block: epoch, losses and accuracies over the boundary picture, a caption under.
 
-    One HTML element, so a playing frame is one message for the browser to render. The
-    counter is ``[data-testid="tr-epoch"]``, the picture ``img[data-testid="tr-boundary"]``.
+    One HTML element, so a playing frame is one message for the browser to render and the
+    numbers always belong to the picture under them. Test ids: ``tr-epoch``,
+    ``tr-train-loss``, ``tr-test-loss``, ``tr-train-acc``, ``tr-test-acc``, and the picture
+    ``img[data-testid="tr-boundary"]``.
     """
-    counter = (
-        "<div style='display:flex;align-items:baseline;gap:0.6rem;margin-bottom:0.25rem'>"
-        "<span style='font-size:0.875rem'>Epoch</span>"
-        "<span data-testid='tr-epoch' style='font-size:2rem;line-height:1.2;"
-        f"font-variant-numeric:tabular-nums'>{epoch:,}</span></div>"
+    label = "font-size:0.8rem;color:#555"
+    big = "font-size:1.9rem;line-height:1.15;font-variant-numeric:tabular-nums"
+    mid = "font-size:1.35rem;line-height:1.3;font-variant-numeric:tabular-nums"
+    small = "font-size:0.85rem;color:#555;font-variant-numeric:tabular-nums"
+
+    def column(title: str, loss: float, acc: float, key: str) -> str:
+        return (
+            f"<div><div style='{label}'>{title} loss</div>"
+            f"<div data-testid='tr-{key}-loss' style='{mid}'>{loss:.4f}</div>"
+            f"<div style='{small}'>accuracy <span data-testid='tr-{key}-acc'>{acc:.1%}</span>"
+            "</div></div>"
+        )
+
+    header = (
+        "<div style='display:grid;grid-template-columns:auto 1fr 1fr;gap:1.2rem;"
+        "align-items:end;margin-bottom:0.4rem'>"
+        f"<div><div style='{label}'>Epoch</div>"
+        f"<div data-testid='tr-epoch' style='{big}'>{epoch:,}</div></div>"
+        f"{column('Training', train_loss, train_accuracy, 'train')}"
+        f"{column('Test', test_loss, test_accuracy, 'test')}</div>"
     )
     picture = img_tag(picture_uri, alt=f"decision boundary at epoch {epoch}", test_id="tr-boundary")
     note = f"<div style='color:#6b7280;font-size:0.85rem'>{caption}</div>"
-    return f"<div data-testid='tr-live' data-epoch='{epoch}'>{counter}{picture}{note}</div>"
+    return f"<div data-testid='tr-live' data-epoch='{epoch}'>{header}{picture}{note}</div>"

@@ -23,7 +23,7 @@ MAX_UNITS = 32
 MAX_EPOCHS_PER_FRAME = 10
 MAX_HISTORY = 2000  # loss-curve records kept; older ones are thinned to every other one
 IDLE_SECONDS = 600.0  # a playing loop pauses after this long without any interaction
-FRAME_SECONDS = 0.04  # aim for 25 drawn frames per second
+FRAME_SECONDS = 0.04  # aim for 25 frames per second
 DUTY = 0.5  # a session computes at most this fraction of one core while playing
 MIN_SLEEP = 0.01  # always yield the core this long between frames
 

@@ -15,22 +15,25 @@ from tests.app.conftest import APP, open_page
 PAGE = "pages/training.py"
 
 
-def metric(at: AppTest, label: str) -> str:
-    """The shown value of the metric labelled ``label``."""
-    values = [m.value for m in at.metric if m.label == label]
-    assert len(values) == 1, f"expected one metric {label!r}, found {len(values)}"
-    return values[0]
+def live(at: AppTest) -> str:
+    """The HTML of the live block (epoch, losses, accuracies, boundary picture)."""
+    blocks = [h.proto.body for h in at.html if "tr-epoch" in h.proto.body]
+    assert len(blocks) == 1, f"expected one live block, found {len(blocks)}"
+    return blocks[0]
+
+
+def shown(at: AppTest, test_id: str) -> str:
+    """The text of the live block's element ``data-testid=test_id``."""
+    return re.search(rf"data-testid='{test_id}'[^>]*>([^<]+)<", live(at)).group(1)
 
 
 def epoch(at: AppTest) -> int:
-    """The epoch counter of the live block (an st.html element)."""
-    blocks = [h.proto.body for h in at.html if "tr-epoch" in h.proto.body]
-    assert len(blocks) == 1, f"expected one live block, found {len(blocks)}"
-    return int(re.search(r"data-epoch='(\d+)'", blocks[0]).group(1))
+    return int(shown(at, "tr-epoch").replace(",", ""))
 
 
-def loss(at: AppTest, which: str = "Training") -> float:
-    return float(metric(at, f"{which} loss"))
+def loss(at: AppTest, which: str = "train") -> float:
+    """The shown mean cross-entropy on the ``train`` or ``test`` points."""
+    return float(shown(at, f"tr-{which}-loss"))
 
 
 def ok(at: AppTest) -> AppTest:
@@ -50,10 +53,10 @@ def page() -> AppTest:
 
 
 def test_the_page_opens_at_epoch_0_with_its_losses_labelled(at):
-    """Epoch 0, the four live numbers, the default network and the formula."""
+    """Epoch 0, the four live numbers, the default network, the loss label and the formula."""
     assert epoch(at) == 0
-    assert 0.3 < loss(at) < 2.0 and 0.3 < loss(at, "Test") < 2.0
-    assert metric(at, "Training accuracy").endswith("%")
+    assert 0.3 < loss(at) < 2.0 and 0.3 < loss(at, "test") < 2.0
+    assert shown(at, "tr-train-acc").endswith("%") and shown(at, "tr-test-acc").endswith("%")
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "mean cross-entropy" in text
     assert "[2, 8, 4, 2]" in text
@@ -71,12 +74,12 @@ def test_a_few_steps_on_the_circle_lower_the_training_loss(at):
 
 def test_reset_restores_the_initial_state(at):
     """After steps, Reset shows epoch 0 and exactly the first losses again."""
-    first = (metric(at, "Training loss"), metric(at, "Test loss"))
+    first = (loss(at), loss(at, "test"))
     step(at, 3)
-    assert metric(at, "Training loss") != first[0]
+    assert loss(at) != first[0]
     ok(at.button(key="tr_reset").click().run())
     assert epoch(at) == 0
-    assert (metric(at, "Training loss"), metric(at, "Test loss")) == first
+    assert (loss(at), loss(at, "test")) == first
     assert at.session_state["tr_state"].history.epochs == [0]
 
 
