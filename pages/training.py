@@ -273,6 +273,13 @@ def draw_frame(run: Training, slots: Slots, *, curve: bool, units: bool) -> None
         slots.chart.plotly_chart(loss_curve(run), config=CHART_CONFIG)
 
 
+def idle_words(seconds: float) -> str:
+    """``600`` -> ``"10 minutes"``, ``2`` -> ``"2 seconds"``, ``1`` -> ``"1 second"``."""
+    if seconds >= 120:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} second" + ("" if seconds == 1 else "s")
+
+
 def play(run: Training, slots: Slots, started: float) -> None:
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends."""
     ss = st.session_state
@@ -281,7 +288,7 @@ def play(run: Training, slots: Slots, started: float) -> None:
         if time.monotonic() - started > IDLE_SECONDS:
             ss[RUNNING] = False
             ss[NOTE] = (
-                f"Paused after {IDLE_SECONDS / 60:.0f} minutes without any interaction, to "
+                f"Paused after {idle_words(IDLE_SECONDS)} without any interaction, to "
                 "leave the server to others. Press Play to go on."
             )
             st.rerun()

@@ -184,3 +184,13 @@ def test_a_bad_link_value_falls_back_to_the_default_with_a_note():
     warnings = " ".join(w.value for w in at.warning)
     assert "tr_points=5" in warnings and "tr_lr=7" in warnings
     assert at.session_state["tr_state"].setup.n_points == 300
+
+
+def test_play_trains_until_the_idle_limit_then_pauses_with_a_note(at, monkeypatch):
+    """With a 1 s idle limit, Play trains for about a second and pauses by itself."""
+    monkeypatch.setattr("ui.training_state.IDLE_SECONDS", 1.0)
+    ok(at.button(key="tr_play").click().run())
+    assert not at.session_state["tr_running"]
+    assert epoch(at) >= 3
+    assert any("Paused after 1 second without any interaction" in i.value for i in at.info)
+    assert at.button(key="tr_play").label == "Play"
