@@ -136,8 +136,8 @@ def formulas(*, mode: Mode, weighted: bool, smoothing: float) -> list[str]:
     if weighted:
         lines += [
             r"\begin{aligned}L_i &= (1-\varepsilon)\,w_{y_i}(-\log p_{i,y_i})\\"
-            r"&+ \tfrac{\varepsilon}{C}\textstyle\sum_c w_c(-\log p_{ic})\end{aligned}",
-            r"\phantom{L_i} = -\sum_c A_{ic}\log p_{ic}",
+            r"&+ \tfrac{\varepsilon}{C}\textstyle\sum_c w_c(-\log p_{ic})\\"
+            r"&= -\textstyle\sum_c A_{ic}\log p_{ic}\end{aligned}",
             r"\frac{\partial L_i}{\partial p_{ic}} = -\frac{A_{ic}}{p_{ic}}",
             r"\frac{\partial L_i}{\partial z_{ic}} = \Big(\sum_k A_{ik}\Big)\,p_{ic} - A_{ic}",
         ]
@@ -150,7 +150,7 @@ def formulas(*, mode: Mode, weighted: bool, smoothing: float) -> list[str]:
         ]
     else:
         lines += [
-            r"L_i = -\sum_c t_{ic}\log p_{ic} = -\log p_{i,y_i}",
+            r"\begin{aligned}L_i &= -\sum_c t_{ic}\log p_{ic}\\&= -\log p_{i,y_i}\end{aligned}",
             r"\frac{\partial L_i}{\partial p_{ic}} = -\frac{t_{ic}}{p_{ic}}",
             r"\frac{\partial L_i}{\partial z_{ic}} = p_{ic} - t_{ic}",
         ]
@@ -158,5 +158,8 @@ def formulas(*, mode: Mode, weighted: bool, smoothing: float) -> list[str]:
     if weighted:
         lines.append(r"\text{mean} = \frac{\sum_i L_i}{\sum_i w_{y_i}}")
     else:
-        lines.append(r"\text{mean} = \frac{\sum_i L_i}{\sum_i w_{y_i}} = \frac{1}{N}\sum_i L_i")
+        lines.append(
+            r"\begin{aligned}\text{mean} &= \frac{\sum_i L_i}{\sum_i w_{y_i}}\\"
+            r"&= \frac{1}{N}\sum_i L_i\end{aligned}"
+        )
     return lines

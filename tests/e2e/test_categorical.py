@@ -14,6 +14,8 @@ SEED_SUM = "2.214574215671332"
 SUM_LABEL = "Sum over the 4 rows"
 HEADER_PX = 36  # glide-data-grid header height
 ROW_PX = 35  # glide-data-grid row height
+SEED_P = [[0.91, 0.04, 0.05], [0.11, 0.80, 0.09], [0.30, 0.10, 0.60], [0.25, 0.40, 0.35]]
+SEED_TRUE = [0, 1, 2, 0]  # panda, seal, duck, panda
 
 
 def open_categorical(page: Page, query: str = "") -> None:
@@ -48,6 +50,28 @@ def edit_last_column(page: Page, row: int, text: str) -> None:
     cell.press("Enter")
 
 
+def choose_true_class(page: Page, row: int, name: str) -> None:
+    """Pick ``name`` in the true-class select box of 0-based ``row``, as a student does."""
+    grid = editor(page)
+    grid.scroll_into_view_if_needed()
+    box = grid.locator("canvas").first.bounding_box()
+    assert box is not None
+    x = box["x"] + 80  # inside the first data column, "true class", past the row markers
+    y = box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2
+    page.mouse.dblclick(x, y)
+    expect(page.get_by_role("combobox")).not_to_have_count(0)
+    page.get_by_role("option", name=name, exact=True).click()
+
+
+def seed_sum_by_hand(true_classes: list[int], eps: float = 0.0, w=(1.0, 1.0, 1.0)) -> float:
+    """Σ_i (1 − ε) w_{y_i} (−log p_{i,y_i}) + (ε/C) Σ_c w_c (−log p_ic) over the seed rows."""
+    total = 0.0
+    for y, p in zip(true_classes, SEED_P, strict=True):
+        total += (1 - eps) * w[y] * -math.log(p[y])
+        total += eps / 3 * sum(wc * -math.log(pc) for wc, pc in zip(w, p, strict=True))
+    return total
+
+
 def full_page_screenshot(page: Page, path: Path) -> None:
     """Screenshot the whole page: Streamlit scrolls inside its main area, so grow the window."""
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
@@ -71,7 +95,7 @@ def test_categorical_page_loads_without_errors_and_is_screenshotted(
     expect(page.get_by_test_id("stDataFrame")).to_have_count(2)  # the editor and the losses
     expect(metric_value(page, SUM_LABEL)).to_have_text(SEED_SUM)
     expect(metric_value(page, "Mean over the 4 rows")).to_have_text("0.553643553917833")
-    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(2)
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(3)  # p/t, ∂L/∂p, ∂L/∂z
     expect(page.locator(".js-plotly-plot .legendtext", has_text="p (predicted)")).to_be_visible()
     assert_no_app_errors(page)
     full_page_screenshot(page, screenshot_dir / "categorical.png")
@@ -127,3 +151,55 @@ def test_a_shared_link_restores_its_settings(page: Page) -> None:
     query = parse_qs(urlsplit(page.url).query)
     assert query == {"input": ["logits"], "smoothing": ["0.2"], "row": ["3"]}
     assert_no_app_errors(page)
+
+
+def test_choosing_another_true_class_in_the_select_box_changes_the_loss(page: Page) -> None:
+    """Row 4's true class from panda to seal: its loss becomes −log 0.40 and the sum follows."""
+    open_categorical(page)
+    shown = metric_value(page, SUM_LABEL)
+    expect(shown).to_have_text(SEED_SUM)
+    choose_true_class(page, row=3, name="seal")
+    expect(shown).not_to_have_text(SEED_SUM)
+    wait_for_app_idle(page)
+    expected = seed_sum_by_hand([0, 1, 2, 1])
+    assert math.isclose(float(shown.inner_text()), expected, rel_tol=1e-14)
+    expect(editor(page).get_by_test_id("glide-cell-1-3")).to_have_text("seal")  # kept as chosen
+    assert_no_app_errors(page)
+
+
+def test_weights_and_smoothing_apply_to_probabilities_and_are_screenshotted(
+    page: Page, screenshot_dir: Path
+) -> None:
+    """?smoothing=0.1&weights=1,2,0.5&row=2: the sum and weighted mean match a hand computation."""
+    open_categorical(page, "smoothing=0.1&weights=1,2,0.5&row=2")
+    w = (1.0, 2.0, 0.5)
+    total = seed_sum_by_hand(SEED_TRUE, eps=0.1, w=w)
+    shown = metric_value(page, SUM_LABEL)
+    expect(shown).to_be_visible()
+    assert math.isclose(float(shown.inner_text()), total, rel_tol=1e-13)
+    mean = float(metric_value(page, "Weighted mean").inner_text())
+    assert math.isclose(mean, total / (1 + 2 + 0.5 + 1), rel_tol=1e-13)
+    expect(page.get_by_text("Row 2: predicted p against the target t′")).to_be_visible()
+    expect(
+        page.locator(".js-plotly-plot .legendtext", has_text="t′ (smoothed target)")
+    ).to_be_visible()
+    page.get_by_text("Class weights w (one per class)").click()
+    expect(page.locator(".st-key-cat_w_c1 input")).to_have_value("2.00")
+    assert_no_app_errors(page)
+    full_page_screenshot(page, screenshot_dir / "categorical-weights-smoothing.png")
+
+
+def test_a_text_cell_is_named_in_an_error_and_screenshotted(
+    page: Page, screenshot_dir: Path
+) -> None:
+    """Row 2's duck cell typed as "abc": an error names row 2 and column duck; no totals."""
+    open_categorical(page)
+    edit_last_column(page, row=1, text="abc")
+    message = page.get_by_test_id("stAlert").filter(
+        has_text="Row 2, column “duck”: “abc” is not a number."
+    )
+    expect(message).to_be_visible()
+    expect(metric_value(page, SUM_LABEL)).to_have_count(0)
+    expect(page.get_by_text("Row 2 has cells to fix")).to_have_count(0)  # row 1 is shown
+    assert_no_app_errors(page)
+    full_page_screenshot(page, screenshot_dir / "categorical-error.png")
