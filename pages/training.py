@@ -19,6 +19,7 @@ from deep_links import ensure_router
 from ui import url_state
 from ui.boundary_image import (
     boundary_picture,
+    class_label,
     img_tag,
     jpeg_data_uri,
     live_html,
@@ -377,15 +378,19 @@ with left:
     data_tab, net_tab, train_tab = st.tabs(["Data", "Network", "Training"])
     with data_tab:
         st.selectbox("Dataset", xent_core.DATASETS, key="tr_data")
-        multiclass = st.session_state["tr_data"] in xent_core.MULTICLASS
-        st.slider(
-            "Classes",
-            2,
-            5,
-            key="tr_classes",
-            disabled=not multiclass,
-            help="Spiral and blobs take 2 to 5 classes; the others have exactly 2.",
-        )
+        if st.session_state["tr_data"] in xent_core.MULTICLASS:
+            st.slider(
+                "Classes",
+                2,
+                5,
+                key="tr_classes",
+                help="Spiral and blobs take 2 to 5 classes; the others have exactly 2.",
+            )
+        else:
+            st.caption(
+                f"Classes: **2** ({st.session_state['tr_data']} has two; "
+                "spiral and blobs take 2 to 5)"
+            )
         st.slider("Number of points", MIN_POINTS, MAX_POINTS, step=10, key="tr_points")
         st.slider("Noise", 0.0, 1.0, step=0.05, key="tr_noise")
         st.slider(
@@ -471,19 +476,37 @@ st.caption(
 )
 
 st.subheader("What each first-layer unit computes")
-act_name = run.setup.activation
-st.latex(
-    rf"h_j(x) = \mathrm{{{act_name}}}(w_j \cdot x + b_j)"
-    r"\quad\text{over } x \in [-6, 6]^2"
-)
-st.caption(
-    "Blue where a unit outputs a positive value, orange where negative, white near 0; "
-    "each tile is scaled by its own largest output."
-)
+if run.setup.hidden:
+    act_name = run.setup.activation
+    st.latex(
+        rf"h_j(x) = \mathrm{{{act_name}}}(w_j \cdot x + b_j)"
+        r"\quad\text{over } x \in [-6, 6]^2"
+    )
+    st.caption(
+        "Blue where a unit outputs a positive value, orange where negative, white near 0; "
+        "each tile is scaled by its own largest output."
+    )
 units = show_units(run, st.container())
 
 with st.expander("The costliest training points now (the confident mistakes)"):
-    st.dataframe(run.costliest_rows(10), hide_index=True)
+    st.caption(
+        f"At epoch {run.epoch:,} (refreshed when training pauses). The loss of a point is "
+        "−log of the probability the network gives its true class: a confident mistake costs "
+        "the most."
+    )
+    st.dataframe(
+        [
+            {**row, "class": class_label(row["class"]), "predicted": class_label(row["predicted"])}
+            for row in run.costliest_rows(10)
+        ],
+        hide_index=True,
+        column_config={
+            "x₁": st.column_config.NumberColumn(format="%.2f"),
+            "x₂": st.column_config.NumberColumn(format="%.2f"),
+            "p(class)": st.column_config.NumberColumn(format="%.4f"),
+            "loss −log p(class)": st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
 
 if st.session_state.get(RUNNING):
     play(run, Slots(live=live, chart=chart, units=units), started)

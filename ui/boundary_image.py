@@ -24,6 +24,15 @@ NEGATIVE_RGB = np.array([245.0, 147.0, 34.0])
 POSITIVE_RGB = np.array([8.0, 119.0, 189.0])
 
 
+# Names of ui.theme.CLASS_COLORS[:5] (Okabe-Ito), for tables that refer to the picture.
+CLASS_NAMES = ("blue", "orange", "green", "pink", "sky blue")
+
+
+def class_label(k: int) -> str:
+    """``1`` -> ``"1 · orange"``: a class index with the colour it has in the pictures."""
+    return f"{k} · {CLASS_NAMES[k]}" if 0 <= k < len(CLASS_NAMES) else str(k)
+
+
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
     """``"#0072B2"`` -> ``(0, 114, 178)``."""
     color = color.lstrip("#")

@@ -129,16 +129,18 @@ def test_the_learning_rate_applies_on_the_fly_without_a_restart(at):
 
 
 def test_a_spiral_with_four_classes_has_four_outputs(at):
-    """The classes slider applies to spiral and blobs."""
+    """The classes slider appears for spiral and blobs."""
     ok(at.selectbox(key="tr_data").set_value("spiral").run())
     ok(at.slider(key="tr_classes").set_value(4).run())
     assert at.session_state["tr_state"].setup.sizes[-1] == 4
-    assert not at.slider(key="tr_classes").disabled
+    ok(at.selectbox(key="tr_data").set_value("blobs").run())
+    assert at.session_state["tr_state"].setup.sizes[-1] == 4
 
 
-def test_the_classes_slider_is_disabled_for_two_class_datasets(at):
-    """Circle has exactly 2 classes whatever the slider says."""
-    assert at.slider(key="tr_classes").disabled
+def test_two_class_datasets_say_they_have_two_classes(at):
+    """Circle: no classes slider, a caption saying 2, and a 2-unit output."""
+    assert not [s for s in at.slider if s.key == "tr_classes"]
+    assert any("Classes: **2**" in c.value for c in at.caption)
     assert at.session_state["tr_state"].setup.n_classes == 2
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -11,10 +12,12 @@ from PIL import Image
 
 from ui.boundary_image import (
     boundary_picture,
+    class_label,
     class_rgb,
     hex_to_rgb,
     img_tag,
     jpeg_data_uri,
+    live_html,
     mix_colors,
     to_pixels,
     unit_colors,
@@ -185,3 +188,36 @@ def test_the_boundary_picture_accepts_two_to_five_classes(n_classes):
         size=100,
     )
     assert picture.mode == "RGB"
+
+
+def test_class_labels_name_the_colour_of_the_class():
+    """Tables say which colour a class has in the pictures."""
+    assert class_label(0) == "0 · blue"
+    assert class_label(1) == "1 · orange"
+    assert class_label(7) == "7"
+
+
+def test_the_live_block_shows_the_epoch_the_four_numbers_and_the_picture():
+    """Epoch with a thousands separator, losses to 4 decimals, accuracies in %, the img."""
+    html = live_html(
+        epoch=1234,
+        train_loss=0.123456,
+        test_loss=0.5,
+        train_accuracy=0.875,
+        test_accuracy=0.5,
+        picture_uri="data:image/jpeg;base64,AAAA",
+        caption="ringed",
+    )
+    assert "data-epoch='1234'" in html
+    assert "data-testid='tr-epoch' style='font-size:1.9rem;line-height:1.15;" in html
+    for test_id, text in [
+        ("tr-epoch", "1,234"),
+        ("tr-train-loss", "0.1235"),
+        ("tr-test-loss", "0.5000"),
+        ("tr-train-acc", "87.5%"),
+        ("tr-test-acc", "50.0%"),
+    ]:
+        assert re.search(rf"data-testid='{test_id}'[^>]*>{re.escape(text)}<", html), test_id
+    assert 'src="data:image/jpeg;base64,AAAA"' in html
+    assert 'alt="decision boundary at epoch 1234"' in html
+    assert "ringed" in html
