@@ -107,3 +107,16 @@ def test_ece_in_unit_interval():
         assert ece == pytest.approx(
             float((b.count[f] * np.abs(b.accuracy[f] - b.confidence[f])).sum() / 100), rel=1e-14
         )
+
+
+def test_bins_follow_numpy_histogram_edges_included_on_the_left():
+    # confidences exactly on the edges 0.5 and 0.75 (exact in binary): [lo, hi), last closed
+    p = np.array([[0.5, 0.5], [0.75, 0.25], [0.25, 0.75], [1.0, 0.0], [0.6, 0.4], [0.5, 0.5]])
+    y = np.array([0, 0, 0, 0, 1, 1])
+    bins = xc.reliability_bins(y, p, n_bins=4)
+    np.testing.assert_array_equal(bins.count, [0, 0, 3, 3])
+    np.testing.assert_array_equal(bins.count, np.histogram(p.max(axis=1), bins=bins.edges)[0])
+    rng = np.random.default_rng(5)
+    q = xc.softmax(rng.normal(size=(300, 2)))
+    r = xc.reliability_bins(rng.integers(0, 2, 300), q, n_bins=7)
+    np.testing.assert_array_equal(r.count, np.histogram(q.max(axis=1), bins=r.edges)[0])
