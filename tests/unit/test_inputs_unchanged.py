@@ -255,3 +255,18 @@ def test_returned_gradients_are_not_the_parameters():
     _, grads = net.loss_and_gradients(X, y)
     for (dW, db), W, b in zip(grads, net.weights, net.biases, strict=True):
         assert not np.shares_memory(dW, W) and not np.shares_memory(db, b)
+
+
+def test_every_public_function_is_covered_here():
+    """A new public function must get a case in CASES above (or be listed as array-free)."""
+    import inspect
+
+    covered = {case[1] for case in CASES} | {xc.numerical_gradient, xc.train_test_split}
+    no_array_inputs = {xc.make_dataset, xc.grid}
+    public = {
+        name
+        for name in xc.__all__
+        if inspect.isfunction(getattr(xc, name))
+        and getattr(xc, name) not in covered | no_array_inputs
+    }
+    assert not public, f"add an unchanged-input case for: {sorted(public)}"
