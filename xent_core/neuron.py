@@ -112,14 +112,15 @@ def squared_error_with_logits_grad(t, z, reduction: str = "mean"):
 class NeuronHistory(NamedTuple):
     """A training run, one entry per step 0 … S (step 0 is the start, before any update).
 
-    ``loss`` is the trained loss, the **mean** over the n samples; ``p`` holds the output on
-    each sample; ``dl_dw``/``dl_db`` are the gradients at that step (the last one is never
-    applied). ``x`` and ``t`` are the samples the neuron was trained on.
+    ``loss`` is the trained loss, the **mean** over the n samples; ``z`` and ``p = σ(z)`` hold
+    the logit and the output on each sample; ``dl_dw``/``dl_db`` are the gradients at that
+    step (the last one is never applied). ``x`` and ``t`` are the samples it was trained on.
     """
 
     loss_name: str
     w: np.ndarray  # (S + 1,)
     b: np.ndarray  # (S + 1,)
+    z: np.ndarray  # (S + 1, n)
     p: np.ndarray  # (S + 1, n)
     loss: np.ndarray  # (S + 1,)
     dl_dw: np.ndarray  # (S + 1,)
@@ -193,15 +194,16 @@ def train_neuron(
     w, b, lr, steps, x, t = _checked_run(loss, w0, b0, lr, steps, x, t)
     n = x.size
     ws, bs = np.empty(steps + 1), np.empty(steps + 1)
-    ps = np.empty((steps + 1, n))
+    zs, ps = np.empty((steps + 1, n)), np.empty((steps + 1, n))
     losses, gws, gbs = np.empty(steps + 1), np.empty(steps + 1), np.empty(steps + 1)
     for s in range(steps + 1):
         z = w * x + b  # (n,)
         value, dz = _loss_and_dz(loss, t, z)  # (), (n,)
         gw, gb = float(dz @ x), float(dz.sum())  # (n,) @ (n,) -> ()
-        ws[s], bs[s], ps[s], losses[s], gws[s], gbs[s] = w, b, _sigmoid(z), value, gw, gb
+        ws[s], bs[s], zs[s], ps[s] = w, b, z, _sigmoid(z)
+        losses[s], gws[s], gbs[s] = value, gw, gb
         w, b = w - lr * gw, b - lr * gb
-    return NeuronHistory(loss, ws, bs, ps, losses, gws, gbs, x.copy(), t.copy())
+    return NeuronHistory(loss, ws, bs, zs, ps, losses, gws, gbs, x.copy(), t.copy())
 
 
 def steps_to_within(history: NeuronHistory, tol: float = 0.1) -> int | None:

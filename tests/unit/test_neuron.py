@@ -136,8 +136,8 @@ def test_history_has_one_entry_per_step_including_the_start(loss):
     assert h.loss_name == loss
     for field in (h.w, h.b, h.loss, h.dl_dw, h.dl_db):
         assert field.shape == (6,)
-    assert h.p.shape == (6, 1)
-    assert (h.w[0], h.b[0]) == (-2.0, -2.0)
+    assert h.p.shape == h.z.shape == (6, 1)
+    assert (h.w[0], h.b[0], h.z[0, 0]) == (-2.0, -2.0, -4.0)
     assert h.p[0, 0] == xc.sigmoid([-4.0])[0]
 
 
@@ -158,6 +158,7 @@ def test_every_step_is_the_loss_and_gradient_of_the_public_functions(loss, loss_
     h = train_neuron(loss, w0=-1.5, b0=0.5, lr=0.3, steps=20, x=x, t=t)
     for s in range(21):
         z = h.w[s] * x + h.b[s]
+        np.testing.assert_array_equal(h.z[s], z)
         assert h.loss[s] == pytest.approx(loss_fn(t, z, "mean"), rel=1e-14)
         g = grad_fn(t, z, "mean")
         assert h.dl_dw[s] == pytest.approx(g @ x, rel=1e-12, abs=1e-15)
