@@ -1,0 +1,346 @@
+"""Several xent app processes behind nginx, with sticky sessions: the classroom set-up.
+
+    python3 deploy/cluster.py --backends 2 --listen 127.0.0.1:8500   # Ctrl-C stops it all
+    deploy/run_cluster.sh                                             # the same, from env vars
+
+A Streamlit session is a stateful websocket held by one process, and a tab that reconnects
+(after a network blip) must reach the process that holds its session again. So: N
+``streamlit run app.py`` processes on loopback ports, and nginx in front with
+
+- ``hash $xent_affinity consistent``: a browser's first response sets a cookie
+  ``xent_affinity`` (nginx's ``$request_id``); every later request of that browser, the
+  websocket included, hashes to the same process. Unlike ``ip_hash``, this spreads a class
+  that sits behind one school NAT address (which ``ip_hash`` would send to one process);
+- ``proxy_http_version 1.1`` and the ``Upgrade``/``Connection`` headers on
+  ``/_stcore/stream``, with hour-long read/send timeouts (Streamlit pings every 30 s);
+- ``Host $http_host``: Streamlit rejects a websocket whose Origin differs from its Host.
+
+nginx runs in the foreground (``daemon off``) with its own prefix in a temporary folder:
+never the system service. The config is rendered by :func:`nginx_config`;
+``deploy/nginx.conf`` is its rendering for the defaults (see ``--write-config``).
+A backend or nginx that exits stops the whole cluster (a container then restarts it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: bench.stclient for the warm-up
+    sys.path.insert(0, str(ROOT))
+DEFAULT_CONFIG = Path(__file__).with_name("nginx.conf")
+START_TIMEOUT_S = 90.0
+AFFINITY_COOKIE = "xent_affinity"
+BACKEND_HEADER = "X-Xent-Backend"  # which app process answered (an upstream address)
+WARM_PAGES = ("", "binary", "categorical", "softmax", "training")  # url paths in app.py
+
+# The app's production flags: no file watcher (no reloads in a classroom), loopback only.
+STREAMLIT_FLAGS = (
+    "--server.headless", "true",
+    "--server.fileWatcherType", "none",
+    "--browser.gatherUsageStats", "false",
+)  # fmt: skip
+
+
+def nginx_config(*, listen: str, backends: Sequence[str]) -> str:
+    """The nginx configuration: ``listen`` (host:port) in front of ``backends`` (host:port)."""
+    servers = "\n".join(f"        server {b} max_fails=0;" for b in backends)
+    return f"""# xent behind nginx: sticky sessions (one cookie per browser) and websocket upgrades.
+# Rendered by deploy/cluster.py (nginx_config); run with
+#   nginx -p <prefix> -c <this file> -e stderr
+# Paths below are relative to the prefix.
+worker_processes auto;
+daemon off;
+pid nginx.pid;
+error_log stderr warn;
+
+events {{
+    worker_connections 4096;
+}}
+
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path tmp/body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+
+    log_format xent '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
+                    'upstream=$upstream_addr affinity=$xent_affinity rt=$request_time';
+    access_log access.log xent;
+
+    # Websocket upgrade: "Connection: upgrade" when the browser asks for it.
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        ''      close;
+    }}
+    # Session affinity: a browser without the cookie gets one (this request's random id);
+    # the upstream is chosen by hashing the cookie, so it stays the same for that browser.
+    map $cookie_{AFFINITY_COOKIE} $xent_affinity {{
+        ''      $request_id;
+        default $cookie_{AFFINITY_COOKIE};
+    }}
+    map $cookie_{AFFINITY_COOKIE} $xent_set_affinity {{
+        ''      "{AFFINITY_COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax";
+        default '';
+    }}
+
+    upstream xent {{
+        hash $xent_affinity consistent;
+{servers}
+    }}
+
+    server {{
+        listen {listen};
+        client_max_body_size 200m;  # Streamlit's default upload limit
+
+        proxy_http_version 1.1;
+        proxy_set_header Host $http_host;  # Streamlit compares the websocket Origin to Host
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        add_header Set-Cookie $xent_set_affinity always;
+        add_header {BACKEND_HEADER} $upstream_addr always;
+
+        location / {{
+            proxy_pass http://xent;
+        }}
+
+        location /_stcore/stream {{
+            proxy_pass http://xent;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+            proxy_buffering off;
+        }}
+    }}
+}}
+"""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as response:
+            return response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def _wait_healthy(url: str, procs: Sequence[subprocess.Popen], logs: Sequence[Path]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not healthy(url):
+        dead = [p for p in procs if p.poll() is not None]
+        if dead or time.monotonic() > deadline:
+            tails = "\n".join(f"--- {log}\n{log.read_text()[-2000:]}" for log in logs)
+            raise RuntimeError(f"{url} did not become healthy (exited: {dead}).\n{tails}")
+        time.sleep(0.1)
+
+
+def warm_up(url: str, pages: Sequence[str] = WARM_PAGES) -> None:
+    """Open each page once, one after the other, before students can reach the process.
+
+    A fresh process imports numpy, pandas and plotly on its first page (seconds on 2 cores),
+    and sessions whose first pages run at the same moment on a cold process have shown an
+    AttributeError from a half-imported pandas (plotly peeks at ``sys.modules``).
+    Raises RuntimeError if a page shows an exception.
+    """
+    import asyncio
+
+    from bench.stclient import StreamlitSession
+
+    async def visit() -> None:
+        for page in pages:
+            async with StreamlitSession(url, page=page) as session:
+                result = await session.open(timeout=120)
+                if not result.ok:
+                    raise RuntimeError(f"warm-up of {url}/{page}: {result}")
+
+    asyncio.run(visit())
+
+
+@dataclass
+class Cluster:
+    """A running cluster: the proxy's URL and each backend's URL and process."""
+
+    url: str
+    backend_urls: list[str]
+    backends: list[subprocess.Popen]
+    nginx: subprocess.Popen
+    folder: Path  # config, access log, process logs
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def access_log(self) -> Path:
+        return self.folder / "access.log"
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.backends]
+
+    def failed(self) -> list[str]:
+        """Processes that have exited."""
+        pairs = zip(self.backend_urls, self.backends, strict=True)
+        out = [f"backend {u} (exit {p.returncode})" for u, p in pairs if p.poll() is not None]
+        if self.nginx.poll() is not None:
+            out.append(f"nginx (exit {self.nginx.returncode})")
+        return out
+
+
+def _stop(procs: Sequence[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def cluster(
+    *,
+    backends: int = 2,
+    listen: str | None = None,
+    backend_ports: Sequence[int] | None = None,
+    app_dir: Path = ROOT,
+    folder: Path | None = None,
+    nginx: str | None = None,
+    warm: bool = True,
+) -> Iterator[Cluster]:
+    """Start ``backends`` app processes and nginx on loopback; stop them all on exit.
+
+    ``listen`` is nginx's host:port (default: a free loopback port); the backends take
+    ``backend_ports`` (default: free ports) on 127.0.0.1. Logs go to ``folder`` (default: a
+    temporary folder, removed afterwards). With ``warm`` each process has opened every page
+    once (:func:`warm_up`) before nginx starts.
+    """
+    nginx = nginx or shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise FileNotFoundError("nginx is not installed (apt-get install -y nginx)")
+    own_folder = folder is None
+    folder = Path(tempfile.mkdtemp(prefix="xent-cluster-")) if folder is None else folder
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tmp").mkdir(exist_ok=True)
+    listen = listen or f"127.0.0.1:{free_port()}"
+    ports = list(backend_ports or [free_port() for _ in range(backends)])
+    urls = [f"http://127.0.0.1:{p}" for p in ports]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+    procs: list[subprocess.Popen] = []
+    logs: list[Path] = []
+    try:
+        for port in ports:
+            log = folder / f"backend-{port}.log"
+            logs.append(log)
+            command = [sys.executable, "-m", "streamlit", "run", "app.py", *STREAMLIT_FLAGS,
+                       "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
+            with log.open("w") as out:
+                procs.append(
+                    subprocess.Popen(
+                        command, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT
+                    )
+                )
+        for url in urls:
+            _wait_healthy(url, procs, logs)
+        if warm:
+            for url in urls:
+                warm_up(url)
+        config = folder / "nginx.conf"
+        config.write_text(
+            nginx_config(listen=listen, backends=[u.removeprefix("http://") for u in urls])
+        )
+        nginx_log = folder / "nginx.log"
+        logs.append(nginx_log)
+        with nginx_log.open("w") as out:
+            proxy = subprocess.Popen(
+                [nginx, "-p", f"{folder}/", "-c", str(config), "-e", "stderr"],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        procs.append(proxy)
+        url = f"http://{listen}"
+        _wait_healthy(url, procs, logs)
+        yield Cluster(url=url, backend_urls=urls, backends=procs[:-1], nginx=proxy, folder=folder)
+    finally:
+        _stop(procs[::-1])  # nginx first, then the apps
+        if own_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def backend_counts(access_log: Path) -> dict[str, int]:
+    """Websocket sessions per upstream address, from nginx's access log."""
+    counts: dict[str, int] = {}
+    for line in access_log.read_text().splitlines():
+        if "/_stcore/stream" in line and "upstream=" in line:
+            upstream = line.split("upstream=", 1)[1].split()[0]
+            counts[upstream] = counts.get(upstream, 0) + 1
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", type=int, default=int(os.environ.get("XENT_BACKENDS", 2)))
+    parser.add_argument("--listen", default=os.environ.get("XENT_LISTEN", "127.0.0.1:8500"))
+    parser.add_argument(
+        "--first-backend-port",
+        type=int,
+        default=int(os.environ.get("XENT_FIRST_BACKEND_PORT", 8501)),
+        help="backends listen on 127.0.0.1 at this port and the next ones",
+    )
+    parser.add_argument("--logs", type=Path, help="keep logs and the rendered config here")
+    parser.add_argument(
+        "--write-config",
+        type=Path,
+        help="only write the nginx config for these settings to this file, then exit",
+    )
+    args = parser.parse_args(argv)
+    ports = [args.first_backend_port + k for k in range(args.backends)]
+    if args.write_config:
+        backends = [f"127.0.0.1:{p}" for p in ports]
+        args.write_config.write_text(nginx_config(listen=args.listen, backends=backends))
+        return 0
+    stop = {"now": False}
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    with cluster(
+        backends=args.backends, listen=args.listen, backend_ports=ports, folder=args.logs
+    ) as c:
+        print(f"xent: http://{args.listen} -> {', '.join(c.backend_urls)}", flush=True)
+        while not stop["now"]:
+            if failed := c.failed():
+                print(f"xent: stopping, exited: {', '.join(failed)}", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
