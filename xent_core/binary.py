@@ -103,8 +103,19 @@ def _checked_logits(t, z, pos_weight, reduction: str):
     t = as_probabilities(t, "t")
     z = as_finite_array(z, "z")
     check_same_shape(t, z, "t", "z")
-    w = 1.0 if pos_weight is None else as_finite_array(pos_weight, "pos_weight")
-    if np.any(np.asarray(w) < 0):
+    if pos_weight is None:
+        return t, z, 1.0
+    w = as_finite_array(pos_weight, "pos_weight")
+    try:
+        fits = np.broadcast_shapes(w.shape, z.shape) == z.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"pos_weight has shape {w.shape}, which does not fit z's shape {z.shape}: give one "
+            "number, or one per column of z."
+        )
+    if (w < 0).any():
         raise ValueError(f"pos_weight must be ≥ 0; got {pos_weight!r}.")
     return t, z, w
 

@@ -60,7 +60,7 @@ def _as_target_matrix(t, n_samples: int, n_classes: int) -> tuple[np.ndarray, bo
                 f"t has {t_arr.shape[0]} labels but there are {n_samples} rows of predictions: "
                 "give one class label per row."
             )
-        return one_hot(t_arr, n_classes), True
+        return np.eye(n_classes)[as_labels(t_arr, "t", n_classes)], True  # one-hot (N, C)
     if t_arr.ndim == 2:
         if t_arr.shape != (n_samples, n_classes):
             raise ValueError(
@@ -146,7 +146,11 @@ def smoothed_targets(t, n_classes: int, label_smoothing: float = 0.0) -> np.ndar
     """
     eps = _check_smoothing(label_smoothing)
     t_arr = np.asarray(t)
-    t_matrix = one_hot(t_arr, n_classes) if t_arr.ndim == 1 else as_probabilities(t_arr, "t")
+    t_matrix = (
+        np.eye(n_classes)[as_labels(t_arr, "t", n_classes)]
+        if t_arr.ndim == 1
+        else as_probabilities(t_arr, "t")
+    )
     if t_matrix.ndim != 2 or t_matrix.shape[1] != n_classes:
         raise ValueError(f"t must be labels (N,) or targets (N, {n_classes}); got {t_arr.shape}.")
     return (1.0 - eps) * t_matrix + eps / n_classes

@@ -54,6 +54,14 @@ ACTIVATIONS = {
 }
 
 
+def _non_negative(value: float, name: str) -> float:
+    """A hyper-parameter that must be a finite number ≥ 0 (a nan would fill the net with nan)."""
+    v = float(value)
+    if not (np.isfinite(v) and v >= 0):
+        raise ValueError(f"{name} must be a finite number ≥ 0; got {value!r}.")
+    return v
+
+
 class MLP:
     """A fully connected network ``sizes[0] → … → sizes[-1]`` with a softmax output.
 
@@ -155,11 +163,15 @@ class MLP:
         layer ``h_k = a_{k-1} @ W_k + b_k``: ``∂L/∂W_k = a_{k-1}ᵀ @ δ_k + λ W_k``,
         ``∂L/∂b_k = Σ_rows δ_k``, and ``δ_{k-1} = (δ_k @ W_kᵀ) * act'(h_{k-1})``.
         """
+        X, y = self._check_batch(X, y)
+        return self._loss_and_gradients(X, y, _non_negative(l2, "l2"))
+
+    def _check_batch(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         X = self._check_X(X)
         y = as_labels(y, "y", self.n_classes)
         if y.shape != (X.shape[0],):
             raise ValueError(f"y must hold one label per row of X ({X.shape[0]}); got {y.shape}.")
-        return self._loss_and_gradients(X, y, float(l2))
+        return X, y
 
     def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l2: float):
         n = X.shape[0]
@@ -187,6 +199,7 @@ class MLP:
 
     def train_step(self, X, y, lr: float, l2: float = 0.0) -> float:
         """One SGD step on this batch, ``θ ← θ - lr · ∂L/∂θ``; returns L before the update."""
+        lr = _non_negative(lr, "lr")
         loss, grads = self.loss_and_gradients(X, y, l2)
         self._sgd_update(grads, lr)
         return loss
@@ -201,14 +214,14 @@ class MLP:
 
         ``rng`` (a ``numpy.random.Generator``) shuffles the points; None keeps their order.
         """
-        X = self._check_X(X)
-        y = as_labels(y, "y", self.n_classes)
+        X, y = self._check_batch(X, y)
+        lr, l2 = _non_negative(lr, "lr"), _non_negative(l2, "l2")
         order = rng.permutation(len(X)) if rng is not None else np.arange(len(X))
         batch_size = max(1, int(batch_size))
         losses = []
         for start in range(0, len(X), batch_size):
             idx = order[start : start + batch_size]
-            loss, grads = self._loss_and_gradients(X[idx], y[idx], float(l2))
+            loss, grads = self._loss_and_gradients(X[idx], y[idx], l2)
             self._sgd_update(grads, lr)
             losses.append(loss)
         return float(np.mean(losses))

@@ -125,11 +125,6 @@ def test_bad_label_is_rejected(fn, x, t, what):
         fn(t, x)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a bad integer label in categorical/softmax cross-entropy is reported as "
-    "'labels[2] = 3 ...' (one_hot's argument), not as the caller's argument 't[2]'",
-)
 @pytest.mark.parametrize("fn, x", LABEL_FUNCTIONS)
 @pytest.mark.parametrize("t, value", [([0, 1, 3], "3"), ([0, 1, 1.5], r"1\.5")])
 def test_bad_label_message_names_t_and_index(fn, x, t, value):
@@ -234,12 +229,6 @@ def test_bce_with_logits_bad_input(fn, t, z, kwargs, match):
         fn(t, z, **kwargs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pos_weight's shape is not checked — (2,) against z (3,) gives numpy's "
-    "'operands could not be broadcast' (no argument named), and (2, 3) against z (3,) "
-    "silently broadcasts the loss and gradient to (2, 3)",
-)
 @pytest.mark.parametrize(
     "fn", [xc.binary_cross_entropy_with_logits, xc.binary_cross_entropy_with_logits_grad]
 )
@@ -348,11 +337,6 @@ def test_mlp_forward_bad_X():
             method([[1.0, 2.0, 3.0]])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: MLP.train_step accepts lr = nan/inf and l2 = nan and silently fills the "
-    "weights (or the loss) with nan; expected a ValueError naming lr / l2",
-)
 @pytest.mark.parametrize("kwargs", [dict(lr=NAN), dict(lr=math.inf), dict(lr=0.1, l2=NAN)])
 def test_mlp_train_step_rejects_non_finite_hyperparameters(kwargs):
     net = xc.MLP([2, 3, 3])
