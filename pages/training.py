@@ -319,59 +319,62 @@ started = time.monotonic()  # any interaction reruns the script: the idle clock 
 limit_blas_threads()
 url_state.restore(PARAMS)
 
-st.title("Live training")
-st.markdown(
-    "A small network learns to separate the points on the plane by lowering the **mean "
-    "cross-entropy** of its softmax output. Press **Play** and watch the colours (the "
-    "class probabilities) settle; change the learning rate, batch size or L2 while it runs."
-)
-url_state.show_notes()
+# Few top-level blocks: each playing frame makes the browser re-render the siblings on
+# the path to the live block, so the page is grouped into three containers.
+with st.container():
+    st.title("Live training")
+    st.markdown(
+        "A small network learns to separate the points on the plane by lowering the **mean "
+        "cross-entropy** of its softmax output. Press **Play** and watch the colours (the "
+        "class probabilities) settle; change the learning rate, batch size or L2 while it runs."
+    )
+    url_state.show_notes()
 
-buttons = st.columns([1, 1, 1, 1.6, 3.0], vertical_alignment="bottom")
-running = st.session_state.get(RUNNING, False)
-buttons[0].button(
-    "Pause" if running else "Play",
-    key="tr_play",
-    icon=":material/pause:" if running else ":material/play_arrow:",
-    type="primary",
-    on_click=_play_pause,
-    width="stretch",
-)
-buttons[1].button(
-    "Step",
-    key="tr_step",
-    icon=":material/skip_next:",
-    help="Train one epoch, then pause.",
-    on_click=_request,
-    args=("step",),
-    width="stretch",
-)
-buttons[2].button(
-    "Reset",
-    key="tr_reset",
-    icon=":material/restart_alt:",
-    help="Back to epoch 0: the same data and the same initial weights.",
-    on_click=_request,
-    args=("reset",),
-    width="stretch",
-)
-buttons[3].button(
-    "The seed's network",
-    key="tr_preset",
-    icon=":material/hub:",
-    help="One hidden layer of 16 units and a softmax over 3 classes: [2, 16, 3].",
-    on_click=_load_seed_network,
-    width="stretch",
-)
-buttons[4].slider(
-    "Epochs per frame",
-    1,
-    MAX_EPOCHS_PER_FRAME,
-    key="tr_speed",
-    help="How many epochs to train between two pictures while playing.",
-)
+    buttons = st.columns([1, 1, 1, 1.6, 3.0], vertical_alignment="bottom")
+    running = st.session_state.get(RUNNING, False)
+    buttons[0].button(
+        "Pause" if running else "Play",
+        key="tr_play",
+        icon=":material/pause:" if running else ":material/play_arrow:",
+        type="primary",
+        on_click=_play_pause,
+        width="stretch",
+    )
+    buttons[1].button(
+        "Step",
+        key="tr_step",
+        icon=":material/skip_next:",
+        help="Train one epoch, then pause.",
+        on_click=_request,
+        args=("step",),
+        width="stretch",
+    )
+    buttons[2].button(
+        "Reset",
+        key="tr_reset",
+        icon=":material/restart_alt:",
+        help="Back to epoch 0: the same data and the same initial weights.",
+        on_click=_request,
+        args=("reset",),
+        width="stretch",
+    )
+    buttons[3].button(
+        "The seed's network",
+        key="tr_preset",
+        icon=":material/hub:",
+        help="One hidden layer of 16 units and a softmax over 3 classes: [2, 16, 3].",
+        on_click=_load_seed_network,
+        width="stretch",
+    )
+    buttons[4].slider(
+        "Epochs per frame",
+        1,
+        MAX_EPOCHS_PER_FRAME,
+        key="tr_speed",
+        help="How many epochs to train between two pictures while playing.",
+    )
 
-note_slot = st.empty()
+    note_slot = st.empty()
 left, middle, right = st.columns([1.0, 1.45, 1.25], gap="medium")
 
 with left:
@@ -459,54 +462,60 @@ with right:
     chart = st.plotly_chart(loss_curve(run), config=CHART_CONFIG)
     st.toggle("Log-scale loss axis", key="tr_log")
 
-formula_cols = st.columns(3)
-formula_cols[0].latex(r"L = -\frac{1}{N}\sum_{i=1}^{N} \log p_{i,y_i}")
-formula_cols[1].latex(
-    r"p_i = \operatorname{softmax}(z_i), \quad "
-    r"\frac{\partial L}{\partial z_i} = \frac{p_i - t_i}{N}"
-)
-formula_cols[2].latex(
-    r"\theta \leftarrow \theta - \eta\,\big(\nabla_\theta L + \lambda\,\theta\big)"
-)
-st.caption(
-    "Left: the loss shown, the mean over N points of −log of the probability given to the "
-    "true class y_i. Middle: its gradient with respect to the logits, the seed article's p − t. "
-    "Right: one SGD step on a mini-batch with learning rate η; the L2 term λ/2·Σ‖W‖² enters "
-    "only the step, not the losses shown."
-)
-
-st.subheader("What each first-layer unit computes")
-if run.setup.hidden:
-    act_name = run.setup.activation
-    st.latex(
-        rf"h_j(x) = \mathrm{{{act_name}}}(w_j \cdot x + b_j)"
-        r"\quad\text{over } x \in [-6, 6]^2"
+with st.container():
+    formula_cols = st.columns(3)
+    formula_cols[0].latex(r"L = -\frac{1}{N}\sum_{i=1}^{N} \log p_{i,y_i}")
+    formula_cols[1].latex(
+        r"p_i = \operatorname{softmax}(z_i), \quad "
+        r"\frac{\partial L}{\partial z_i} = \frac{p_i - t_i}{N}"
+    )
+    formula_cols[2].latex(
+        r"\theta \leftarrow \theta - \eta\,\big(\nabla_\theta L + \lambda\,\theta\big)"
     )
     st.caption(
-        "Blue where a unit outputs a positive value, orange where negative, white near 0; "
-        "each tile is scaled by its own largest output."
+        "Left: the loss shown, the mean over N points of −log of the probability given to "
+        "the true class y_i. Middle: its gradient with respect to the logits, the seed "
+        "article's p − t. Right: one SGD step on a mini-batch with learning rate η; the L2 "
+        "term λ/2·Σ‖W‖² enters only the step, not the losses shown."
     )
-units = show_units(run, st.container())
 
-with st.expander("The costliest training points now (the confident mistakes)"):
-    st.caption(
-        f"At epoch {run.epoch:,} (refreshed when training pauses). The loss of a point is "
-        "−log of the probability the network gives its true class: a confident mistake costs "
-        "the most."
-    )
-    st.dataframe(
-        [
-            {**row, "class": class_label(row["class"]), "predicted": class_label(row["predicted"])}
-            for row in run.costliest_rows(10)
-        ],
-        hide_index=True,
-        column_config={
-            "x₁": st.column_config.NumberColumn(format="%.2f"),
-            "x₂": st.column_config.NumberColumn(format="%.2f"),
-            "p(class)": st.column_config.NumberColumn(format="%.4f"),
-            "loss −log p(class)": st.column_config.NumberColumn(format="%.4f"),
-        },
-    )
+    st.subheader("What each first-layer unit computes")
+    if run.setup.hidden:
+        act_name = run.setup.activation
+        st.latex(
+            rf"h_j(x) = \mathrm{{{act_name}}}(w_j \cdot x + b_j)"
+            r"\quad\text{over } x \in [-6, 6]^2"
+        )
+        st.caption(
+            "Blue where a unit outputs a positive value, orange where negative, white near 0; "
+            "each tile is scaled by its own largest output."
+        )
+    units = show_units(run, st.container())
+
+    with st.expander("The costliest training points now (the confident mistakes)"):
+        st.caption(
+            f"At epoch {run.epoch:,} (refreshed when training pauses). The loss of a point is "
+            "−log of the probability the network gives its true class: a confident mistake costs "
+            "the most."
+        )
+        st.dataframe(
+            [
+                {
+                    **row,
+                    "class": class_label(row["class"]),
+                    "predicted": class_label(row["predicted"]),
+                }
+                for row in run.costliest_rows(10)
+            ],
+            hide_index=True,
+            column_config={
+                "x₁": st.column_config.NumberColumn(format="%.2f"),
+                "x₂": st.column_config.NumberColumn(format="%.2f"),
+                "p(class)": st.column_config.NumberColumn(format="%.4f"),
+                "loss −log p(class)": st.column_config.NumberColumn(format="%.4f"),
+            },
+        )
+
 
 if st.session_state.get(RUNNING):
     play(run, Slots(live=live, chart=chart, units=units), started)
