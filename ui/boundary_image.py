@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import threading
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -59,6 +60,7 @@ def mix_colors(proba: np.ndarray, *, strength: float = 0.85) -> np.ndarray:
     return np.clip(WHITE + alpha * (mixed - WHITE), 0, 255).astype(np.uint8)
 
 
+@functools.lru_cache(maxsize=4)
 def _font(size: int) -> ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
@@ -92,7 +94,8 @@ def _points_layer(
     key: tuple, train_xy, train_labels, test_xy, test_labels, n_classes, size, margin, pad, lo, hi
 ) -> Image.Image:
     """The data points on a transparent layer (drawn once per data set, then reused)."""
-    cached = _POINT_LAYERS.get(key)
+    with _POINT_LAYERS_LOCK:  # sessions run in threads of one process
+        cached = _POINT_LAYERS.get(key)
     if cached is not None:
         return cached
     layer = Image.new("RGBA", (size + margin + pad, size + margin + pad), (0, 0, 0, 0))
@@ -106,13 +109,15 @@ def _points_layer(
     px = to_pixels(train_xy, size=size, lo=lo, hi=hi) + offset
     for (cx, cy), label in zip(px, train_labels, strict=True):
         draw.ellipse((cx - 4, cy - 4, cx + 4, cy + 4), fill=colors[label], outline="white")
-    if len(_POINT_LAYERS) >= 16:
-        _POINT_LAYERS.pop(next(iter(_POINT_LAYERS)))
-    _POINT_LAYERS[key] = layer
+    with _POINT_LAYERS_LOCK:
+        if len(_POINT_LAYERS) >= 16:
+            _POINT_LAYERS.pop(next(iter(_POINT_LAYERS)))  # the oldest
+        _POINT_LAYERS[key] = layer
     return layer
 
 
-_POINT_LAYERS: dict[tuple, Image.Image] = {}
+_POINT_LAYERS: dict[tuple, Image.Image] = {}  # a few MB at most, shared by the sessions
+_POINT_LAYERS_LOCK = threading.Lock()
 
 
 def _fingerprint(*arrays) -> tuple:
