@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import xent_core as xc
-from xent_core.information import cross_entropy, entropy, kl_divergence, spread_distribution
+from xent_core.information import (
+    cross_entropy,
+    decomposition,
+    entropy,
+    kl_divergence,
+    spread_distribution,
+)
 
 SETTINGS = settings(max_examples=40, deadline=None)
 SEED_LABELS = [0, 1, 2, 0]
@@ -124,6 +130,35 @@ def test_permuting_the_classes_changes_nothing(pair, rng):
     for fn, args in [(entropy, (t,)), (cross_entropy, (t, p)), (kl_divergence, (t, p))]:
         moved = tuple(a[order] for a in args)
         assert fn(*moved) == pytest.approx(fn(*args), rel=1e-12, abs=1e-15)
+
+
+def test_decomposition_reports_each_side_and_a_rounding_sized_difference():
+    """decomposition(t, p): H(t), H(t, p), KL and H(t, p) − (H(t) + KL) ≈ 1e-16."""
+    t, p = [0.6, 0.3, 0.1], [0.25, 0.4, 0.35]
+    d = decomposition(t, p)
+    assert (d.entropy, d.cross_entropy, d.kl_divergence) == (
+        entropy(t),
+        cross_entropy(t, p),
+        kl_divergence(t, p),
+    )
+    assert abs(d.difference) < 1e-15
+    assert d.entropy_plus_kl == d.entropy + d.kl_divergence
+    bits = decomposition(t, p, base=2)
+    assert bits.entropy == pytest.approx(d.entropy / math.log(2), rel=1e-15)
+
+
+def test_decomposition_with_an_impossible_class_has_an_undefined_difference():
+    """p_i = 0 < t_i: H(t, p) = KL = ∞ and ∞ − ∞ is nan; H(t) stays finite."""
+    d = decomposition([0.5, 0.5], [1.0, 0.0])
+    assert d.cross_entropy == d.kl_divergence == math.inf
+    assert math.isnan(d.difference)
+    assert d.entropy == pytest.approx(math.log(2))
+
+
+def test_decomposition_is_for_one_pair_only():
+    """A batch (N, C) is refused with a message."""
+    with pytest.raises(ValueError, match="each be one distribution"):
+        decomposition([[1.0, 0.0]], [[0.5, 0.5]])
 
 
 # ---------------------------------------------------------------- zeros and infinities
