@@ -116,3 +116,32 @@ def test_step_trains_one_epoch_and_reset_returns_to_epoch_0(page: Page):
     button(page, "tr_reset").click()
     expect(counter(page)).to_have_text("0")
     expect(number(page, "tr-train-loss")).to_have_text(first_loss)
+
+
+def slider(page: Page, key: str) -> Locator:
+    """The thumb of the slider with widget key ``key``."""
+    return page.locator(f".st-key-{key}").get_by_role("slider")
+
+
+def test_settings_stay_usable_while_training_plays(page: Page):
+    """While playing: more noise restarts at epoch 0 with a note; a new learning rate does not."""
+    open_training(page)
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 5)
+
+    slider(page, "tr_noise").focus()
+    slider(page, "tr_noise").press("ArrowRight")
+    expect(page.get_by_text("Changed the noise: training restarted at epoch 0")).to_be_visible()
+    expect(button(page, "tr_play")).to_have_accessible_name("Pause")
+    wait_for_epoch_at_least(page, 3)  # playing again, on the new data
+
+    page.get_by_role("tab", name="Training").click()
+    before = epoch(page)
+    slider(page, "tr_lr").focus()
+    slider(page, "tr_lr").press("ArrowRight")
+    expect(slider(page, "tr_lr")).to_have_attribute("aria-valuetext", "0.1")
+    wait_for_epoch_at_least(page, before + 5)  # the counter went on: no restart
+    expect(page.get_by_text("restarted at epoch 0")).to_have_count(0)
+    button(page, "tr_play").click()
+    expect(button(page, "tr_play")).to_have_accessible_name("Play")
+    assert_no_app_errors(page)
