@@ -34,6 +34,7 @@ from ui.training_state import (
     MAX_UNITS,
     MIN_POINTS,
     SEED_SETUP,
+    TRAIN_SECONDS,
     Diverged,
     Setup,
     Training,
@@ -183,7 +184,13 @@ def train(run: Training, *, epochs: int) -> None:
     """Train with the on-the-fly settings; a divergence pauses and is reported."""
     ss = st.session_state
     try:
-        run.train(epochs, lr=ss["tr_lr"], batch_size=ss["tr_batch"], l2=ss["tr_l2"])
+        run.train(
+            epochs,
+            lr=ss["tr_lr"],
+            batch_size=ss["tr_batch"],
+            l2=ss["tr_l2"],
+            max_seconds=TRAIN_SECONDS,
+        )
     except Diverged as err:
         ss[RUNNING] = False
         ss[ERROR] = str(err)
@@ -371,7 +378,8 @@ with st.container():
         1,
         MAX_EPOCHS_PER_FRAME,
         key="tr_speed",
-        help="How many epochs to train between two pictures while playing.",
+        help="How many epochs to train between two pictures while playing (fewer when they "
+        "would take more than a tenth of a second).",
     )
 
     note_slot = st.empty()

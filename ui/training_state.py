@@ -8,6 +8,7 @@ shared server.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,6 +25,7 @@ MAX_EPOCHS_PER_FRAME = 10
 MAX_HISTORY = 2000  # loss-curve records kept; older ones are thinned to every other one
 IDLE_SECONDS = 600.0  # a playing loop pauses after this long without any interaction
 FRAME_SECONDS = 0.04  # aim for 25 frames per second
+TRAIN_SECONDS = 0.1  # a frame stops training after the epoch that passes this much time
 DUTY = 0.5  # a session computes at most this fraction of one core while playing
 MIN_SLEEP = 0.01  # always yield the core this long between frames
 
@@ -167,21 +169,34 @@ class Training:
         run.history.add(run.metrics())
         return run
 
-    def train(self, epochs: int, *, lr: float, batch_size: int, l2: float) -> Metrics:
+    def train(
+        self,
+        epochs: int,
+        *,
+        lr: float,
+        batch_size: int,
+        l2: float,
+        max_seconds: float | None = None,
+    ) -> Metrics:
         """Run ``epochs`` (at most MAX_EPOCHS_PER_FRAME) shuffled mini-batch SGD epochs.
 
+        With ``max_seconds``, stop after the epoch that used up that time (at least one epoch
+        runs), so a frame of a big network stays short and a click is answered quickly.
         Raises :class:`Diverged` when the logits stop being finite numbers; the run is then
         left as it was before this call. :meth:`undo` also goes back to that point.
         """
         epochs = max(1, min(int(epochs), MAX_EPOCHS_PER_FRAME))
         batch_size = max(1, min(int(batch_size), len(self.X_train)))
         self._before = self._snapshot()
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(epochs):
                 self.net.train_epoch(
                     self.X_train, self.y_train, lr=lr, batch_size=batch_size, l2=l2, rng=self.rng
                 )
                 self.epoch += 1
+                if deadline is not None and time.perf_counter() > deadline:
+                    break
         self._metrics = None
         self._train_point_loss = None
         try:

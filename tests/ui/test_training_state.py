@@ -78,6 +78,15 @@ def test_one_call_trains_at_most_the_epoch_cap():
     assert run.epoch == MAX_EPOCHS_PER_FRAME
 
 
+def test_a_time_budget_stops_training_after_the_epoch_that_used_it_up():
+    """max_seconds=0 still trains one epoch, then stops, whatever the epochs asked."""
+    run = Training.start(Setup())
+    run.train(MAX_EPOCHS_PER_FRAME, lr=LR, batch_size=BATCH, l2=0.0, max_seconds=0.0)
+    assert run.epoch == 1
+    run.train(3, lr=LR, batch_size=BATCH, l2=0.0, max_seconds=60.0)
+    assert run.epoch == 4
+
+
 def test_a_diverging_run_raises_and_is_left_as_it_was_before_the_call():
     """A huge learning rate on a linear network overflows; the call is rolled back."""
     run = Training.start(Setup(activation="linear", hidden=(32, 32, 32)))
