@@ -309,7 +309,7 @@ def play(run: Training, slots: Slots, started: float) -> None:
             draw_frame(
                 run,
                 slots,
-                curve=frame % CURVE_EVERY == 0,
+                curve=frame % CURVE_EVERY == 1,  # 1, 13, 25, ...: soon after Play
                 units=frame % UNITS_EVERY == UNITS_EVERY // 2,  # 3, 9, 15, ...
             )
         except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
