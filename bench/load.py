@@ -167,8 +167,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat, idle and iowait excluded)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 class Meter:
-    """Samples the RSS of the server process trees every 0.2 s in a thread."""
+    """Samples, every 0.2 s in a thread: the RSS of the server process trees, and the CPU
+    time of the servers, of this load generator and of its browsers (chromium, driver)."""
 
     def __init__(self, roots: list[int]) -> None:
         self.roots = roots
@@ -176,27 +183,61 @@ class Meter:
         self.peak_by_root: dict[int, int] = {r: 0 for r in roots}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
-        self.cpu_start = {r: cpu_seconds(r) for r in roots}
-        self.cpu_end: dict[int, float] = {}
+        self._cpu_first: dict[int, float] = {}
+        self._cpu_last: dict[int, float] = {}
+        self._server_pids: set[int] = set()
+        self._browser_pids: set[int] = set()
+        self.cpu: dict[str, float] = {}
+
+    def _sample_cpu(self, pids: list[int], first_sight_zero: bool) -> None:
+        for pid in pids:
+            seconds = cpu_seconds(pid)
+            if pid not in self._cpu_first:
+                self._cpu_first[pid] = 0.0 if first_sight_zero else seconds
+            if seconds:
+                self._cpu_last[pid] = seconds
 
     def _loop(self) -> None:
+        first = True
+        me = os.getpid()
         while not self._stop.is_set():
             total = 0
             for root in self.roots:
-                kib = sum(status_kib(pid, "VmRSS") for pid in tree_pids(root))
+                pids = tree_pids(root)
+                self._server_pids.update(pids)
+                self._sample_cpu(pids, first_sight_zero=not first)
+                kib = sum(status_kib(pid, "VmRSS") for pid in pids)
                 self.peak_by_root[root] = max(self.peak_by_root[root], kib)
                 total += kib
+            browsers = [p for p in tree_pids(me) if p != me and p not in self._server_pids]
+            self._browser_pids.update(browsers)
+            self._sample_cpu(browsers, first_sight_zero=not first)
             self.peak_kib = max(self.peak_kib, total)
+            first = False
             self._stop.wait(0.2)
 
+    def _used(self, pids: set[int]) -> float:
+        return sum(self._cpu_last.get(p, 0.0) - self._cpu_first.get(p, 0.0) for p in pids)
+
     def __enter__(self) -> Meter:
+        self._machine = machine_busy_seconds()
+        self._me = sum(os.times()[:2])
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.cpu_end = {r: cpu_seconds(r) for r in self.roots}
+        server, browsers = self._used(self._server_pids), self._used(self._browser_pids)
+        me = sum(os.times()[:2]) - self._me
+        machine = machine_busy_seconds() - self._machine
+        self.cpu = {
+            "server": server,
+            "load generator": me,
+            "browsers": browsers,
+            "everything else on the machine": max(0.0, machine - server - me - browsers),
+            "machine": machine,
+        }
 
     def hwm_kib(self) -> dict[int, int]:
         """Each server's own high-water mark (VmHWM), read while it still runs."""
@@ -762,7 +803,9 @@ def report(result: dict) -> str:
         f"server peak RSS: {result['peak_rss_mib']:.0f} MiB (process tree, sampled; VmHWM "
         f"{result['hwm_mib']}) [target < 2048 MiB: "
         f"{'met' if result['peak_rss_mib'] < 2048 else 'MISSED'}]",
-        f"server CPU during the load: {result['server_cpu_percent']} % of one core",
+        "CPU during the load, % of one core (the machine has "
+        f"{100 * (os.cpu_count() or 1)} %): "
+        + ", ".join(f"{k} {v}" for k, v in result["cpu_percent_of_one_core"].items()),
     ]
     if result.get("solo"):
         s = result["solo"]
@@ -862,7 +905,6 @@ def main(argv: list[str] | None = None) -> int:
             hwm = meter.hwm_kib()
         loadavg_end = os.getloadavg()[0]
     rec, backends = plan.rec, plan.backends
-    cpu = sum(meter.cpu_end[r] - meter.cpu_start[r] for r in meter.roots)
     timed = {k: v for k, v in rec.samples.items() if "per player" not in k}
     under_load = [
         x for k, v in timed.items() if "page open" not in k for x in v
@@ -887,7 +929,7 @@ def main(argv: list[str] | None = None) -> int:
         "errors": solo.errors + rec.errors,
         "peak_rss_mib": meter.peak_kib / 1024,
         "hwm_mib": {pid: round(kib / 1024) for pid, kib in hwm.items()},
-        "server_cpu_percent": round(100 * cpu / wall) if pids else None,
+        "cpu_percent_of_one_core": {k: round(100 * v / wall) for k, v in meter.cpu.items()},
         "backends": backends,
     }
     text = report(result)
