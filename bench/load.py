@@ -245,8 +245,10 @@ class Meter:
 
 
 @contextlib.contextmanager
-def own_server(extra: list[str] | None = None) -> Iterator[tuple[str, list[int]]]:
-    """``streamlit run app.py`` on a free loopback port, as a student would start it."""
+def own_server(
+    extra: list[str] | None = None, app_dir: Path = ROOT
+) -> Iterator[tuple[str, list[int]]]:
+    """``streamlit run app.py`` (in ``app_dir``) on a free loopback port, as a teacher would."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
@@ -255,7 +257,7 @@ def own_server(extra: list[str] | None = None) -> Iterator[tuple[str, list[int]]
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
                *(extra or [])]  # fmt: skip
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 90
             while not healthy(url):
@@ -831,8 +833,9 @@ def target(args: argparse.Namespace) -> Iterator[tuple[str, list[int], str]]:
         with cluster(backends=args.backends, warm=not args.cold) as c:
             yield c.url, c.pids, f"nginx {c.url} -> {', '.join(c.backend_urls)}"
     else:
-        with own_server(args.streamlit_arg) as (url, pids):
-            yield url, pids, f"streamlit run app.py at {url}"
+        with own_server(args.streamlit_arg, args.app_dir) as (url, pids):
+            where = "" if args.app_dir == ROOT else f" in {args.app_dir}"
+            yield url, pids, f"streamlit run app.py{where} at {url}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -847,6 +850,12 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="an extra `streamlit run` flag for the server started here, e.g. "
         "--streamlit-arg=--runner.postScriptGC=true (to compare a setting)",
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="run the server from this copy of the app (to measure a proposed change)",
     )
     parser.add_argument("--pid", type=int, action="append", help="with --url: server pid(s)")
     parser.add_argument("--backends", type=int, default=2, help="with --through-proxy")
