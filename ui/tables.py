@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ui.text import quote_typed
+
 MAX_ROWS = 500  # a paste beyond this is refused with a message, not processed
 MAX_PROBLEMS_SHOWN = 8
 
@@ -28,11 +30,7 @@ class CellProblem:
     message: str
 
     def __str__(self) -> str:
-        where = (
-            f"Row {self.row}, column “{self.column}”"
-            if self.column
-            else f"Row {self.row}"
-        )
+        where = f"Row {self.row}, column “{self.column}”" if self.column else f"Row {self.row}"
         return f"{where}: {self.message}"
 
 
@@ -47,7 +45,7 @@ def parse_number(
 ) -> tuple[float, CellProblem | None]:
     """One cell as a float; nan and a :class:`CellProblem` if it is not a usable number."""
     text = _cell_text(cell)
-    shown = text if len(text) <= 20 else text[:20] + "…"
+    shown = quote_typed(text)
     if not text:
         return math.nan, CellProblem(row, column, "is empty: type a number.")
     try:
@@ -77,7 +75,7 @@ def parse_numbers(
     values = np.full((len(frame), len(columns)), np.nan)
     problems = []
     for i, row in enumerate(frame[list(columns)].itertuples(index=False)):
-        for j, (column, cell) in enumerate(zip(columns, row)):
+        for j, (column, cell) in enumerate(zip(columns, row, strict=True)):
             values[i, j], problem = parse_number(cell, i + 1, column, lo, hi)
             if problem:
                 problems.append(problem)

@@ -13,6 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from ui.text import in_code_span
+
 MAX_SHOWN = 40  # characters of a bad link value quoted back to the user
 
 
@@ -85,18 +87,14 @@ def format_bool(value: bool) -> str:
     return "1" if value else "0"
 
 
-def number_list(
-    n_min: int, n_max: int, lo: float, hi: float
-) -> Callable[[str], tuple[float, ...]]:
+def number_list(n_min: int, n_max: int, lo: float, hi: float) -> Callable[[str], tuple[float, ...]]:
     """A parser for ``n_min`` to ``n_max`` comma-separated numbers, each in [lo, hi]."""
     one = number(lo, hi)
 
     def parse(text: str) -> tuple[float, ...]:
         parts = text.split(",")
         if not n_min <= len(parts) <= n_max:
-            raise ValueError(
-                f"must list {n_min} to {n_max} numbers separated by commas"
-            )
+            raise ValueError(f"must list {n_min} to {n_max} numbers separated by commas")
         return tuple(one(part) for part in parts)
 
     return parse
@@ -106,26 +104,31 @@ def format_numbers(values: Sequence[float]) -> str:
     return ",".join(f"{v:g}" for v in values)
 
 
+KEPT = "_url_kept"  # session-state key: the settings each page last published
+
+
 def restore(params: Sequence[Param]) -> None:
-    """Give each widget key its starting value: the link's, if valid, else the default.
+    """Give each widget key its starting value: the link's if it has a valid one, else the
+    value the student left this page with earlier in the session, else the default.
 
     Runs at the top of a page. Keys the session already has (the student moved the widget)
-    are left alone, so the link is read once per visit. Bad link values are reported by
-    :func:`show_notes`.
+    are left alone, so the link is read once per visit. (Streamlit drops a widget's state
+    when its page is left; :func:`publish` keeps a copy so a return visit finds the settings
+    as they were.) Bad link values are reported by :func:`show_notes`.
     """
     notes = []
+    kept = st.session_state.get(KEPT, {})
     for param in params:
         if param.key in st.session_state:
             continue
         raw = st.query_params.get(param.key)
-        value = param.default
+        value = kept.get(param.key, param.default)
         if raw is not None:
             try:
                 value = param.parse(raw)
             except ValueError as err:
-                shown = raw if len(raw) <= MAX_SHOWN else raw[:MAX_SHOWN] + "…"
                 notes.append(
-                    f"Link setting `{param.key}={shown}` {err}; "
+                    f"Link setting `{param.key}={in_code_span(raw, MAX_SHOWN)}` {err}; "
                     f"using the default `{param.format(param.default)}`."
                 )
         st.session_state[param.key] = value
@@ -140,7 +143,10 @@ def show_notes() -> None:
 
 
 def publish(params: Sequence[Param]) -> None:
-    """Write the current settings into the URL; settings at their default are left out."""
+    """Write the current settings into the URL (settings at their default are left out) and
+    keep a copy in the session for the next visit to this page."""
+    kept = st.session_state.setdefault(KEPT, {})
+    kept.update({p.key: st.session_state[p.key] for p in params if p.key in st.session_state})
     wanted = {
         p.key: p.format(st.session_state[p.key])
         for p in params

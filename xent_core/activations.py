@@ -117,7 +117,8 @@ def softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 
 
 def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    e = np.exp(z - z.max(axis=axis, keepdims=True))  # every exponent ≤ 0
+    with np.errstate(over="ignore"):  # z - max is -inf only past ±1.8e308: exp gives 0
+        e = np.exp(z - z.max(axis=axis, keepdims=True))  # every exponent ≤ 0
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -131,7 +132,8 @@ def log_softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     Returns
     -------
     ndarray, same shape as ``z``, values ≤ 0; finite for any finite logits (the
-    smallest class of ``[0, 1e4]`` gets ``-1e4``, where ``log(softmax(z))`` gives ``-inf``).
+    smallest class of ``[0, 1e4]`` gets ``-1e4``, where ``log(softmax(z))`` gives ``-inf``),
+    unless two logits differ by more than the largest float (~1.8e308): then ``-inf``.
 
     Notes
     -----
@@ -142,7 +144,8 @@ def log_softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 
 
 def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    s = z - z.max(axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):  # -inf only past ±1.8e308, the rounded true value
+        s = z - z.max(axis=axis, keepdims=True)
     return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
 
 

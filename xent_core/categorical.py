@@ -282,12 +282,16 @@ def softmax_cross_entropy(t, z, reduction: str = "mean", weight=None, label_smoo
     divides Σ_i L_i by ``Σ_i w_{y_i}`` (which is N without weights). For a target matrix T,
     ε mixes it with the uniform distribution, ``T' = (1 - ε) T + ε / C``,
     ``L_i = -Σ_c w_c T'_ic log p_ic``, and ``"mean"`` divides by N.
-    ``log p`` comes from :func:`log_softmax`, so it is finite for any finite logits.
+    ``log p`` comes from :func:`log_softmax`, so it is finite for any finite logits (unless
+    two logits differ by more than the largest float, ~1.8e308, where ``-log p`` overflows
+    to +inf); a zero coefficient contributes exactly 0.
     """
     check_reduction(reduction)
     z_in, z = _logit_rows(z)
     coef, divisor = _coefficients(t, z_in, z, weight, label_smoothing)
-    loss = -(coef * _log_softmax(z)).sum(axis=1)  # (N, C) -> (N,)
+    log_p = _log_softmax(z)  # (N, C); -inf only if two logits differ by more than ~1.8e308
+    with np.errstate(invalid="ignore"):  # 0 · -inf in the branch np.where discards
+        loss = 0.0 - np.where(coef == 0, 0.0, coef * log_p).sum(axis=1)  # 0·log 0 = 0; (N,)
     return reduce(loss, reduction, count=divisor)
 
 

@@ -88,12 +88,6 @@ def test_a_repeated_key_uses_its_last_value() -> None:
     ran(at)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a link value with a backtick and a newline escapes the note's code span: "
-    "“p=``⏎# big **x**” renders a heading (ui/url_state.py restore quotes it raw; seen in "
-    "chromium)",
-)
 def test_a_link_value_with_markup_is_quoted_literally_in_its_note() -> None:
     """``?p=``⏎# big **x**``: the note stays one line (a newline starts a Markdown heading)."""
     at = with_link("pages/binary.py", {"p": "``\n# big **x**"})

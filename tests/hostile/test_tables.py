@@ -387,12 +387,6 @@ def test_huge_finite_logits_get_a_message_when_the_sum_overflows(binary_z: AppTe
     assert sums != ["∞"] or explained, (sums, message_texts(binary_z))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: finite logits (1e308, −1e308, 0) make xent_core.softmax_cross_entropy "
-    "return nan (0 · log 0 computed as 0 · −inf), so row 1 reads “undefined” and the page "
-    "blames class weights of 0",
-)
 def test_huge_finite_logits_give_a_number_not_an_undefined_loss(categorical_z: AppTest) -> None:
     """Row 1's logits (1e308, −1e308, 0) for a panda: the loss is −log 1 = 0, no weight note."""
     categorical_edit(categorical_z, {0: {"c0": "1e308", "c1": "-1e308", "c2": "0"}})
@@ -405,12 +399,6 @@ MARKUP_CELLS = ("**0.5**", "$\\frac{1}{2}$", "`0.5", "0.5\n# big", "[0.5](http:/
 UNESCAPED_MARKUP = re.compile(r"(?<!\\)[*$`\[\]]|\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: typed text quoted in a cell message is read as Markdown/LaTeX: “**0.5**” "
-    "shows as a bold 0.5, “$\\frac{1}{2}$” as ½, a newline breaks the list "
-    "(ui/tables.py parse_number quotes the text unescaped; seen in chromium)",
-)
 def test_typed_markup_is_quoted_literally_in_its_message(binary_p: AppTest) -> None:
     """Cells holding Markdown, LaTeX, a backtick, a newline, a link: quoted, not rendered."""
     edit(binary_p, "bce_table_p", {i: {"p": cell} for i, cell in enumerate(MARKUP_CELLS)})
