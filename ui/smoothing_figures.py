@@ -218,7 +218,8 @@ def temperature_figure(
     )
     fig.update_xaxes(title_text="temperature τ (log scale)", row=2, col=1)
     fig.update_yaxes(title_text="p = softmax(z/τ)", range=[0, 1.02], row=1, col=1)
-    fig.update_yaxes(title_text="nats", rangemode="tozero", row=2, col=1)
+    # a wrong target's loss grows like 1/τ: clip it, so the entropy stays readable
+    fig.update_yaxes(title_text="nats", range=[0, max(3.0, 2.2 * most)], row=2, col=1)
     style(fig, height=height)
     fig.update_layout(margin=dict(t=80))
     return fig

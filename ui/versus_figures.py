@@ -71,8 +71,8 @@ def _marker(x: float, y: float, color: str, name: str) -> dict:
     )
 
 
-def curves_figure(*, z: float, t: float = 1.0, height: int = 460) -> go.Figure:
-    """Both losses (left) and both gradients dL/dz with σ'(z) (right) over z, marked at ``z``."""
+def curves_figure(*, z: float, t: float = 1.0, height: int = 560) -> go.Figure:
+    """Both losses (top) and both gradients dL/dz with σ'(z) (below) over z, marked at ``z``."""
     grid = np.linspace(Z_MIN, Z_MAX, GRID_POINTS)
     targets = np.full_like(grid, t)
     ce = xent_core.binary_cross_entropy_with_logits(targets, grid, reduction="none")
@@ -82,10 +82,11 @@ def curves_figure(*, z: float, t: float = 1.0, height: int = 460) -> go.Figure:
     slope = sigmoid_derivative(grid)
 
     fig = make_subplots(
-        rows=1,
-        cols=2,
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
         subplot_titles=(f"loss L(t = {t:g}, σ(z))", "gradient ∂L/∂z"),
-        horizontal_spacing=0.1,
+        vertical_spacing=0.1,
     )
     lines = [
         (1, ce, "cross-entropy  −log σ(z)", CE_COLOR, "solid", True),
@@ -106,8 +107,8 @@ def curves_figure(*, z: float, t: float = 1.0, height: int = 460) -> go.Figure:
                 line=dict(color=color, width=2.5 if dash == "solid" else 1.5, dash=dash),
                 hovertemplate=f"{name}<br>z = %{{x:.2f}}<br>%{{y:.6g}}<extra></extra>",
             ),
-            row=1,
-            col=col,
+            row=col,
+            col=1,
         )
     at = np.array([z])
     tz = np.array([t])
@@ -123,9 +124,9 @@ def curves_figure(*, z: float, t: float = 1.0, height: int = 460) -> go.Figure:
         (2, squared_error_with_logits_grad(tz, at, "sum")[0], SE_COLOR, "∂L/∂z squared error"),
     ]
     for col, y, color, name in points:
-        fig.add_trace(go.Scatter(_marker(z, float(y), color, name)), row=1, col=col)
+        fig.add_trace(go.Scatter(_marker(z, float(y), color, name)), row=col, col=1)
     for col in (1, 2):
-        fig.add_vline(x=z, line=dict(color=NEUTRAL, width=1, dash="dot"), row=1, col=col)
+        fig.add_vline(x=z, line=dict(color=NEUTRAL, width=1, dash="dot"), row=col, col=1)
         if t == 1.0:
             fig.add_vrect(
                 x0=Z_MIN,
@@ -133,13 +134,13 @@ def curves_figure(*, z: float, t: float = 1.0, height: int = 460) -> go.Figure:
                 fillcolor="#C0392B",
                 opacity=0.07,
                 line_width=0,
-                row=1,
-                col=col,
+                row=col,
+                col=1,
             )
     if t == 1.0:
         fig.add_annotation(
             x=(Z_MIN + SATURATED_BELOW) / 2,
-            y=0.5,
+            y=0.45,
             yref="y2",
             xref="x2",
             text="confidently wrong:<br>σ′ ≈ 0, squared error stalls",
@@ -147,11 +148,12 @@ def curves_figure(*, z: float, t: float = 1.0, height: int = 460) -> go.Figure:
             font=dict(size=12, color="#C0392B"),
             yanchor="top",
         )
-    fig.update_xaxes(title_text="logit z", range=[Z_MIN, Z_MAX])
+    fig.update_xaxes(range=[Z_MIN, Z_MAX])
+    fig.update_xaxes(title_text="logit z", row=2, col=1)
     fig.update_yaxes(title_text="loss (nats for CE)", range=[0, 8.2], row=1, col=1)
-    fig.update_yaxes(title_text="∂L/∂z", range=[-1.1, 0.6], zeroline=True, row=1, col=2)
+    fig.update_yaxes(title_text="∂L/∂z", range=[-1.1, 0.6], zeroline=True, row=2, col=1)
     style(fig, height=height)
-    fig.update_layout(margin=dict(t=90), legend=dict(y=1.1))
+    fig.update_layout(margin=dict(t=80), legend=dict(y=1.06))
     return fig
 
 

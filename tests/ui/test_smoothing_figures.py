@@ -145,6 +145,7 @@ def test_temperature_axis_is_logarithmic_with_readable_ticks():
     assert fig.layout.xaxis2.type == "log"
     assert list(fig.layout.xaxis2.ticktext) == [f"{v:g}" for v in TAU_TICKS]
     assert any("log C = 1.099" in a.text for a in fig.layout.annotations)
+    assert tuple(fig.layout.yaxis2.range) == (0, 3.0)  # a wrong target's huge loss is clipped
 
 
 def test_temperature_frame_at_the_chosen_tau():

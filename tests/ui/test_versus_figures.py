@@ -44,7 +44,7 @@ def by_name(fig: go.Figure, start: str) -> list:
 
 
 def test_curves_show_both_losses_left_and_both_gradients_with_sigma_prime_right():
-    """Five lines: CE and SE losses (x/y), their gradients and σ′ (x2/y2), from xent_core."""
+    """Five lines: CE and SE losses (top, x/y), their gradients and σ′ (below, x2/y2)."""
     fig = curves_figure(z=-4.0)
     lines = [trace for trace in fig.data if trace.mode == "lines"]
     assert len(lines) == 5
@@ -85,7 +85,8 @@ def test_curves_shade_the_confidently_wrong_region_and_label_the_axes():
     bands = [shape for shape in fig.layout.shapes if shape.type == "rect"]
     assert len(bands) == 2 and all(b.x1 == -2.0 for b in bands)
     assert any("squared error stalls" in a.text for a in fig.layout.annotations)
-    assert fig.layout.xaxis.title.text == "logit z"
+    assert fig.layout.xaxis2.title.text == "logit z"
+    assert fig.layout.xaxis.matches == "x2"  # one shared z axis for both panels
     assert fig.layout.yaxis2.title.text == "∂L/∂z"
     assert tuple(fig.layout.xaxis.range) == (Z_MIN, Z_MAX)
 
