@@ -46,96 +46,121 @@ st.markdown(
 )
 url_state.show_notes()
 
-# ---------------------------------------------------------------- label smoothing
-st.subheader("Label smoothing moves the best prediction away from 1")
-picture, side = st.columns([3, 2], gap="large")
-with side:
-    st.latex(r"t' = (1 - \varepsilon)\, t + \frac{\varepsilon}{C}")
-    st.latex(
-        r"\begin{aligned} L(p) &= -\sum_i t'_i \log p_i \\"
-        r"&= H(t') + \mathrm{KL}(t' \,\|\, p) \end{aligned}"
-    )
-    st.latex(
-        r"\arg\min_p L = t' \;\Rightarrow\;"
-        r"p^*_{\text{target}} = 1 - \varepsilon + \frac{\varepsilon}{C}"
-    )
-    n = st.number_input("number of classes C", MIN_CLASSES, MAX_CLASSES, step=1, key=CLASSES.key)
-    epsilons = st.multiselect(
-        "smoothing ε (one curve each)",
-        EPSILONS,
-        format_func="{:g}".format,
-        key=EPS.key,
-        help="ε = 0 is the plain one-hot target; PyTorch's label_smoothing=0.1 is ε = 0.1.",
-    )
-    st.caption(
-        "The model puts p_target on the true class and shares the rest evenly over the "
-        "other C − 1 classes."
-    )
-epsilons = sorted(epsilons)
-with picture:
-    if not epsilons:
-        st.info("Pick at least one ε to draw its loss curve.", icon=":material/touch_app:")
+
+def publish_valid() -> None:
+    """Write the settings into the URL; logits that do not parse stay out of it."""
+    try:
+        parse_logits(st.session_state[Z.key])
+    except ValueError:
+        url_state.publish([param for param in PARAMS if param is not Z])
     else:
-        st.plotly_chart(
-            smoothing_figure(epsilons=epsilons, n_classes=n), key="ls_curves", width="stretch"
+        url_state.publish(PARAMS)
+
+
+# ---------------------------------------------------------------- label smoothing
+@st.fragment
+def label_smoothing() -> None:
+    st.subheader("Label smoothing moves the best prediction away from 1")
+    picture, side = st.columns([3, 2], gap="large")
+    with side:
+        st.latex(r"t' = (1 - \varepsilon)\, t + \frac{\varepsilon}{C}")
+        st.latex(
+            r"\begin{aligned} L(p) &= -\sum_i t'_i \log p_i \\"
+            r"&= H(t') + \mathrm{KL}(t' \,\|\, p) \end{aligned}"
         )
-if epsilons:
-    st.dataframe(smoothing_frame(epsilons=epsilons, n_classes=n), hide_index=True, width="stretch")
-    st.caption(
-        "The loss is smallest where the prediction equals the smoothed target (KL = 0), and "
-        "that smallest loss is the target's entropy H(t′), no longer 0. With ε > 0, pushing "
-        "p_target towards 1 *raises* the loss again (the other classes' share goes to 0, and "
-        "−log 0 = ∞): the model is taught not to be certain, so its logits stay finite."
-    )
+        st.latex(
+            r"\arg\min_p L = t' \;\Rightarrow\;"
+            r"p^*_{\text{target}} = 1 - \varepsilon + \frac{\varepsilon}{C}"
+        )
+        n = st.number_input(
+            "number of classes C", MIN_CLASSES, MAX_CLASSES, step=1, key=CLASSES.key
+        )
+        epsilons = st.multiselect(
+            "smoothing ε (one curve each)",
+            EPSILONS,
+            format_func="{:g}".format,
+            key=EPS.key,
+            help="ε = 0 is the plain one-hot target; PyTorch's label_smoothing=0.1 is ε = 0.1.",
+        )
+        st.caption(
+            "The model puts p_target on the true class and shares the rest evenly over the "
+            "other C − 1 classes."
+        )
+    epsilons = sorted(epsilons)
+    with picture:
+        if not epsilons:
+            st.info("Pick at least one ε to draw its loss curve.", icon=":material/touch_app:")
+        else:
+            st.plotly_chart(
+                smoothing_figure(epsilons=epsilons, n_classes=n), key="ls_curves", width="stretch"
+            )
+    if epsilons:
+        st.dataframe(
+            smoothing_frame(epsilons=epsilons, n_classes=n), hide_index=True, width="stretch"
+        )
+        st.caption(
+            "The loss is smallest where the prediction equals the smoothed target (KL = 0), and "
+            "that smallest loss is the target's entropy H(t′), no longer 0. With ε > 0, pushing "
+            "p_target towards 1 *raises* the loss again (the other classes' share goes to 0, and "
+            "−log 0 = ∞): the model is taught not to be certain, so its logits stay finite."
+        )
+    publish_valid()
+
 
 # ---------------------------------------------------------------- temperature
-st.divider()
-st.subheader("Temperature flattens or sharpens the prediction")
-picture, side = st.columns([3, 2], gap="large")
-with side:
-    st.latex(r"p_i = \frac{e^{z_i/\tau}}{\sum_k e^{z_k/\tau}}")
-    st.latex(
-        r"\begin{aligned} \tau \to 0 &:\ p \to \text{one-hot on } \arg\max z \\"
-        r"\tau \to \infty &:\ p \to \text{uniform } \tfrac{1}{C} \end{aligned}"
-    )
-    text = st.text_input(
-        "logits z (2 to 10 numbers, separated by commas)",
-        key=Z.key,
-        help=f"each from −{Z_LIMIT:g} to {Z_LIMIT:g}; the classes are numbered from 0",
-    )
-    tau = st.select_slider(
-        "temperature τ (log scale)", options=TAU_OPTIONS, format_func=format_tau, key=TAU.key
-    )
-try:
-    z = parse_logits(text)
-except ValueError as err:
+@st.fragment
+def temperature() -> None:
+    st.subheader("Temperature flattens or sharpens the prediction")
+    picture, side = st.columns([3, 2], gap="large")
     with side:
-        st.error(f"Logits “{text}” {err}.", icon="✏️")
-    url_state.publish([p for p in PARAMS if p is not Z])
-    st.stop()
-with side:
-    if st.session_state[TARGET.key] >= len(z):
-        st.warning(
-            f"Target class {st.session_state[TARGET.key]} does not exist with {len(z)} "
-            f"logits; using class {len(z) - 1}.",
-            icon=":material/info:",
+        st.latex(r"p_i = \frac{e^{z_i/\tau}}{\sum_k e^{z_k/\tau}}")
+        st.latex(
+            r"\begin{aligned} \tau \to 0 &:\ p \to \text{one-hot on } \arg\max z \\"
+            r"\tau \to \infty &:\ p \to \text{uniform } \tfrac{1}{C} \end{aligned}"
         )
-        st.session_state[TARGET.key] = len(z) - 1
-    target = st.selectbox(
-        "target class (for the loss −log p_target)",
-        options=range(len(z)),
-        format_func=lambda c: f"class {c} (z = {z[c]:g})",
-        key=TARGET.key,
-    )
-url_state.publish(PARAMS)
-with picture:
-    st.plotly_chart(
-        temperature_figure(z=z, tau=tau, target=target), key="ls_temperature", width="stretch"
-    )
-st.dataframe(temperature_frame(z=z, tau=tau, target=target), hide_index=True, width="stretch")
-with side:
-    st.caption(
-        "If the target has the largest logit, a small τ drives its loss to 0; if it does not, "
-        "a small τ makes a confident mistake and the loss explodes. Temperature scaling picks "
-        "the τ that minimises the loss on held-out data."
-    )
+        text = st.text_input(
+            "logits z (2 to 10 numbers, separated by commas)",
+            key=Z.key,
+            help=f"each from −{Z_LIMIT:g} to {Z_LIMIT:g}; the classes are numbered from 0",
+        )
+        tau = st.select_slider(
+            "temperature τ (log scale)", options=TAU_OPTIONS, format_func=format_tau, key=TAU.key
+        )
+    try:
+        z = parse_logits(text)
+    except ValueError as err:
+        with side:
+            st.error(f"Logits “{text}” {err}.", icon="✏️")
+        publish_valid()
+        return
+    with side:
+        if st.session_state[TARGET.key] >= len(z):
+            st.warning(
+                f"Target class {st.session_state[TARGET.key]} does not exist with {len(z)} "
+                f"logits; using class {len(z) - 1}.",
+                icon=":material/info:",
+            )
+            st.session_state[TARGET.key] = len(z) - 1
+        target = st.selectbox(
+            "target class (for the loss −log p_target)",
+            options=range(len(z)),
+            format_func=lambda c: f"class {c} (z = {z[c]:g})",
+            key=TARGET.key,
+        )
+    publish_valid()
+    with picture:
+        st.plotly_chart(
+            temperature_figure(z=z, tau=tau, target=target), key="ls_temperature", width="stretch"
+        )
+    st.dataframe(temperature_frame(z=z, tau=tau, target=target), hide_index=True, width="stretch")
+    with side:
+        st.caption(
+            "If the target has the largest logit, a small τ drives its loss to 0; if it does not, "
+            "a small τ makes a confident mistake and the loss explodes. Temperature scaling picks "
+            "the τ that minimises the loss on held-out data."
+        )
+
+
+label_smoothing()
+st.divider()
+temperature()
