@@ -29,6 +29,7 @@ from ui.information_figures import (
     with_uniform_p,
 )
 from ui.tables import parse_numbers, show_problems
+from ui.text import quote_typed
 from xent_core.information import decomposition, kl_divergence
 
 DISTRIBUTION = url_state.number_list(MIN_CLASSES, MAX_CLASSES, 0.0, 1.0)
@@ -132,15 +133,15 @@ with editing:
 
 unit = st.session_state[UNIT.key]
 base = base_of(unit)
-values, problems = parse_numbers(edited, ["t", "p"], 0.0, 1.0)
 with editing:
-    show_problems(problems, "Some cells cannot be used")
     if not MIN_CLASSES <= len(edited) <= MAX_CLASSES:
         st.error(
             f"The table has {len(edited)} classes; this view needs {MIN_CLASSES} to {MAX_CLASSES}.",
             icon="✏️",
         )
         st.stop()
+    values, problems = parse_numbers(edited, ["t", "p"], 0.0, 1.0)
+    show_problems(problems, "Some cells cannot be used")
     if problems:
         st.stop()
     t, p = values[:, 0], values[:, 1]
@@ -186,7 +187,9 @@ with formulas:
     st.latex(r"H(t, p) = H(t) + \mathrm{KL}(t \,\|\, p)")
 with bars:
     if parts.kl_divergence == float("inf"):
-        zero = [label for label, ti, pi in zip(labels, t, p, strict=True) if pi == 0 < ti]
+        zero = [
+            quote_typed(label) for label, ti, pi in zip(labels, t, p, strict=True) if pi == 0 < ti
+        ]
         st.warning(
             f"**H(t, p) = KL(t ‖ p) = ∞.** The model gives probability 0 to "
             f"{', '.join(zero)}, which the data says happens (t > 0): it calls possible data "

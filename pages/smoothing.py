@@ -26,6 +26,7 @@ from ui.smoothing_figures import (
     temperature_frame,
 )
 from ui.softmax_figures import TAU_OPTIONS, format_tau, parse_tau
+from ui.text import quote_typed
 
 CLASSES = url_state.Param("ls_classes", 3, url_state.integer(MIN_CLASSES, MAX_CLASSES))
 EPS = url_state.Param("ls_eps", list(DEFAULT_EPSILONS), parse_epsilons, format_epsilons)
@@ -130,7 +131,7 @@ def temperature() -> None:
         z = parse_logits(text)
     except ValueError as err:
         with side:
-            st.error(f"Logits “{text}” {err}.", icon="✏️")
+            st.error(f"Logits “{quote_typed(text, 40)}” {err}.", icon="✏️")
         publish_valid()
         return
     with side:
