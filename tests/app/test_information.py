@@ -178,3 +178,22 @@ def test_a_link_with_mismatched_lengths_warns_and_uses_the_defaults():
     assert "3 values for t but 2 for p" in notes
     assert "info_unit=furlongs" in notes
     assert metric(at, "KL(t ‖ p) (nats)") == "0.3137"
+
+
+def test_more_than_ten_classes_are_refused_with_a_message(at):
+    """Eight added rows make 11 classes: an error saying 2 to 10, and no numbers."""
+    at.session_state[EDITOR] = {
+        "edited_rows": {},
+        "added_rows": [{"class": f"c{i}", "t": "0", "p": "0"} for i in range(8)],
+        "deleted_rows": [],
+    }
+    ran_cleanly(at.run())
+    assert "The table has 11 classes; this view needs 2 to 10." in errors(at)
+    assert not at.metric
+
+
+def test_a_typed_class_name_is_shown_literally(at):
+    """A class named '**x**' that the model rules out is quoted as typed, not in bold."""
+    edit(at, {1: {"class": "**x**", "p": "0"}, 0: {"p": "0.65"}})
+    (warning,) = at.warning
+    assert r"\*\*x\*\*" in warning.value
