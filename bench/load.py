@@ -830,7 +830,7 @@ def target(args: argparse.Namespace) -> Iterator[tuple[str, list[int], str]]:
     if args.url:
         yield args.url.rstrip("/"), args.pid or [], args.url
     elif args.through_proxy:
-        with cluster(backends=args.backends, warm=not args.cold) as c:
+        with cluster(backends=args.backends, warm=not args.cold, app_dir=args.app_dir) as c:
             yield c.url, c.pids, f"nginx {c.url} -> {', '.join(c.backend_urls)}"
     else:
         with own_server(args.streamlit_arg, args.app_dir) as (url, pids):
@@ -869,6 +869,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-actions", type=int, default=200, help="per session")
     parser.add_argument("--solo-edits", type=int, default=20, help="0: no solo browser phase")
     parser.add_argument("--solo-slides", type=int, default=5)
+    parser.add_argument(
+        "--client-nice",
+        type=int,
+        default=10,
+        help="niceness of the load generator and its browsers (the server keeps its own)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--cold",
@@ -890,6 +896,9 @@ def main(argv: list[str] | None = None) -> int:
     n_light = len(cast(args.table_sessions, args.training_sessions, args.players))
     with target(args) as (url, pids, what):
         print(f"xent load: {what}", flush=True)
+        # The students' side (this process, its browsers) yields the cores to the server it
+        # started: in a classroom they run on other machines.
+        os.nice(args.client_nice)
         if not (args.cold or args.through_proxy):  # the cluster warms its processes itself
             warm_up(url)
         if args.solo_edits:
