@@ -34,6 +34,11 @@ PAGES: dict[str, list[StreamlitPage]] = {
         _page("softmax", "Softmax & its Jacobian", "grid_on"),
         _page("training", "Live training", "trending_down"),
     ],
+    "Beyond": [
+        _page("versus", "Cross-entropy vs squared error", "compare_arrows"),
+        _page("information", "Entropy, cross-entropy & KL", "stacked_bar_chart"),
+        _page("smoothing", "Label smoothing & temperature", "blur_on"),
+    ],
 }
 
 page = st.navigation(PAGES, position="sidebar")

@@ -55,8 +55,9 @@ def parse_number(
     if not math.isfinite(value):
         return math.nan, CellProblem(row, column, f"“{shown}” is not a finite number.")
     if lo is not None and value < lo or hi is not None and value > hi:
+        allowed = f"{-math.inf if lo is None else lo:g} to {math.inf if hi is None else hi:g}"
         return math.nan, CellProblem(
-            row, column, f"{value:g} is outside the allowed range {lo:g} to {hi:g}."
+            row, column, f"{value:g} is outside the allowed range {allowed}."
         )
     return value, None
 

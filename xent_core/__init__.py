@@ -31,6 +31,14 @@ from .categorical import (
 )
 from .datasets import DATASETS, MULTICLASS, grid, make_dataset, train_test_split
 from .gradcheck import numerical_gradient
+from .information import (
+    Decomposition,
+    cross_entropy,
+    decomposition,
+    entropy,
+    kl_divergence,
+    spread_distribution,
+)
 from .jacobian import (
     ChainRule,
     JacobianProperties,
@@ -40,9 +48,31 @@ from .jacobian import (
 )
 from .metrics import Reliability, accuracy, expected_calibration_error, reliability_bins
 from .mlp import ACTIVATIONS, MLP
+from .neuron import (
+    LOSSES,
+    NeuronHistory,
+    sigmoid_derivative,
+    squared_error_with_logits,
+    squared_error_with_logits_grad,
+    steps_to_within,
+    train_neuron,
+)
 from .squared import squared_error, squared_error_grad
 
 __all__ = [
+    "Decomposition",
+    "cross_entropy",
+    "decomposition",
+    "entropy",
+    "kl_divergence",
+    "spread_distribution",
+    "LOSSES",
+    "NeuronHistory",
+    "sigmoid_derivative",
+    "squared_error_with_logits",
+    "squared_error_with_logits_grad",
+    "steps_to_within",
+    "train_neuron",
     "ChainRule",
     "JacobianProperties",
     "chain_rule",

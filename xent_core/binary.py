@@ -170,8 +170,7 @@ def binary_cross_entropy_with_logits_grad(t, z, reduction: str = "mean", pos_wei
     largest when the prediction is most wrong.
     """
     t, z, w = _checked_logits(t, z, pos_weight, reduction)
-    if pos_weight is None:
-        grad = _sigmoid(z) - t
-    else:
-        grad = (1.0 - t) * _sigmoid(z) - w * t * _sigmoid(-z)  # σ(-z) = 1 - σ(z)
+    # (1 - t) σ(z) - w t σ(-z): the same as σ(z) - t when w = 1, but without the
+    # cancellation of σ(z) - 1 when σ(z) ≈ 1 (σ(-z) = 1 - σ(z) keeps every digit)
+    grad = (1.0 - t) * _sigmoid(z) - w * t * _sigmoid(-z)
     return grad * scale_for(reduction, z.size)

@@ -42,6 +42,9 @@ PAGES = [
     ("categorical", "Categorical cross-entropy"),
     ("softmax", "Softmax & its Jacobian"),
     ("training", "Live training"),
+    ("versus", "Cross-entropy vs squared error"),
+    ("information", "Entropy, cross-entropy & KL"),
+    ("smoothing", "Label smoothing & temperature"),
 ]
 TITLES = [title for _, title in PAGES]
 

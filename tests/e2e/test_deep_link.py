@@ -34,6 +34,9 @@ SHARED_LINKS = {
     "categorical": "row=2&smoothing=0.1",
     "softmax": "tau=2&target=1",
     "training": "tr_data=xor&tr_seed=7",
+    "versus": "vs_z=-2",
+    "information": "info_unit=bits",
+    "smoothing": "ls_tau=2",
 }
 
 APP_TITLE = "xent — the cross-entropy explorer"

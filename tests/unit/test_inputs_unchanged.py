@@ -126,6 +126,13 @@ CASES = [
         {},
     ),
     ("train_test_split", lambda X, y: xc.train_test_split(X, y, 0.25), [Z, Y], {}),
+    ("entropy", xc.entropy, [P[0]], dict(terms=True)),
+    ("cross_entropy", xc.cross_entropy, [T[0], P[0]], dict(base=2.0)),
+    ("kl_divergence", xc.kl_divergence, [P[1], P[0]], dict(terms=True)),
+    ("decomposition", xc.decomposition, [P[1], P[0]], {}),
+    ("sigmoid_derivative", xc.sigmoid_derivative, [ZB], {}),
+    ("squared_error_with_logits", xc.squared_error_with_logits, [TB, ZB], {}),
+    ("squared_error_with_logits_grad", xc.squared_error_with_logits_grad, [TB, ZB], {}),
 ]
 
 IDS = [c[0] for c in CASES]
@@ -262,7 +269,13 @@ def test_every_public_function_is_covered_here():
     import inspect
 
     covered = {case[1] for case in CASES} | {xc.numerical_gradient, xc.train_test_split}
-    no_array_inputs = {xc.make_dataset, xc.grid}
+    no_array_inputs = {
+        xc.make_dataset,
+        xc.grid,
+        xc.spread_distribution,
+        xc.train_neuron,
+        xc.steps_to_within,
+    }
     public = {
         name
         for name in xc.__all__

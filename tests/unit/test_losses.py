@@ -305,10 +305,12 @@ def test_bce_with_logits_equals_bce_of_sigmoid(tz):
             rtol=1e-12,
             atol=1e-15,
         )
+    # dL/dz = σ(z) - t, computed as (1 - t) σ(z) - t σ(-z) so no digit is lost when σ(z) ≈ 1:
+    # it may differ from the naive σ(z) - t by the rounding of that subtraction (≤ 1 ulp of 1)
     s = xc.sigmoid(z)
-    np.testing.assert_allclose(
-        xc.binary_cross_entropy_with_logits_grad(t, z, reduction="none"), s - t, rtol=0, atol=0
-    )
+    grad = xc.binary_cross_entropy_with_logits_grad(t, z, reduction="none")
+    np.testing.assert_allclose(grad, s - t, rtol=0, atol=2.3e-16)
+    np.testing.assert_allclose(grad, (1 - t) * s - t * xc.sigmoid(-z), rtol=0, atol=0)
 
 
 @SETTINGS
@@ -358,9 +360,11 @@ def test_bce_with_logits_stable_at_extremes(t, z, expected):
     assert got == pytest.approx(expected, rel=1e-15, abs=0)
     g = xc.binary_cross_entropy_with_logits_grad([t], [z], reduction="sum")
     assert np.all(np.isfinite(g))
-    assert g[0] == pytest.approx(
-        1.0 / (1.0 + math.exp(-z)) - t if abs(z) < 700 else float(z > 0) - t, rel=1e-14, abs=1e-300
-    )
+    # σ(z) - t written as (1 - t) σ(z) - t σ(-z): exact even where σ(z) rounds to 1
+    def sigma(x: float) -> float:
+        return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+    assert g[0] == pytest.approx((1 - t) * sigma(z) - t * sigma(-z), rel=1e-14, abs=1e-300)
 
 
 @SETTINGS
