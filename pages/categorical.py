@@ -29,7 +29,9 @@ from ui.categorical_words import (
     logit_gradient_words,
     logits_origin_words,
     mean_words,
+    name_md,
     probability_gradient_words,
+    row_choice,
     target_label,
     weight_sum_terms,
     zero_probability_warning,
@@ -95,7 +97,7 @@ with settings[2]:
         weights = tuple(
             float(
                 weight_columns[j % len(weight_columns)].number_input(
-                    f"w_{name}",
+                    f"w_{name_md(name)}",
                     min_value=0.0,
                     max_value=100.0,
                     step=0.5,
@@ -112,13 +114,16 @@ with st.expander(f"Classes: rename, add, remove ({MIN_CLASSES} to {MAX_CLASSES})
     name_columns = st.columns(min(len(ids), 5))
     for j, column in enumerate(ids):
         name_columns[j % len(name_columns)].text_input(
-            f"Class {j + 1}", key=state.name_key(column), on_change=state.rename_classes, args=(ss,)
+            f"Class {j + 1}",
+            key=state.name_key(column),
+            on_change=state.rename_classes,
+            args=(ss,),
         )
     if name_problems := class_name_problems(state.typed_names(ss)):
         st.error(
             "\n".join(f"- {p}" for p in name_problems)
             + "\n\nThe table keeps the names "
-            + ", ".join(f"“{n}”" for n in names)
+            + ", ".join(f"“{name_md(n)}”" for n in names)
             + " until these are fixed.",
             icon=":material/edit:",
         )
@@ -155,7 +160,8 @@ column_config = {
     ),
     **{
         column: st.column_config.TextColumn(
-            name, help=f"{name}: a probability in [0, 1] (in logits mode: any real number)"
+            name,
+            help=f"{name_md(name)}: a probability in [0, 1] (in logits mode: any real number)",
         )
         for column, name in zip(ids, names, strict=True)
     },
@@ -262,7 +268,7 @@ if n_rows:
         "Row",
         list(range(1, n_rows + 1)),
         key=ROW.key,
-        format_func=lambda r: f"Row {r}: true class {edited[TARGET].iloc[r - 1] or '—'}",
+        format_func=lambda r: row_choice(r, edited[TARGET].iloc[r - 1]),
     )
     if row in parsed.bad_rows:
         st.info(f"Row {row} has cells to fix (listed above); its charts appear once it is valid.")

@@ -24,6 +24,7 @@ from ui.categorical_table import add_class as added_class
 from ui.categorical_table import normalise_rows as normalised_rows
 from ui.categorical_table import remove_class as removed_class
 from ui.categorical_table import rename_classes as renamed_classes
+from ui.categorical_words import name_md
 
 State = MutableMapping[str, Any]
 
@@ -113,7 +114,9 @@ def add_class(state: State) -> None:
     state[name_key(column)] = name
     state[weight_key(column)] = 1.0
     flash(
-        state, f"Added the class “{name}” with 0 in every row; rename it above.", ":material/add:"
+        state,
+        f"Added the class “{name_md(name)}” with 0 in every row; rename it above.",
+        ":material/add:",
     )
 
 
@@ -130,7 +133,8 @@ def remove_class(state: State) -> None:
     del state[REMOVE_WHICH]
     flash(
         state,
-        f"Removed the class “{name}”. Rows whose true class was {name} need a new one, "
+        f"Removed the class “{name_md(name)}”. Rows whose true class was {name_md(name)} "
+        "need a new one, "
         "and rows may no longer add up to 1.",
         ":material/remove:",
     )

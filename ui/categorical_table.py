@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,9 +19,11 @@ import pandas as pd
 
 import xent_core as xc
 from ui.tables import CellProblem, parse_numbers, row_sum_problems
+from ui.text import quote_typed
 
 TARGET = "target"  # the name of the target column
 MIN_CLASSES, MAX_CLASSES = 2, 10
+MAX_NAME_CHARS = 40  # a class name is a column header, a menu entry and a chart label
 
 # The seed article's 4 × 3 table: each row's target class and its probabilities, as typed.
 SEED_CLASSES = ("panda", "seal", "duck")
@@ -97,17 +99,25 @@ def rename_targets(frame: pd.DataFrame, renames: Mapping[str, str]) -> pd.DataFr
 
 
 def class_name_problems(names: Sequence[str]) -> list[str]:
-    """Why a list of class names cannot be used (empty or repeated names); [] when fine."""
-    problems = [
-        f"Class {j + 1} has no name: type one." for j, name in enumerate(names) if not name.strip()
-    ]
+    """Why a list of class names cannot be used (empty, too long or repeated); [] when fine.
+
+    Names are compared and measured without their surrounding spaces, as they are used.
+    """
+    problems = []
     seen: dict[str, int] = {}
     for j, name in enumerate(names):
         key = name.strip()
-        if key and key in seen:
+        if not key:
+            problems.append(f"Class {j + 1} has no name: type one.")
+        elif len(key) > MAX_NAME_CHARS:
             problems.append(
-                f"Classes {seen[key] + 1} and {j + 1} are both called “{key}”: "
-                "class names must differ."
+                f"Class {j + 1}’s name “{quote_typed(key)}” has {len(key):,} characters: "
+                f"use at most {MAX_NAME_CHARS}."
+            )
+        elif key in seen:
+            problems.append(
+                f"Classes {seen[key] + 1} and {j + 1} are both called "
+                f"“{quote_typed(key, MAX_NAME_CHARS)}”: class names must differ."
             )
         seen.setdefault(key, j)
     return problems
@@ -125,9 +135,19 @@ def parse_targets(
             labels[i] = index[cell]
         elif cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell == "":
             problems.append(CellProblem(i + 1, TARGET, "is empty: choose the true class."))
-        else:
+        elif isinstance(cell, str) and cell.strip() in index:
             problems.append(
-                CellProblem(i + 1, TARGET, f"“{cell}” is not one of the classes: choose one.")
+                CellProblem(
+                    i + 1,
+                    TARGET,
+                    f"“{quote_typed(cell.strip(), MAX_NAME_CHARS)}” with spaces around it "
+                    "is not one of the classes: choose it from the list.",
+                )
+            )
+        else:
+            shown = quote_typed(cell)  # shortened, Markdown-escaped: shown as typed
+            problems.append(
+                CellProblem(i + 1, TARGET, f"“{shown}” is not one of the classes: choose one.")
             )
     return labels, problems
 
@@ -152,10 +172,12 @@ class ClassTable:
     def n_classes(self) -> int:
         return len(self.ids)
 
-    def labelled(self, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-        """``frame`` (default: the table's own) with the class names as column labels."""
-        frame = self.frame if frame is None else frame
-        return frame.rename(columns=dict(zip(self.ids, self.names, strict=True)))
+    def named(self, problem: CellProblem) -> CellProblem:
+        """``problem`` naming its column by the class name (Markdown-escaped), not the id."""
+        if problem.column not in self.ids:
+            return problem
+        name = self.names[self.ids.index(problem.column)]
+        return replace(problem, column=quote_typed(name, MAX_NAME_CHARS))
 
 
 def seed_classes() -> ClassTable:
@@ -225,7 +247,7 @@ def normalise_rows(table: ClassTable) -> tuple[ClassTable, list[int], list[int]]
     Returns the new table, the rows (counting from 1) that were normalised and those that
     could not be (they add up to 0). Rows with unusable cells are left as typed.
     """
-    values, _ = parse_numbers(table.labelled(), table.names, 0.0, 1.0)
+    values, _ = parse_numbers(table.frame, table.ids, 0.0, 1.0)
     frame = table.frame.copy()
     fixed, failed = [], []
     for problem in row_sum_problems(values):
@@ -279,7 +301,8 @@ def parse_table(
     """
     frame = table.frame if frame is None else frame
     lo, hi = (0.0, 1.0) if probabilities else (None, None)
-    values, problems = parse_numbers(table.labelled(frame), table.names, lo, hi)
+    values, problems = parse_numbers(frame, table.ids, lo, hi)  # by id: a name may be "target"
+    problems = [table.named(problem) for problem in problems]
     labels, target_problems = parse_targets(frame, table.names)
     sums = row_sum_problems(values) if probabilities else []
     bad = {p.row for p in [*problems, *target_problems, *sums]}

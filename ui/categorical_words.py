@@ -1,4 +1,8 @@
-"""The categorical page's words and formulas for its current settings: text in, text out."""
+"""The categorical page's words and formulas for its current settings: text in, text out.
+
+Class names and true-class cells are the student's typing: every Markdown text here quotes
+them with :func:`name_md` (Markdown-escaped, shortened), never as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,25 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
+from ui.categorical_table import MAX_NAME_CHARS
+from ui.text import quote_typed
+
 Mode = Literal["probabilities", "logits"]
+ROW_CHOICE_CHARS = 30  # the true class as quoted in the row menu
+
+
+def name_md(name: str) -> str:
+    """A class name as typed, safe inside Markdown (escaped, at most MAX_NAME_CHARS + "…")."""
+    return quote_typed(name, MAX_NAME_CHARS)
+
+
+def row_choice(row: int, target: object) -> str:
+    """The row menu's entry: ``Row 2: true class seal``; a long typed class is cut short."""
+    missing = target is None or (isinstance(target, float) and math.isnan(target))
+    text = "" if missing else " ".join(str(target).split())
+    if len(text) > ROW_CHOICE_CHARS:
+        text = text[:ROW_CHOICE_CHARS] + "…"
+    return f"Row {row}: true class {text or '—'}"
 
 
 def format_loss(value: float) -> str:
@@ -22,7 +44,7 @@ def weight_sum_terms(
     classes: Sequence[str], labels: Sequence[int], weights: Sequence[float]
 ) -> str:
     """The divisor of the weighted mean written out term by term, ``w_panda + w_seal + …``."""
-    symbols = " + ".join(f"w_{classes[y]}" for y in labels)
+    symbols = " + ".join(f"w_{name_md(classes[y])}" for y in labels)
     values = " + ".join(f"{weights[y]:g}" for y in labels)
     return f"{symbols} = {values}"
 
@@ -50,7 +72,9 @@ def logit_gradient_words(smoothing: float, weighted_class: str | None) -> str:
         words += f" With ε = {smoothing:g} the target is smoothed to t′ = (1 − ε)t + ε/C"
         words += " and the bars are p − t′." if weighted_class is None else "."
     if weighted_class is not None and smoothing == 0:
-        words += f" The class weight w_{weighted_class} of the true class scales every bar."
+        words += (
+            f" The class weight w_{name_md(weighted_class)} of the true class scales every bar."
+        )
     elif weighted_class is not None:
         words += (
             " With class weights too, the bars are (Σ_c A_c) p − A, where A_c is the "
@@ -98,7 +122,9 @@ def zero_probability_warning(
             "−log 0 = +∞, so the loss is **∞** (and so are the sum and the mean)."
         )
     if other_zero:
-        which = "; ".join(f"row {row}: p = 0 for {', '.join(zeros)}" for row, zeros in other_zero)
+        which = "; ".join(
+            f"row {row}: p = 0 for {', '.join(map(name_md, zeros))}" for row, zeros in other_zero
+        )
         parts.append(
             f"With label smoothing ε = {smoothing:g} every class has a target t′ ≥ ε/C > 0, "
             f"so a probability of 0 anywhere costs t′ · (−log 0) = +∞ ({which})."

@@ -320,6 +320,23 @@ def test_duplicate_or_empty_class_names_get_a_message_and_the_table_keeps_its_na
     assert "Class 1 has no name" in texts(at.error)
 
 
+def test_a_class_called_target_or_with_markup_is_kept_and_shown_literally(at: AppTest) -> None:
+    """“target” reads no cell as a true class; “**b**” is not bold in its weight label."""
+    ran(at.text_input(key="cat_name_c0").input("target").run())
+    assert metric(at, SUM_LABEL) == SEED_SUM and not at.error
+    ran(at.text_input(key="cat_name_c1").input("**b**").run())
+    assert at.number_input(key="cat_w_c1").label == "w_\\*\\*b\\*\\*"
+    edit(at, {0: {"c1": "abc"}})
+    assert "Row 1, column “\\*\\*b\\*\\*”: “abc” is not a number." in texts(at.error)
+
+
+def test_a_class_name_over_40_characters_is_refused_naming_the_class(at: AppTest) -> None:
+    """A 41-character name: a message naming class 2 and the limit; the table keeps “seal”."""
+    ran(at.text_input(key="cat_name_c1").input("s" * 41).run())
+    assert "Class 2’s name" in texts(at.error) and "use at most 40" in texts(at.error)
+    assert at.session_state["cat_model"].names == ("panda", "seal", "duck")
+
+
 def test_classes_stop_at_ten_and_at_two(at: AppTest) -> None:
     """The add button is disabled at 10 classes, the remove button at 2."""
     for _ in range(7):

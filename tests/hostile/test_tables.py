@@ -228,11 +228,6 @@ def test_a_bad_true_class_message_names_the_column_as_its_header_shows_it(
     assert (1, "true class") in problems(categorical_p)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the message quotes a 10,000-character true-class cell in full "
-    "(parse_targets does not shorten it as ui/tables.py does numeric cells)",
-)
 def test_a_very_long_true_class_is_quoted_short(categorical_p: AppTest) -> None:
     """Row 1's true class of 10,000 characters: named, with a short message, kept."""
     long = next(t for t in BAD_TARGETS if t and len(t) >= LONG)
@@ -333,11 +328,6 @@ def test_an_odd_but_usable_class_name_is_kept_and_changes_no_number(
     assert [m.value for m in names_page.metric][0] == CAT_SUM
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a class named “target” collides with the target column in "
-    "ClassTable.labelled(): every true class is read as a number and every row rejected",
-)
 def test_a_class_named_target_is_refused_or_works() -> None:
     """Class 1 renamed “target”: either a message refusing the name or the seed sum unchanged."""
     at = open_page(CATEGORICAL)
@@ -346,11 +336,6 @@ def test_a_class_named_target_is_refused_or_works() -> None:
     assert refused or [m.value for m in at.metric][:1] == [CAT_SUM], message_texts(at)[:2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a 10,000-character class name is accepted silently (no length limit): "
-    "it becomes a column header, a menu entry and a chart label",
-)
 def test_a_10000_character_class_name_is_refused_with_the_class_named() -> None:
     """Class 1 renamed to 10,000 characters: a message naming class 1; the typed name stays."""
     at = open_page(CATEGORICAL)

@@ -28,6 +28,7 @@ from ui.categorical_table import (
     seed_table,
     with_edits,
 )
+from ui.tables import CellProblem
 
 CLASSES = ["panda", "seal", "duck"]
 
@@ -102,10 +103,13 @@ def test_renaming_classes_renames_the_targets() -> None:
         (["a", " "], ["Class 2 has no name"]),
         (["a", "b", "a"], ["Classes 1 and 3 are both called “a”"]),
         (["a ", "a"], ["Classes 1 and 2 are both called “a”"]),
+        (["a", "x" * 41], ["Class 2’s name “xxxxxxxxxxxxxxxxxxxx…” has 41 characters"]),
+        (["a", " " + "x" * 40 + " "], []),
+        (["**a**", "**a**"], ["Classes 1 and 2 are both called “\\*\\*a\\*\\*”"]),
     ],
 )
 def test_class_name_problems_name_the_empty_or_repeated_class(names, expected) -> None:
-    """Empty and duplicate names are reported by class number."""
+    """Empty, too long (over 40 characters) and duplicate names are reported by class number."""
     problems = class_name_problems(names)
     assert len(problems) == len(expected)
     for problem, start in zip(problems, expected, strict=True):
@@ -122,6 +126,21 @@ def test_parse_targets_gives_class_indices_and_names_bad_cells() -> None:
     assert "“owl” is not one of the classes" in problems[1].message
 
 
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("x" * 10_000, "“xxxxxxxxxxxxxxxxxxxx…” is not one of the classes"),
+        ("**duck**", "“\\*\\*duck\\*\\*” is not one of the classes"),
+        (" panda", "“panda” with spaces around it is not one of the classes"),
+    ],
+)
+def test_a_bad_true_class_is_quoted_short_and_escaped(cell: str, shown: str) -> None:
+    """What was typed is quoted shortened and Markdown-escaped, never in full."""
+    _, problems = parse_targets(pd.DataFrame({TARGET: [cell]}, dtype=object), CLASSES)
+    assert problems[0].message.startswith(shown)
+    assert len(problems[0].message) < 100
+
+
 # ------------------------------------------------------------------- the class table
 
 
@@ -132,7 +151,8 @@ def test_the_seed_class_table_names_columns_c0_to_c2_panda_seal_duck() -> None:
     assert table.names == SEED_CLASSES
     assert table.next_id == 3 and table.n_classes == 3
     pd.testing.assert_frame_equal(table.frame, seed_table())
-    assert table.labelled().columns.tolist() == [TARGET, *SEED_CLASSES]
+    assert table.named(CellProblem(1, "c1", "is empty.")) == CellProblem(1, "seal", "is empty.")
+    assert table.named(CellProblem(1, TARGET, "is empty.")).column == TARGET
 
 
 def test_with_edits_folds_the_editor_state_and_keeps_ids_and_names() -> None:
@@ -256,6 +276,25 @@ def test_parse_table_in_logits_mode_accepts_any_finite_number_and_any_sum() -> N
     assert parsed.all_valid
     assert parsed.values[0].tolist() == [5.0, -3.0, 12.0]
     assert parse_table(table, frame, probabilities=True).bad_rows == {1}
+
+
+def test_a_class_named_target_is_read_by_its_column_not_its_name() -> None:
+    """Class 1 called “target”: the seed rows still parse, a bad cell names the class."""
+    table = rename_classes(seed_classes(), ["target", "seal", "duck"])
+    parsed = parse_table(table, probabilities=True)
+    assert parsed.all_valid and parsed.labels.tolist() == [0, 1, 2, 0]
+    frame = apply_edits(table.frame, {"edited_rows": {1: {"c0": "abc"}}})
+    parsed = parse_table(table, frame, probabilities=True)
+    assert [(p.row, p.column) for p in parsed.cell_problems] == [(2, "target")]
+    assert normalise_rows(with_edits(table, {"edited_rows": {3: {"c0": "0.5"}}}))[1] == [4]
+
+
+def test_a_bad_cell_names_its_class_markdown_escaped() -> None:
+    """A class called “**b**”: its cell problem names column “\\*\\*b\\*\\*”, shown as typed."""
+    table = rename_classes(seed_classes(), ["**b**", "seal", "duck"])
+    frame = apply_edits(table.frame, {"edited_rows": {0: {"c0": "abc"}}})
+    parsed = parse_table(table, frame, probabilities=True)
+    assert parsed.cell_problems[0].column == "\\*\\*b\\*\\*"
 
 
 def test_class_tables_are_values_the_functions_never_change() -> None:

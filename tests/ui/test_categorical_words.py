@@ -14,7 +14,9 @@ from ui.categorical_words import (
     logit_gradient_words,
     logits_origin_words,
     mean_words,
+    name_md,
     probability_gradient_words,
+    row_choice,
     target_label,
     weight_sum_terms,
     zero_probability_warning,
@@ -116,3 +118,31 @@ def test_gradient_words_match_the_settings() -> None:
     assert "the bars are p − t′" in logit_gradient_words(0.2, None)
     assert "w_seal of the true class scales every bar" in logit_gradient_words(0.0, "seal")
     assert "(Σ_c A_c) p − A" in logit_gradient_words(0.2, "seal")
+
+
+# ------------------------------------------------------------------ typed class names
+
+
+def test_class_names_in_markdown_are_escaped_and_shortened() -> None:
+    """“$x$” stays literal inside the mean's LaTeX; a long name is cut at 40 characters."""
+    assert name_md("$x$") == "\\$x\\$"
+    assert name_md("y" * 50) == "y" * 40 + "…"
+    assert weight_sum_terms(["$x$", "seal"], [0, 1], [1.0, 2.0]) == "w_\\$x\\$ + w_seal = 1 + 2"
+    assert "w_\\*\\*b\\*\\*" in logit_gradient_words(0.0, "**b**")
+    warning = zero_probability_warning([(1, "seal", ["**b**"])], 0.1)
+    assert "p = 0 for \\*\\*b\\*\\*" in warning
+
+
+@pytest.mark.parametrize(
+    ("target", "entry"),
+    [
+        ("seal", "Row 2: true class seal"),
+        (None, "Row 2: true class —"),
+        (math.nan, "Row 2: true class —"),
+        ("z" * 10_000, "Row 2: true class " + "z" * 30 + "…"),
+        ("a\nb", "Row 2: true class a b"),
+    ],
+)
+def test_the_row_menu_names_the_true_class_short_and_on_one_line(target, entry) -> None:
+    """The row menu is plain text: no escaping, but one line and at most 30 characters."""
+    assert row_choice(2, target) == entry
