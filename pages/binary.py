@@ -1,6 +1,7 @@
 """Binary cross-entropy: the loss curve at one point, then the seed's table of seven rows."""
 
 import math
+import sys
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from ui.binary_figures import (
     full,
     loss_bars_figure,
     loss_curve_figure,
+    overflowing_rows,
     results_frame,
     seed_frame,
     short,
@@ -217,6 +219,16 @@ if infinite:
         "contradicts is certain and wrong, and −log 0 = +∞. One such row makes the sum and the "
         "mean ∞ too. A sigmoid never outputs exactly 0 or 1, which is one reason to work "
         "from logits.",
+        icon="♾️",
+    )
+elif math.isinf(total) and (huge := overflowing_rows(rows, per_row)):
+    st.warning(
+        f"**Sum = ∞, yet no row's loss is:** the loss{'es' if len(huge) > 1 else ''} of "
+        f"row{'s' if len(huge) > 1 else ''} {', '.join(map(str, huge))} "
+        f"({', '.join(short(per_row[rows.index(r)], 3) for r in huge)} nats) add up past "
+        f"the largest float64, {short(sys.float_info.max, 3)}, so the sum overflows to ∞ "
+        "and so does the mean computed from it. Logits this far from 0 are confidently "
+        "wrong beyond anything a trained model produces: try |z| below 1e300.",
         icon="♾️",
     )
 st.plotly_chart(

@@ -6,6 +6,7 @@ Builders are pure: numbers in, ``go.Figure`` out. Every loss value comes from ``
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from typing import Literal
 
@@ -63,6 +64,16 @@ def confident_mistakes(
     t, p, loss = np.asarray(t), np.asarray(p), np.asarray(loss)
     wrong_side = ((t > 0.5) & (p < 0.5)) | ((t < 0.5) & (p > 0.5))
     return wrong_side & (loss > threshold)
+
+
+def overflowing_rows(rows: Sequence[int], loss: Sequence[float]) -> list[int]:
+    """The rows whose finite loss alone exceeds the largest float64 divided by their number.
+
+    When finite losses add up past the largest float64 (≈ 1.8e308) the sum is ∞, and at
+    least one of them is above that share: these are the rows to name.
+    """
+    share = sys.float_info.max / max(len(rows), 1)
+    return [r for r, v in zip(rows, loss, strict=True) if math.isfinite(v) and v > share]
 
 
 def results_frame(

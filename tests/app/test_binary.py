@@ -183,6 +183,16 @@ def test_logits_mode_is_stable_for_huge_logits(at: AppTest) -> None:
     assert not at.error
 
 
+def test_finite_logits_whose_losses_overflow_the_sum_are_named(at: AppTest) -> None:
+    """z = ±1.7e308, both confidently wrong: no row is ∞ but the sum is; rows 1, 2 named."""
+    ran(at.toggle(key="logits").set_value(True).run())
+    edit(at, "bce_table_z", {0: {"z": "1.7e308"}, 1: {"z": "-1.7e308"}})
+    assert at.dataframe[-1].value["loss (nats)"][:2].tolist() == ["1.7e+308", "1.7e+308"]
+    assert metric(at, "sum over 7 rows") == "∞"
+    warning = texts(at.warning)
+    assert "**Sum = ∞, yet no row's loss is:** the losses of rows 1, 2 " in warning
+
+
 def test_a_logit_must_be_a_finite_number(at: AppTest) -> None:
     """z = 'inf' is refused with a message naming row 4, column z."""
     ran(at.toggle(key="logits").set_value(True).run())

@@ -359,11 +359,6 @@ def test_categorical_edits_survive_a_visit_to_another_page() -> None:
     assert (1, "duck") in problems(at), "the typed “abc” is gone"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: finite logits of ±1.7e308 overflow the sum and the mean to ∞ with no "
-    "message (the ∞ warning only lists rows whose own loss is ∞)",
-)
 def test_huge_finite_logits_get_a_message_when_the_sum_overflows(binary_z: AppTest) -> None:
     """Rows 1 and 2 confidently wrong by z = ±1.7e308: the ∞ sum is explained or refused."""
     edit(binary_z, "bce_table_z", {0: {"z": "1.7e308"}, 1: {"z": "-1.7e308"}})

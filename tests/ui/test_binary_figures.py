@@ -15,6 +15,7 @@ from ui.binary_figures import (
     full,
     loss_bars_figure,
     loss_curve_figure,
+    overflowing_rows,
     results_frame,
     seed_frame,
     short,
@@ -249,3 +250,11 @@ def test_number_text(x: float, as_full: str, as_short: str) -> None:
     """full() keeps all float64 digits, short() rounds; both write infinities as ∞."""
     assert full(x) == as_full
     assert short(x) == as_short
+
+
+def test_overflowing_rows_are_those_above_the_largest_float_shared_between_rows() -> None:
+    """1.7e308 twice: both above 1.8e308 / 3; 1e307 is not; an ∞ row is not an overflow."""
+    assert overflowing_rows([1, 2, 3], [1.7e308, 1.7e308, 1.0]) == [1, 2]
+    assert overflowing_rows([4, 5, 6], [1.7e308, 1e307, 1.0]) == [4]
+    assert overflowing_rows([1, 2], [math.inf, 1e308]) == [2]
+    assert overflowing_rows([], []) == []
