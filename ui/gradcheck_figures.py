@@ -189,11 +189,12 @@ def parse_typed(
 
 
 def _parse_labels(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[CellProblem]]:
-    values, problems = parse_numbers(frame, [column], 0.0, N_CLASSES - 1.0)
+    values, problems = parse_numbers(frame, [column])
+    classes = ", ".join(map(str, range(N_CLASSES - 1))) + f" or {N_CLASSES - 1}"
     for i, v in enumerate(values[:, 0]):
-        if math.isfinite(v) and v != round(v):
+        if math.isfinite(v) and (v != round(v) or not 0 <= v < N_CLASSES):
             problems.append(
-                CellProblem(i + 1, column, f"{v:g} is not a class label: use 0, 1 or 2.")
+                CellProblem(i + 1, column, f"{v:g} is not a class label: use {classes}.")
             )
             values[i, 0] = math.nan
     return values, problems
@@ -281,16 +282,24 @@ def summary(check: GradientCheck) -> str:
     or are undefined."""
     verdicts = [agreement(e).split(" ")[0] for e in check.relative_error.ravel()]  # ✓ ≈ ✗ –
     n = len(verdicts)
-    counts = [
-        (verdicts.count("✓"), f"agree (below {threshold_label(AGREES)})"),
-        (verdicts.count("≈"), f"are close (below {threshold_label(CLOSE)})"),
-        (verdicts.count("✗"), "disagree"),
-        (verdicts.count("–"), "are undefined"),
-    ]
-    (first, words), *_ = [(k, w) for k, w in counts if k]
-    if first == n:
-        return f"All {n} elements {words}." if n > 1 else f"The one element {words}."
-    return f"Of {n} elements, " + ", ".join(f"{k} {w}" for k, w in counts if k) + "."
+    words = {  # verdict: (one, several)
+        "✓": (
+            f"agrees (below {threshold_label(AGREES)})",
+            f"agree (below {threshold_label(AGREES)})",
+        ),
+        "≈": (
+            f"is close (below {threshold_label(CLOSE)})",
+            f"are close (below {threshold_label(CLOSE)})",
+        ),
+        "✗": ("disagrees", "disagree"),
+        "–": ("is undefined", "are undefined"),
+    }
+    tally = {v: verdicts.count(v) for v in words}
+    counts = [(k, words[v][k > 1]) for v, k in tally.items() if k]  # (count, its phrase)
+    if len(counts) == 1:
+        phrase = counts[0][1]
+        return f"The one element {phrase}." if n == 1 else f"All {n} elements {phrase}."
+    return f"Of {n} elements, " + ", ".join(f"{k} {phrase}" for k, phrase in counts) + "."
 
 
 # ---------------------------------------------------------------- figures
