@@ -23,6 +23,11 @@ chromium sessions run beside them and time what a student sees.
    (its process tree, from /proc: VmRSS sampled every 0.2 s, and VmHWM), its CPU, the load
    average; ``--json`` writes it all. Exit code 1 when there was any error.
 
+The server runs as hosted (``--server.fileWatcherType none``: an edit to the app's files
+must not reload modules under a running class), after a warm-up that opens every page once;
+this process and its browsers run niced (``--client-nice``), the server at normal priority.
+``--app-dir`` runs the server from another copy of the app (to measure a proposed change).
+
 Targets (2 shared cores): interactions p95 < 1 s under load, 0 errors, peak RSS < 2 GiB;
 one browser alone: edit -> new loss on screen p95 < 300 ms.
 """
@@ -255,6 +260,7 @@ def own_server(
     command = [sys.executable, "-m", "streamlit", "run", "app.py",
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none",  # as hosted: no reloads mid-class
                *(extra or [])]  # fmt: skip
     with tempfile.TemporaryFile(mode="w+") as log:
         proc = subprocess.Popen(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
