@@ -1,0 +1,83 @@
+"""The load harness's light client (bench/stclient.py) against a real `streamlit run`.
+
+It must see what a browser sees: the seed numbers on open, a slider move and a table edit
+changing the loss, a bad cell's message; otherwise bench/load.py measures nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Iterator
+
+import pytest
+
+from bench import load
+from bench.stclient import RunResult, StreamlitSession
+
+SEED_SUM = 4.460303459760249
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with load.own_server() as (url, _):
+        yield url
+
+
+def binary_session(url: str, steps) -> list:
+    """Open /binary, run ``steps(session)`` and return what it returns."""
+
+    async def go() -> list:
+        async with StreamlitSession(url, page="binary") as session:
+            opened = await session.open(timeout=120)
+            assert opened.ok, opened
+            return await steps(session)
+
+    return asyncio.run(go())
+
+
+def test_opening_the_binary_page_shows_the_seed_sum_and_its_widgets(server: str) -> None:
+    """The open run finishes with the seed's sum, and the widget keys map to element ids."""
+
+    async def steps(s: StreamlitSession) -> list:
+        return [s.metric("sum over 7 rows"), s.widget_id("p"), s.widget_id("bce_table_p")]
+
+    total, p_id, table_id = binary_session(server, steps)
+    assert float(total) == SEED_SUM
+    assert p_id.startswith("$$ID-") and p_id.endswith("-p")
+    assert table_id.endswith("-bce_table_p")
+
+
+def test_a_slider_move_sent_as_widget_state_changes_the_loss_shown(server: str) -> None:
+    """p = 0.3 with t = 1: the metric reads loss L(t=1, p=0.3) = −log 0.3 to 6 digits."""
+
+    async def steps(s: StreamlitSession) -> list:
+        result = await s.set_slider("p", 0.3)
+        return [result, s.metric("loss L(t=1, p=0.3)")]
+
+    result, shown = binary_session(server, steps)
+    assert isinstance(result, RunResult) and result.ok and result.seconds > 0
+    assert float(shown) == pytest.approx(-math.log(0.3), rel=1e-5)
+
+
+def test_a_table_edit_sent_as_editor_json_changes_the_sum(server: str) -> None:
+    """Row 5's p from 0.85 to 0.15 (t = 0): the sum drops by log(0.85/0.15)."""
+
+    async def steps(s: StreamlitSession) -> list:
+        result = await s.edit_cell("bce_table_p", 4, "p", "0.15")
+        return [result, s.metric("sum over 7 rows")]
+
+    result, shown = binary_session(server, steps)
+    assert result.ok and not result.error_alerts
+    assert float(shown) == pytest.approx(SEED_SUM - math.log(0.85 / 0.15), rel=1e-14)
+
+
+def test_a_bad_cell_is_reported_as_a_message_not_an_exception(server: str) -> None:
+    """'abc' in row 2's p: an st.error naming row 2, column p; no exception element."""
+
+    async def steps(s: StreamlitSession) -> list:
+        return [await s.edit_cell("bce_table_p", 1, "p", "abc")]
+
+    (result,) = binary_session(server, steps)
+    assert result.status == "ok" and result.exceptions == []
+    assert any("Row 2, column “p”" in alert for alert in result.error_alerts)
