@@ -25,8 +25,30 @@ from ui.boundary_image import (
     live_html,
     units_picture,
 )
-from ui.training_figures import loss_curve_figure
+from ui.text import quote_typed
+from ui.training_calibration import (
+    DEFAULT_BINS,
+    MAX_BINS,
+    MIN_BINS,
+    calibration_metrics,
+    calibration_verdict,
+)
+from ui.training_export import (
+    config_link,
+    file_stem,
+    link_query,
+    points_csv,
+    usage_snippet,
+    weights_npz,
+)
+from ui.training_figures import (
+    AFTER_COLOR,
+    loss_curve_figure,
+    reliability_figure,
+    temperature_figure,
+)
 from ui.training_state import (
+    DATASET_CHOICES,
     IDLE_SECONDS,
     MAX_EPOCHS_PER_FRAME,
     MAX_HIDDEN_LAYERS,
@@ -35,11 +57,19 @@ from ui.training_state import (
     MIN_POINTS,
     SEED_SETUP,
     TRAIN_SECONDS,
+    UPLOAD,
     Diverged,
     Setup,
     Training,
     frame_sleep,
     limit_blas_threads,
+)
+from ui.training_upload import (
+    FORMAT_HELP,
+    UploadedPoints,
+    UploadError,
+    parse_points_csv,
+    placement_words,
 )
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -54,6 +84,9 @@ RUNNING = "tr_running"
 REQUEST = "tr_request"  # "step" or "reset", set by a button callback
 NOTE = "tr_note"
 ERROR = "tr_error"
+UPLOADER = "tr_upload"  # the file_uploader widget
+POINTS = "tr_upload_points"  # the last file that parsed: UploadedPoints
+UPLOAD_ERROR = "tr_upload_error"  # (file name, message) of the last file that did not
 
 
 def _choice_of(options: tuple[float, ...]):
@@ -71,7 +104,7 @@ def _g(value: float) -> str:
 
 
 PARAMS = [
-    url_state.Param("tr_data", "circle", url_state.choice(xent_core.DATASETS)),
+    url_state.Param("tr_data", "circle", url_state.choice(DATASET_CHOICES)),
     url_state.Param("tr_classes", 3, url_state.integer(2, 5)),
     url_state.Param("tr_points", 300, url_state.integer(MIN_POINTS, MAX_POINTS)),
     url_state.Param("tr_noise", 0.1, url_state.number(0.0, 1.0), _g),
@@ -89,6 +122,7 @@ PARAMS = [
     url_state.Param("tr_speed", 1, url_state.integer(1, MAX_EPOCHS_PER_FRAME)),
     url_state.Param("tr_show_test", False, url_state.boolean, url_state.format_bool),
     url_state.Param("tr_log", False, url_state.boolean, url_state.format_bool),
+    url_state.Param("tr_bins", DEFAULT_BINS, url_state.integer(MIN_BINS, MAX_BINS)),
 ]
 
 CHANGED = {
@@ -100,6 +134,7 @@ CHANGED = {
     "data_seed": "data seed",
     "hidden": "hidden layers",
     "activation": "activation",
+    "upload": "uploaded file",
 }
 
 
@@ -114,6 +149,25 @@ def _play_pause() -> None:
 def _request(what: str) -> None:
     st.session_state[REQUEST] = what
     st.session_state[RUNNING] = False
+
+
+def _uploaded() -> None:
+    """Read a newly chosen file once (not on every rerun); keep the last good one on failure."""
+    file = st.session_state.get(UPLOADER)
+    if file is None:  # the student removed the file: keep training on the last good one
+        st.session_state.pop(UPLOAD_ERROR, None)
+        return
+    try:
+        points = parse_points_csv(file.getvalue(), file_name=file.name)
+    except UploadError as err:
+        st.session_state[UPLOAD_ERROR] = (file.name, str(err))
+        return
+    st.session_state[POINTS] = points
+    st.session_state.pop(UPLOAD_ERROR, None)
+
+
+def _dataset_name(name: str) -> str:
+    return "your own CSV…" if name == UPLOAD else name
 
 
 def _regenerate() -> None:
@@ -142,18 +196,25 @@ def _load_seed_network() -> None:
 
 
 def setup_from_widgets() -> Setup:
-    """The run's defining settings as the widgets hold them."""
+    """The run's defining settings as the widgets hold them (and the uploaded file's size)."""
     ss = st.session_state
     dataset = ss["tr_data"]
+    points: UploadedPoints | None = ss.get(POINTS) if dataset == UPLOAD else None
+    if points is not None:
+        n_points, n_classes = len(points), points.n_classes
+    else:
+        n_points = int(ss["tr_points"])
+        n_classes = int(ss["tr_classes"]) if dataset in xent_core.MULTICLASS else 2
     return Setup(
         dataset=dataset,
-        n_points=int(ss["tr_points"]),
+        n_points=n_points,
         noise=float(ss["tr_noise"]),
         test_fraction=ss["tr_test"] / 100,
-        n_classes=int(ss["tr_classes"]) if dataset in xent_core.MULTICLASS else 2,
+        n_classes=n_classes,
         data_seed=int(ss["tr_seed"]),
         hidden=tuple(int(ss[f"tr_units{k}"]) for k in range(1, int(ss["tr_layers"]) + 1)),
         activation=ss["tr_act"],
+        upload=points.fingerprint if points is not None else "",
     )
 
 
@@ -172,7 +233,7 @@ def current_training(setup: Setup) -> Training:
                 f"Changed the {', '.join(changed_settings(run.setup, setup))}: training "
                 "restarted at epoch 0. (Learning rate, batch size and L2 apply on the fly.)"
             )
-        run = Training.start(setup)
+        run = Training.start(setup, upload=st.session_state.get(POINTS))
         st.session_state[STATE] = run
         st.session_state.pop(ERROR, None)
     if request == "step":
@@ -319,6 +380,181 @@ def play(run: Training, slots: Slots, started: float) -> None:
         time.sleep(frame_sleep(time.perf_counter() - tick))
 
 
+def show_upload() -> None:
+    """The file chooser of the Data tab, what was read from the last file, or why not."""
+    st.file_uploader(
+        "CSV of labelled points",
+        type=["csv", "txt", "tsv"],
+        key=UPLOADER,
+        on_change=_uploaded,
+        max_upload_size=1,  # MB; the parser refuses more than MAX_BYTES itself
+        help=FORMAT_HELP,
+    )
+    ss = st.session_state
+    if UPLOAD_ERROR in ss:
+        name, message = ss[UPLOAD_ERROR]
+        st.error(f"**{quote_typed(name, 40)}** cannot be used. {message}", icon=":material/error:")
+    points: UploadedPoints | None = ss.get(POINTS)
+    if points is None:
+        st.caption(FORMAT_HELP)
+        return
+    classes = ", ".join(
+        f"{quote_typed(class_label(k, points.class_names), 30)}" for k in range(points.n_classes)
+    )
+    st.markdown(
+        f"Training on **{quote_typed(points.file_name, 40)}**: {len(points):,} points, "
+        f"{points.n_classes} classes ({classes})."
+    )
+    ignored = (
+        f" Ignored column{'s' * (len(points.ignored_columns) > 1)}: "
+        + ", ".join(points.ignored_columns)
+        + "."
+        if points.ignored_columns
+        else ""
+    )
+    st.caption(placement_words(points) + ignored)
+
+
+def show_calibration(run: Training) -> None:
+    """Reliability before and after temperature scaling, and cross-entropy and ECE against τ."""
+    st.slider(
+        "Confidence bins",
+        MIN_BINS,
+        MAX_BINS,
+        key="tr_bins",
+        help="How many equal bins of [0, 1] the confidences are grouped into.",
+    )
+    cal = run.calibration(st.session_state["tr_bins"])
+    st.caption(
+        f"At epoch {cal.epoch:,}, on the {len(run.X_test):,} test points (refreshed when "
+        "training pauses). τ* is fitted on these same held-out points, so the ECE after "
+        "scaling is a little optimistic; in practice τ is fitted on a validation set."
+    )
+    for col, shown in zip(st.columns(4), calibration_metrics(cal), strict=True):
+        col.metric(
+            shown.label, shown.value, delta=shown.delta, delta_color="inverse", help=shown.help
+        )
+    st.markdown(calibration_verdict(cal))
+    n_classes = run.setup.n_classes
+    left_col, right_col = st.columns(2, gap="medium")
+    left_col.plotly_chart(
+        reliability_figure(
+            **cal.before._asdict(),
+            n_classes=n_classes,
+            title=f"As trained (τ = 1) · ECE {cal.ece_before:.4f}",
+        ),
+        config=CHART_CONFIG,
+        key="tr_reliability_before",
+    )
+    right_col.plotly_chart(
+        reliability_figure(
+            **cal.after._asdict(),
+            n_classes=n_classes,
+            title=f"Scaled by τ* = {cal.fit.temperature:.3g} · ECE {cal.ece_after:.4f}",
+            color=AFTER_COLOR,
+        ),
+        config=CHART_CONFIG,
+        key="tr_reliability_after",
+    )
+    chart_col, formula_col = st.columns([1.6, 1.0], gap="medium", vertical_alignment="center")
+    chart_col.plotly_chart(
+        temperature_figure(
+            temperatures=cal.fit.temperatures,
+            cross_entropy=cal.fit.cross_entropies,
+            ece=cal.ece_curve.ece,
+            ce_temperature=cal.fit.temperature,
+            ece_temperature=cal.ece_curve.temperature,
+        ),
+        config=CHART_CONFIG,
+        key="tr_temperature",
+    )
+    with formula_col:
+        st.latex(r"p_i(\tau) = \operatorname{softmax}(z_i / \tau)")
+        st.latex(r"\tau^* = \arg\min_{\tau > 0}\; -\frac{1}{N}\sum_{i=1}^{N} \log p_{i,y_i}(\tau)")
+        st.latex(
+            r"\mathrm{ECE} = \sum_{b=1}^{B} \frac{n_b}{N}\,"
+            r"\big|\mathrm{acc}_b - \mathrm{conf}_b\big|"
+        )
+        st.caption(
+            "Confidence is the top class's probability max p; a bin's accuracy is the share of "
+            "its points whose top class is right. Dividing the logits by τ never changes the "
+            "top class, so the accuracy stays; only how sure the network says it is changes. "
+            "Bars under the diagonal: more confident than right."
+        )
+
+
+def show_export(run: Training) -> None:
+    """Downloads of the network and the data, and a link to the settings."""
+    ss = st.session_state
+    running = ss.get(RUNNING, False)
+    stem = file_stem(dataset=run.setup.dataset, sizes=run.setup.sizes, epoch=run.epoch)
+    upload = run.upload
+    weights_col, data_col = st.columns(2, gap="medium")
+    with weights_col:
+        st.download_button(
+            "Network weights (.npz)",
+            data=weights_npz(
+                run.net,
+                epoch=run.epoch,
+                class_names=run.class_names,
+                input_center=upload.center if upload else (0.0, 0.0),
+                input_scale=upload.scale if upload else 1.0,
+            ),
+            file_name=f"{stem}.npz",
+            mime="application/octet-stream",
+            key="tr_download_npz",
+            icon=":material/download:",
+            on_click="ignore",
+            disabled=running,
+            help="Pause first: the download holds the weights you see."
+            if running
+            else "W0, b0, W1, b1, … (layer k: h @ Wk + bk), sizes, activation, class_names.",
+        )
+        st.caption(
+            ("**Pause to download.** " if running else "")
+            + f"The network {run.setup.sizes} at epoch {run.epoch:,}, as `{stem}.npz`: arrays "
+            "W0, b0, W1, b1, …, sizes, activation, class_names (numpy code below)."
+        )
+    with data_col:
+        st.download_button(
+            "Data points (.csv)",
+            data=points_csv(
+                X_train=run.X_train,
+                y_train=run.y_train,
+                X_test=run.X_test,
+                y_test=run.y_test,
+                class_names=run.class_names,
+            ),
+            file_name=f"xent-{run.setup.dataset}-points.csv",
+            mime="text/csv",
+            key="tr_download_csv",
+            icon=":material/download:",
+            on_click="ignore",
+            help="x1, x2, label, split (train or test); it uploads back as your own CSV.",
+        )
+        st.caption(
+            f"{len(run.X_train):,} training and {len(run.X_test):,} test points as the network "
+            "sees them (in the [-6, 6]² plane), every digit: x1, x2, label, split."
+        )
+    st.markdown("**Link to this configuration** (point at it for the copy button)")
+    st.code(
+        config_link(st.context.url, link_query(PARAMS, ss), path="training"),
+        language=None,
+        wrap_lines=True,
+    )
+    st.caption(
+        "It opens this page with these data, network and training settings (not the "
+        "weights: training starts again at epoch 0)."
+        + (
+            " It cannot carry your file: whoever opens it is asked to upload one."
+            if run.setup.dataset == UPLOAD
+            else ""
+        )
+    )
+    st.markdown("**Using the downloaded network** in Python")
+    st.code(usage_snippet(f"{stem}.npz", run.setup.activation), language="python")
+
+
 # --- the page -------------------------------------------------------------------------------
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
@@ -388,8 +624,11 @@ left, middle, right = st.columns([1.0, 1.45, 1.25], gap="medium")
 with left:
     data_tab, net_tab, train_tab = st.tabs(["Data", "Network", "Training"])
     with data_tab:
-        st.selectbox("Dataset", xent_core.DATASETS, key="tr_data")
-        if st.session_state["tr_data"] in xent_core.MULTICLASS:
+        st.selectbox("Dataset", DATASET_CHOICES, key="tr_data", format_func=_dataset_name)
+        uploading = st.session_state["tr_data"] == UPLOAD
+        if uploading:
+            show_upload()
+        elif st.session_state["tr_data"] in xent_core.MULTICLASS:
             st.slider(
                 "Classes",
                 2,
@@ -402,8 +641,9 @@ with left:
                 f"Classes: **2** ({st.session_state['tr_data']} has two; "
                 "spiral and blobs take 2 to 5)"
             )
-        st.slider("Number of points", MIN_POINTS, MAX_POINTS, step=10, key="tr_points")
-        st.slider("Noise", 0.0, 1.0, step=0.05, key="tr_noise")
+        if not uploading:
+            st.slider("Number of points", MIN_POINTS, MAX_POINTS, step=10, key="tr_points")
+            st.slider("Noise", 0.0, 1.0, step=0.05, key="tr_noise")
         st.slider(
             "Test share (%)",
             10,
@@ -415,10 +655,12 @@ with left:
         seed_col, regen_col = st.columns([1, 1.2], vertical_alignment="bottom")
         seed_col.number_input("Data seed", 0, 9999, step=1, key="tr_seed")
         regen_col.button(
-            "New data",
+            "Reshuffle" if uploading else "New data",
             key="tr_regen",
             icon=":material/casino:",
-            help="Draw new points: the next data seed.",
+            help="Hold out other points of your file: the next data seed."
+            if uploading
+            else "Draw new points: the next data seed.",
             on_click=_regenerate,
             width="stretch",
         )
@@ -438,6 +680,13 @@ with left:
         st.caption("These apply on the fly, without restarting.")
 
 setup = setup_from_widgets()
+if setup.dataset == UPLOAD and not setup.upload:
+    note_slot.info(
+        "**Your own data:** upload a CSV of labelled points in the **Data** tab on the left "
+        "to train on it.",
+        icon=":material/upload_file:",
+    )
+    st.stop()
 problems = setup.problems()
 if problems:
     for problem in problems:
@@ -510,8 +759,8 @@ with st.container():
             [
                 {
                     **row,
-                    "class": class_label(row["class"]),
-                    "predicted": class_label(row["predicted"]),
+                    "class": class_label(row["class"], run.class_names),
+                    "predicted": class_label(row["predicted"], run.class_names),
                 }
                 for row in run.costliest_rows(10)
             ],
@@ -523,6 +772,26 @@ with st.container():
                 "loss −log p(class)": st.column_config.NumberColumn(format="%.4f"),
             },
         )
+
+    # Computed only while open (a rerun opens them), never in a playing frame.
+    calibration = st.expander(
+        "Calibration: is the network as sure as it is right?",
+        key="tr_calibration_open",
+        on_change="rerun",
+        icon=":material/target:",
+    )
+    if calibration.open:
+        with calibration:
+            show_calibration(run)
+    export = st.expander(
+        "Export and share: the network, the data, a link",
+        key="tr_export_open",
+        on_change="rerun",
+        icon=":material/ios_share:",
+    )
+    if export.open:
+        with export:
+            show_export(run)
 
 
 if st.session_state.get(RUNNING):

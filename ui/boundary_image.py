@@ -11,6 +11,7 @@ import base64
 import functools
 import io
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -29,9 +30,11 @@ POSITIVE_RGB = np.array([8.0, 119.0, 189.0])
 CLASS_NAMES = ("blue", "orange", "green", "pink", "sky blue")
 
 
-def class_label(k: int) -> str:
-    """``1`` -> ``"1 · orange"``: a class index with the colour it has in the pictures."""
-    return f"{k} · {CLASS_NAMES[k]}" if 0 <= k < len(CLASS_NAMES) else str(k)
+def class_label(k: int, names: Sequence[str] | None = None) -> str:
+    """``1`` -> ``"1 · orange"``: a class (its name if ``names`` are given, e.g. an uploaded
+    file's labels, ``"dog · orange"``) with the colour it has in the pictures."""
+    name = str(names[k]) if names is not None and 0 <= k < len(names) else str(k)
+    return f"{name} · {CLASS_NAMES[k]}" if 0 <= k < len(CLASS_NAMES) else name
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:

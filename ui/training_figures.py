@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.theme import CLASS_COLORS, FONT
+from ui.theme import CLASS_COLORS, FONT, MISTAKE
 
 TRAIN_COLOR = CLASS_COLORS[0]
 TEST_COLOR = CLASS_COLORS[5]
@@ -73,5 +73,261 @@ def loss_curve_figure(
             automargin=True,
         ),
         uirevision="loss-curve",  # keep a zoom while new epochs arrive
+    )
+    return go.Figure(dict(data=traces, layout=layout))
+
+
+CALIBRATED_COLOR = "#555555"  # the diagonal and τ = 1
+AFTER_COLOR = CLASS_COLORS[2]  # after temperature scaling
+ECE_COLOR = CLASS_COLORS[1]
+
+
+TAU_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def _layout(height: int, **axes) -> dict:
+    return dict(
+        template="none",
+        font=dict(FONT, color=_TEXT),
+        height=height,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin=dict(l=10, r=10, t=40, b=10),
+        hoverlabel=dict(font_size=13),
+        **axes,
+    )
+
+
+def _axis_start(n_classes: int, edges: np.ndarray) -> float:
+    """The largest bin edge at or below 1/C: confidence max_c p_c is never below 1/C."""
+    return float(edges[edges <= 1.0 / n_classes + 1e-12].max())
+
+
+def reliability_figure(
+    *,
+    edges: Sequence[float],
+    confidence: Sequence[float],
+    accuracy: Sequence[float],
+    count: Sequence[int],
+    n_classes: int,
+    title: str,
+    color: str = TRAIN_COLOR,
+    height: int = 440,
+) -> go.Figure:
+    """Accuracy per confidence bin (bars) against the diagonal, the gap to the bin's mean
+    confidence (red), and below it how many points fall in each bin."""
+    edges = np.asarray(edges, dtype=np.float64)
+    conf = np.asarray(confidence, dtype=np.float64)
+    acc = np.asarray(accuracy, dtype=np.float64)
+    count = np.asarray(count, dtype=np.int64)
+    filled = count > 0
+    centres = (edges[:-1] + edges[1:]) / 2
+    widths = np.diff(edges)
+    bins = [f"{lo:.2f}–{hi:.2f}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    hover = [
+        f"confidence {b}<br>{n} point{'' if n == 1 else 's'}<br>mean confidence {c:.4f}<br>"
+        f"accuracy {a:.4f}<br>gap {abs(a - c):.4f}"
+        if n
+        else f"confidence {b}<br>no points"
+        for b, n, c, a in zip(bins, count.tolist(), conf, acc, strict=True)
+    ]
+    hover = np.array(hover, dtype=object)
+    start = _axis_start(n_classes, edges)
+    traces = [
+        dict(
+            type="bar",
+            x=centres[filled],
+            y=acc[filled],
+            width=widths[filled] * 0.96,
+            name="accuracy",
+            marker=dict(color=color),
+            hovertext=hover[filled],
+            hoverinfo="text",
+        ),
+        dict(
+            type="bar",
+            x=centres[filled],
+            y=(conf - acc)[filled],
+            base=acc[filled],
+            width=widths[filled] * 0.96,
+            name="gap to mean confidence",
+            marker=dict(
+                color="rgba(255, 255, 255, 0.45)",
+                line=dict(color=MISTAKE, width=1.5),
+                pattern=dict(shape="/", fgcolor=MISTAKE, size=6, solidity=0.25),
+            ),
+            hovertext=hover[filled],
+            hoverinfo="text",
+        ),
+        dict(
+            type="scatter",
+            x=[start, 1.0],
+            y=[start, 1.0],
+            mode="lines",
+            name="calibrated (diagonal)",
+            line=dict(color=CALIBRATED_COLOR, dash="dash", width=1.5),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="bar",
+            x=centres,
+            y=count,
+            width=widths * 0.96,
+            name="points in the bin",
+            marker=dict(color="#B0B7C3"),
+            text=[str(n) if n else "" for n in count],
+            textposition="outside",
+            cliponaxis=False,
+            xaxis="x2",
+            yaxis="y2",
+            showlegend=False,
+            hovertext=hover,
+            hoverinfo="text",
+        ),
+    ]
+    x_range = [start, 1.0]
+    layout = _layout(
+        height,
+        title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top", font=dict(size=15)),
+        barmode="overlay",
+        showlegend=True,
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=12)
+        ),
+        xaxis=dict(_AXIS, range=x_range, anchor="y", showticklabels=False, automargin=True),
+        yaxis=dict(
+            _AXIS,
+            title=dict(text="accuracy"),
+            range=[0, 1.02],
+            domain=[0.3, 1.0],
+            automargin=True,
+        ),
+        xaxis2=dict(
+            _AXIS,
+            range=x_range,
+            anchor="y2",
+            matches="x",
+            title=dict(text="confidence: the top class's probability, max p"),
+            automargin=True,
+        ),
+        yaxis2=dict(
+            _AXIS,
+            title=dict(text="points"),
+            domain=[0.0, 0.22],
+            range=[0, max(1, int(count.max())) * 1.35],
+            nticks=3,
+            automargin=True,
+        ),
+    )
+    layout["margin"]["t"] = 100
+    return go.Figure(dict(data=traces, layout=layout))
+
+
+def _ce_top(taus: np.ndarray, ce: np.ndarray) -> float:
+    """Top of the cross-entropy axis: enough for τ = 1 and the minimum's valley, not the
+    blow-up at small τ (that line leaves through the top)."""
+    at_one = float(np.interp(0.0, np.log(taus), ce)) if len(taus) > 1 else float(ce.max())
+    return float(min(ce.max(), max(3.0 * ce.min(), 1.3 * at_one)) * 1.05)
+
+
+def temperature_figure(
+    *,
+    temperatures: Sequence[float],
+    cross_entropy: Sequence[float],
+    ece: Sequence[float],
+    ce_temperature: float,
+    ece_temperature: float,
+    height: int = 400,
+) -> go.Figure:
+    """Held-out mean cross-entropy (left axis) and ECE (right axis) against τ on a log axis,
+    with the τ minimising each and τ = 1 (no scaling) marked by vertical lines."""
+    taus = np.asarray(temperatures, dtype=np.float64)
+    ce = np.asarray(cross_entropy, dtype=np.float64)
+    ece = np.asarray(ece, dtype=np.float64)
+    traces = [
+        dict(
+            type="scatter",
+            x=taus,
+            y=ce,
+            mode="lines",
+            name="mean cross-entropy",
+            line=dict(color=TRAIN_COLOR, width=2.5),
+            hovertemplate="τ = %{x:.3g}<br>mean cross-entropy %{y:.4f}<extra></extra>",
+        ),
+        dict(
+            type="scatter",
+            x=taus,
+            y=ece,
+            mode="lines",
+            name="ECE",
+            yaxis="y2",
+            line=dict(color=ECE_COLOR, width=2, dash="dot", shape="hv"),
+            hovertemplate="τ = %{x:.3g}<br>ECE %{y:.4f}<extra></extra>",
+        ),
+    ]
+    lines = [
+        (1.0, CALIBRATED_COLOR, "dot", "τ = 1", "bottom"),
+        (ce_temperature, TRAIN_COLOR, "solid", f"τ* = {ce_temperature:.3g}", "top"),
+        (ece_temperature, ECE_COLOR, "dash", f"least ECE τ = {ece_temperature:.3g}", "middle"),
+    ]
+    shapes, notes = [], []
+    for x, color, dash, text, where in lines:
+        shapes.append(
+            dict(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=x,
+                x1=x,
+                y0=0,
+                y1=1,
+                line=dict(color=color, dash=dash, width=1.5),
+            )
+        )
+        y = {"top": 0.98, "middle": 0.82, "bottom": 0.66}[where]
+        notes.append(
+            dict(
+                x=np.log10(x),
+                xref="x",
+                y=y,
+                yref="paper",
+                text=text,
+                showarrow=False,
+                xanchor="left",
+                xshift=4,
+                font=dict(color=color, size=12),
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        )
+    layout = _layout(
+        height,
+        showlegend=True,
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        shapes=shapes,
+        annotations=notes,
+        xaxis=dict(
+            _AXIS,
+            type="log",
+            title=dict(text="temperature τ (log scale)"),
+            tickvals=[t for t in TAU_TICKS if taus.min() <= t <= taus.max()],
+            ticktext=[f"{t:g}" for t in TAU_TICKS if taus.min() <= t <= taus.max()],
+            automargin=True,
+        ),
+        yaxis=dict(
+            _AXIS,
+            title=dict(text="held-out mean cross-entropy", font=dict(color=TRAIN_COLOR)),
+            range=[0, _ce_top(taus, ce)],
+            automargin=True,
+        ),
+        yaxis2=dict(
+            _AXIS,
+            title=dict(text="ECE", font=dict(color=ECE_COLOR)),
+            overlaying="y",
+            side="right",
+            rangemode="tozero",
+            tickformat=".2f",
+            showgrid=False,
+            automargin=True,
+        ),
     )
     return go.Figure(dict(data=traces, layout=layout))

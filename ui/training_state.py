@@ -15,6 +15,15 @@ from typing import Literal
 import numpy as np
 
 import xent_core
+from ui.training_upload import MIN_ROWS as UPLOAD_MIN_POINTS
+from ui.training_upload import UploadedPoints
+from xent_core.calibration import (
+    EceCurve,
+    TemperatureFit,
+    calibrated_probabilities,
+    ece_by_temperature,
+    temperature_scale,
+)
 
 # Bounds of one session's work.
 MIN_POINTS = 20
@@ -35,6 +44,9 @@ LO, HI = -6.0, 6.0  # every dataset lives in [-6, 6]²
 
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
 
+UPLOAD = "upload"  # the dataset name of a student's own CSV (ui.training_upload)
+DATASET_CHOICES = (*xent_core.DATASETS, UPLOAD)
+
 
 @dataclass(frozen=True)
 class Setup:
@@ -48,6 +60,7 @@ class Setup:
     data_seed: int = 0
     hidden: tuple[int, ...] = (8, 4)
     activation: Activation = "tanh"
+    upload: str = ""  # the uploaded file's fingerprint when dataset is UPLOAD
 
     @property
     def sizes(self) -> list[int]:
@@ -57,15 +70,18 @@ class Setup:
     def problems(self) -> list[str]:
         """What is out of bounds, one sentence per setting (empty when the setup is valid)."""
         out = []
-        if self.dataset not in xent_core.DATASETS:
-            out.append(f"Dataset {self.dataset!r} is not one of {', '.join(xent_core.DATASETS)}.")
-        if not MIN_POINTS <= self.n_points <= MAX_POINTS:
-            out.append(f"Number of points {self.n_points} must be {MIN_POINTS} to {MAX_POINTS}.")
+        if self.dataset not in DATASET_CHOICES:
+            out.append(f"Dataset {self.dataset!r} is not one of {', '.join(DATASET_CHOICES)}.")
+        least = UPLOAD_MIN_POINTS if self.dataset == UPLOAD else MIN_POINTS
+        if not least <= self.n_points <= MAX_POINTS:
+            out.append(f"Number of points {self.n_points} must be {least} to {MAX_POINTS}.")
+        if self.dataset == UPLOAD and not self.upload:
+            out.append("No uploaded file: upload a CSV of points first.")
         if not 0.0 <= self.noise <= 1.0:
             out.append(f"Noise {self.noise:g} must be 0 to 1.")
         if not 0.0 < self.test_fraction < 1.0:
             out.append(f"Test fraction {self.test_fraction:g} must lie strictly between 0 and 1.")
-        if self.dataset in xent_core.MULTICLASS:
+        if self.dataset in (*xent_core.MULTICLASS, UPLOAD):
             if not 2 <= self.n_classes <= 5:
                 out.append(f"Classes {self.n_classes} must be 2 to 5 for {self.dataset}.")
         elif self.n_classes != 2:
@@ -126,6 +142,23 @@ class Diverged(RuntimeError):
     """The loss became infinite or nan: the learning rate is too large for this network."""
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """How well the network's confidence matches its accuracy on the test points, before and
+    after temperature scaling by the τ minimising their mean cross-entropy."""
+
+    epoch: int
+    n_bins: int
+    before: xent_core.Reliability
+    after: xent_core.Reliability
+    ece_before: float
+    ece_after: float
+    fit: TemperatureFit
+    ece_curve: EceCurve
+    test_loss: float  # mean cross-entropy at τ = 1
+    accuracy: float  # the same for every τ
+
+
 @dataclass
 class Training:
     """The state of one run: its data split, network, shuffling rng, epoch and history."""
@@ -142,20 +175,33 @@ class Training:
     _metrics: Metrics | None = None
     _train_point_loss: np.ndarray | None = None
     _before: tuple | None = None  # the state before the last train() call, for undo()
+    upload: UploadedPoints | None = None  # the student's file, when the data came from one
+    _calibration: Calibration | None = None
 
     @classmethod
-    def start(cls, setup: Setup) -> Training:
-        """A fresh run at epoch 0; the same setup always gives the same data and weights."""
+    def start(cls, setup: Setup, upload: UploadedPoints | None = None) -> Training:
+        """A fresh run at epoch 0; the same setup always gives the same data and weights.
+
+        For an uploaded file (``setup.dataset == UPLOAD``) pass its points as ``upload``:
+        they are shuffled with the data seed, then split like a built-in dataset.
+        """
         problems = setup.problems()
         if problems:
             raise ValueError(" ".join(problems))
-        X, y = xent_core.make_dataset(
-            setup.dataset,
-            n=setup.n_points,
-            noise=setup.noise,
-            seed=setup.data_seed,
-            n_classes=setup.n_classes,
-        )
+        if setup.dataset == UPLOAD:
+            if upload is None or upload.fingerprint != setup.upload:
+                raise ValueError("The setup names an uploaded file: pass its points as upload.")
+            order = np.random.default_rng(setup.data_seed).permutation(len(upload))
+            X, y = upload.X[order], upload.y[order]  # files are often sorted by class
+        else:
+            upload = None
+            X, y = xent_core.make_dataset(
+                setup.dataset,
+                n=setup.n_points,
+                noise=setup.noise,
+                seed=setup.data_seed,
+                n_classes=setup.n_classes,
+            )
         X_train, y_train, X_test, y_test = xent_core.train_test_split(X, y, setup.test_fraction)
         run = cls(
             setup=setup,
@@ -165,9 +211,17 @@ class Training:
             y_test=y_test,
             net=xent_core.MLP(setup.sizes, activation=setup.activation, seed=setup.data_seed),
             rng=np.random.default_rng(setup.data_seed),
+            upload=upload,
         )
         run.history.add(run.metrics())
         return run
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """What each class is called: the file's labels, or ``0``, ``1``, … for built-ins."""
+        if self.upload is not None:
+            return self.upload.class_names
+        return tuple(str(k) for k in range(self.setup.n_classes))
 
     def train(
         self,
@@ -289,6 +343,31 @@ class Training:
         _, points = xent_core.grid(LO, HI, resolution)
         a = self.net.hidden_activations(points)[0]  # (r², units)
         return a.T.reshape(-1, resolution, resolution)
+
+    def calibration(self, n_bins: int = 10) -> Calibration:
+        """Reliability and ECE on the test points at τ = 1 and at the fitted τ* (cached per
+        epoch: the page asks again on every rerun)."""
+        cached = self._calibration
+        if cached is not None and (cached.epoch, cached.n_bins) == (self.epoch, n_bins):
+            return cached
+        z = self._logits(self.X_test)  # (N_test, C)
+        y = self.y_test
+        p = xent_core.softmax(z)
+        fit = temperature_scale(z, y)
+        p_after = calibrated_probabilities(z, fit.temperature)
+        self._calibration = Calibration(
+            epoch=self.epoch,
+            n_bins=n_bins,
+            before=xent_core.reliability_bins(y, p, n_bins),
+            after=xent_core.reliability_bins(y, p_after, n_bins),
+            ece_before=xent_core.expected_calibration_error(y, p, n_bins),
+            ece_after=xent_core.expected_calibration_error(y, p_after, n_bins),
+            fit=fit,
+            ece_curve=ece_by_temperature(z, y, fit.temperatures, n_bins),
+            test_loss=xent_core.softmax_cross_entropy(y, z),
+            accuracy=xent_core.accuracy(y, p),
+        )
+        return self._calibration
 
     def costliest_rows(self, k: int = 5) -> list[dict[str, float | int]]:
         """The ``k`` costliest training points: x₁, x₂, class, predicted class, p(class), loss."""
