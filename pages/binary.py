@@ -19,7 +19,7 @@ from ui.binary_figures import (
     seed_frame,
     short,
 )
-from ui.tables import parse_numbers, show_problems, too_many_rows
+from ui.tables import KeptEditor, parse_numbers, show_problems, too_many_rows
 
 SCALES = ("linear", "log")
 PARAMS = [
@@ -115,18 +115,14 @@ logits = st.toggle(
 )
 url_state.publish(PARAMS)
 column = "z" if logits else "p"
-base_key, editor_key, saved_key = f"bce_base_{column}", f"bce_table_{column}", f"bce_saved_{column}"
-if base_key not in st.session_state:
-    st.session_state[base_key] = seed_frame(column)
-if editor_key not in st.session_state and saved_key in st.session_state:
-    st.session_state[base_key] = st.session_state[saved_key]  # back on the page: keep edits
-
-
-def reset_table() -> None:
-    st.session_state[base_key] = seed_frame(column)
-    st.session_state.pop(editor_key, None)
-    st.session_state.pop(saved_key, None)
-
+table = KeptEditor(
+    st.session_state,
+    f"bce_table_{column}",
+    base_key=f"bce_base_{column}",
+    saved_key=f"bce_saved_{column}",
+    seed=lambda: seed_frame(column),
+)
+table.start()
 
 if logits:
     st.latex(
@@ -140,8 +136,8 @@ if logits:
 editing, results = st.columns([4, 7], gap="large")
 with editing:
     edited = st.data_editor(
-        st.session_state[base_key],
-        key=editor_key,
+        table.base,
+        key=table.key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -155,8 +151,8 @@ with editing:
             ),
         },
     )
-    st.session_state[saved_key] = edited
-    st.button("↺ Reset to the seed table", key="bce_reset", on_click=reset_table)
+    table.finish(edited)  # kept for a visit to another page; a paste folded in once
+    st.button("↺ Reset to the seed table", key="bce_reset", on_click=table.reset)
     st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
 
 if too_many_rows(edited):

@@ -65,6 +65,7 @@ st.markdown(
 url_state.show_notes()
 if note := state.init(ss):
     st.warning(note, icon="🔗")
+state.start(ss)  # edits made before a visit to another page, or before a paste was folded
 for message, icon in state.pop_flashes(ss):
     st.toast(message, icon=icon)  # a toast: the layout below does not move
 
@@ -177,6 +178,7 @@ with table_col:
         column_config=column_config,
         column_order=[TARGET, *ids],
     )
+state.finish(ss, edited)  # kept for a visit to another page; a paste folded in once
 if too_many_rows(edited):
     url_state.publish(PARAMS)
     st.stop()

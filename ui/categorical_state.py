@@ -4,12 +4,16 @@ The page passes ``st.session_state``; the tests pass a plain ``dict``. Callbacks
 the script, so they may set widget values (class names, weights). Each one that changes the
 table folds the editor's pending edits in first, then replaces the table and bumps
 :data:`VERSION`, which gives the editor a new key: its old editing state cannot come back.
+The page itself does the same with a paste (:func:`finish`), and keeps a copy of the
+edited table for a visit to another page (:func:`start`).
 """
 
 from __future__ import annotations
 
 from collections.abc import MutableMapping
 from typing import Any
+
+import pandas as pd
 
 from ui import url_state
 from ui.categorical_table import (
@@ -25,6 +29,7 @@ from ui.categorical_table import normalise_rows as normalised_rows
 from ui.categorical_table import remove_class as removed_class
 from ui.categorical_table import rename_classes as renamed_classes
 from ui.categorical_words import name_md
+from ui.tables import Fold, should_fold
 
 State = MutableMapping[str, Any]
 
@@ -33,6 +38,8 @@ VERSION = "cat_table_version"  # bumped whenever MODEL is replaced: a fresh edit
 FLASH = "cat_flash"  # (message, icon) pairs from a button, shown as toasts on the next run
 REMOVE_WHICH = "cat_remove_which"  # the select box naming the class to remove
 WEIGHTS = "weights"  # the class weights, one per class (also the URL setting's name)
+SAVED = "cat_saved"  # the frame the editor last returned: its edits, kept across pages
+FOLD = "cat_fold"  # the Fold of the last paste folded into MODEL
 
 
 def editor_key(state: State) -> str:
@@ -85,9 +92,52 @@ def folded(state: State) -> ClassTable:
 
 
 def replace(state: State, table: ClassTable) -> None:
-    """Make ``table`` the page's table, in a fresh editor."""
+    """Make ``table`` the page's table, in a fresh editor (older copies and folds dropped)."""
     state[MODEL] = table
     state[VERSION] += 1
+    state.pop(SAVED, None)
+    state.pop(FOLD, None)
+
+
+def with_frame(table: ClassTable, frame: pd.DataFrame) -> ClassTable:
+    """``table`` holding ``frame`` (an edited copy of its own frame) as its cells."""
+    cells = frame.reset_index(drop=True).astype(object)
+    return ClassTable(cells, table.ids, table.names, table.next_id)
+
+
+def start(state: State) -> None:
+    """Before the editor: edits Streamlit would drop are folded into the table.
+
+    Those are the old editor's, changed after a paste was folded (the browser did not
+    have the new editor yet), and those of a visit to another page, which drops the
+    editor's state: the copy :func:`finish` kept becomes the table.
+    """
+    fold: Fold | None = state.get(FOLD)
+    if fold is not None:
+        if (late := fold.late_edits(state)) is not None:
+            replace(state, with_edits(fold.base, late))
+            state[FOLD] = Fold(fold.key, fold.base, late)
+            return
+        if state.get(fold.key) is None:  # the old editor is gone for good
+            del state[FOLD]
+    if editor_key(state) not in state and SAVED in state:
+        replace(state, with_frame(state[MODEL], state[SAVED]))
+
+
+def finish(state: State, edited: pd.DataFrame) -> None:
+    """After the editor: keep what it returned, and fold a paste into the table once.
+
+    Streamlit re-applies added rows one at a time on every rerun; folded, a 1,000-row
+    paste costs that once, and the editor starts again with no edits under a new key.
+    """
+    key = editor_key(state)
+    edits = state.get(key)
+    if should_fold(edits, len(edited)):
+        table = state[MODEL]
+        replace(state, with_frame(table, edited))
+        state[FOLD] = Fold(key, table, edits)
+    else:
+        state[SAVED] = edited
 
 
 def flash(state: State, message: str, icon: str) -> None:

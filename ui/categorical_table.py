@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 import xent_core as xc
-from ui.tables import CellProblem, parse_numbers, row_sum_problems
+from ui.tables import CellProblem, apply_edits, parse_numbers, row_sum_problems
 from ui.text import quote_typed
 
 TARGET = "target"  # the name of the target column
@@ -50,31 +50,6 @@ def seed_table() -> pd.DataFrame:
     for j in range(len(SEED_CLASSES)):
         columns[class_column_id(j)] = [row[j] for row in SEED_CELLS]
     return pd.DataFrame(columns, dtype=object)
-
-
-def apply_edits(base: pd.DataFrame, edits: Mapping[str, Any] | None) -> pd.DataFrame:
-    """``base`` with a ``st.data_editor`` editing state applied, as a new frame (index 0..N-1).
-
-    The state holds ``edited_rows`` (row position -> {column: value}), ``deleted_rows``
-    (row positions) and ``added_rows`` ([{column: value}]), applied in Streamlit's order:
-    cell edits, then deletions, then additions. Unknown columns are ignored.
-    """
-    frame = base.copy().astype(object).reset_index(drop=True)
-    if not edits:
-        return frame
-    for row, changes in (edits.get("edited_rows") or {}).items():
-        for column, value in changes.items():
-            if column in frame.columns and 0 <= int(row) < len(frame):
-                frame.iat[int(row), frame.columns.get_loc(column)] = value
-    deleted = [int(r) for r in edits.get("deleted_rows") or [] if 0 <= int(r) < len(frame)]
-    frame = frame.drop(index=frame.index[deleted])
-    added = [
-        {column: row.get(column) for column in frame.columns}
-        for row in edits.get("added_rows") or []
-    ]
-    if added:
-        frame = pd.concat([frame, pd.DataFrame(added, columns=frame.columns, dtype=object)])
-    return frame.reset_index(drop=True)
 
 
 def add_class_column(frame: pd.DataFrame, column: str, fill: str = "0") -> pd.DataFrame:

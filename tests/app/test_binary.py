@@ -244,3 +244,17 @@ def test_table_edits_survive_a_visit_to_another_page(at: AppTest) -> None:
     ran(at.switch_page("pages/overview.py").run())
     ran(at.switch_page(PAGE).run())
     assert metric(at, "sum over 7 rows") == changed != SEED_SUM
+
+
+def test_a_paste_is_folded_once_and_deleting_the_extra_rows_brings_the_sum_back(
+    at: AppTest,
+) -> None:
+    """1,000 pasted rows: a new editor holds them; deleting rows 501-1007 in it restores a
+    sum over 500 rows, the pasted cells kept as typed."""
+    pasted = [{"t": "1", "p": "1"}] * 1000
+    edit(at, "bce_table_p", {}, added=pasted)
+    ran(at.run())
+    assert "Delete rows 501 to 1007" in texts(at.error)
+    assert at.session_state["bce_base_p"]["p"].tolist()[-1] == "1"
+    edit(at, "bce_table_p_1", {}, deleted=range(500, 1007))
+    assert metric(at, "sum over 500 rows") == SEED_SUM  # 493 rows of −log 1 = 0

@@ -355,6 +355,21 @@ def test_a_thousand_row_paste_gives_a_message_not_a_hang(at: AppTest) -> None:
     assert "The table has 1004 rows" in texts(at.error)
 
 
+def test_a_paste_is_folded_once_and_deleting_the_extra_rows_brings_the_totals_back(
+    at: AppTest,
+) -> None:
+    """1,000 pasted rows: a new editor holds them (no edits to re-apply); deleting 501-1004
+    in it brings the sum back, the pasted rows kept as typed."""
+    row = {"target": "panda", "c0": "1", "c1": "0", "c2": "0"}
+    edit(at, {}, added=[row] * 1000)
+    ran(at.run())  # a rerun: the paste is in the table, not in the editor's state
+    assert editor_key(at) == "cat_editor_1" and "The table has 1004 rows" in texts(at.error)
+    assert len(at.session_state["cat_model"].frame) == 1004
+    edit(at, {}, deleted=range(500, 1004))
+    assert metric(at, SUM_LABEL) == SEED_SUM  # 496 pasted rows of −log 1 = 0 added
+    assert results(at)["row"].tolist()[-1] == 500
+
+
 def test_added_and_deleted_rows_change_the_totals(at: AppTest) -> None:
     """Deleting row 4 and adding a certain-and-right row: the sum drops to rows 1-3."""
     edit(at, {}, added=[{"target": "duck", "c0": "0", "c1": "0", "c2": "1"}], deleted=[3])

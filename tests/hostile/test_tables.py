@@ -344,11 +344,6 @@ def test_a_10000_character_class_name_is_refused_with_the_class_named() -> None:
     assert at.text_input(key="cat_name_c0").value == "x" * LONG
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the categorical table's pending edits are dropped when the student opens "
-    "another page and comes back (the binary page keeps them with its bce_saved_* copy)",
-)
 def test_categorical_edits_survive_a_visit_to_another_page() -> None:
     """Row 1's duck typed as “abc”, a visit to the binary page, back: “abc” is still named."""
     at = open_page(CATEGORICAL)

@@ -6,6 +6,7 @@ import pytest
 
 from ui import categorical_state as state
 from ui.categorical_table import SEED_CLASSES, seed_table
+from ui.tables import apply_edits
 
 
 @pytest.fixture
@@ -109,3 +110,57 @@ def test_reset_brings_back_the_seed_table_names_and_weights(ss: dict) -> None:
     assert ss[state.MODEL].names == SEED_CLASSES
     assert ss[state.WEIGHTS] == (1.0, 1.0, 1.0)
     assert ss[state.name_key("c0")] == "panda" and ss[state.weight_key("c0")] == 1.0
+
+
+# ------------------------------------------------------------- edits across reruns
+
+
+def run_editor(ss: dict) -> None:
+    """One run of the page's table: start, the editor applies its state, finish."""
+    state.start(ss)
+    ss.setdefault(state.editor_key(ss), {"edited_rows": {}, "added_rows": [], "deleted_rows": []})
+    state.finish(ss, apply_edits(ss[state.MODEL].frame, ss[state.editor_key(ss)]))
+
+
+def test_edits_survive_a_visit_to_another_page(ss: dict) -> None:
+    """Another page drops the editor's state: the kept copy becomes the table, as typed."""
+    pending(ss, edited_rows={0: {"c2": "abc"}})
+    run_editor(ss)
+    del ss[state.editor_key(ss)]  # what Streamlit does on another page
+    run_editor(ss)
+    assert ss[state.MODEL].frame.loc[0, "c2"] == "abc"
+    assert state.editor_key(ss) == "cat_editor_1"
+
+
+def test_a_paste_is_folded_into_the_table_once_and_kept_as_typed(ss: dict) -> None:
+    """1,000 pasted rows: folded into the table under a new key; a rerun folds nothing."""
+    row = {"target": "seal", "c0": "0.2", "c1": "0.5", "c2": "x"}
+    pending(ss, added_rows=[row] * 1000)
+    run_editor(ss)
+    table = ss[state.MODEL]
+    assert state.editor_key(ss) == "cat_editor_1" and len(table.frame) == 1004
+    assert table.frame.loc[1003].tolist() == ["seal", "0.2", "0.5", "x"]
+    assert table.ids == ("c0", "c1", "c2") and table.names == SEED_CLASSES
+    run_editor(ss)
+    assert state.editor_key(ss) == "cat_editor_1"
+
+
+def test_the_old_editor_edited_after_a_fold_is_folded_again(ss: dict) -> None:
+    """The old grid still showing: its deletions are applied to the table it showed."""
+    row = {"target": "seal", "c0": "0.2", "c1": "0.5", "c2": "0.3"}
+    pending(ss, added_rows=[row] * 1000)
+    run_editor(ss)
+    ss["cat_editor_0"] = {"edited_rows": {}, "added_rows": [row] * 10, "deleted_rows": [0]}
+    run_editor(ss)
+    assert len(ss[state.MODEL].frame) == 13 and state.editor_key(ss) == "cat_editor_2"
+    assert ss[state.MODEL].frame.loc[0, "target"] == "seal"
+
+
+def test_a_button_after_a_visit_keeps_the_kept_copy_out(ss: dict) -> None:
+    """A replaced table (a class added) is not overwritten by an older kept copy."""
+    pending(ss, edited_rows={0: {"c0": "0.5"}})
+    run_editor(ss)
+    state.add_class(ss)
+    run_editor(ss)
+    assert ss[state.MODEL].ids == ("c0", "c1", "c2", "c3")
+    assert ss[state.MODEL].frame.loc[0, "c0"] == "0.5"
