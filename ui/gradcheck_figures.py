@@ -242,7 +242,8 @@ def _gradient_text(v: float) -> str:
 
 
 def _input_text(v) -> str:
-    return str(int(v)) if np.issubdtype(type(v), np.integer) else f"{float(v):.10g}"
+    text = str(int(v)) if np.issubdtype(type(v), np.integer) else f"{float(v):.10g}"
+    return text.replace("-", "−")
 
 
 def results_frame(
@@ -264,7 +265,7 @@ def results_frame(
     if naive is not None:
         frame["numeric, naive"] = [_gradient_text(v) for v in naive.numeric.ravel()]
         frame["rel. error, naive"] = [error_text(e) for e in naive.relative_error.ravel()]
-    suffix = ", cast to float64" if naive is not None else ""
+    suffix = ", float64" if naive is not None else ""  # the cast, beside the naive check
     frame[f"numeric{suffix}"] = [_gradient_text(v) for v in check.numeric.ravel()]
     frame[f"rel. error{suffix}"] = [error_text(e) for e in check.relative_error.ravel()]
     frame["verdict"] = [agreement(e) for e in check.relative_error.ravel()]
@@ -273,7 +274,7 @@ def results_frame(
 
 def results_column_config(frame: pd.DataFrame) -> dict:
     """Column widths for :func:`results_frame`: wide enough for every digit of a gradient."""
-    wide = {c: 175 for c in frame.columns if c.startswith(("analytic", "numeric"))}
+    wide = {c: 175 for c in frame.columns if c in ("analytic", "numeric", "numeric, float64")}
     return {c: st.column_config.TextColumn(c, width=w) for c, w in wide.items()}
 
 

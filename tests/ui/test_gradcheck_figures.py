@@ -214,18 +214,14 @@ def test_results_frame_with_the_naive_check_shows_its_zeros_then_the_fix():
         "analytic",
         "numeric, naive",
         "rel. error, naive",
-        "numeric, cast to float64",
-        "rel. error, cast to float64",
+        "numeric, float64",
+        "rel. error, float64",
         "verdict",
     ]
     assert set(frame["numeric, naive"]) == {"0.0"}
     assert set(frame["rel. error, naive"]) == {"1"}
-    assert frame["x (int64)"].tolist() == [str(v) for v in case.x]
-    assert set(results_column_config(frame)) == {
-        "analytic",
-        "numeric, naive",
-        "numeric, cast to float64",
-    }
+    assert frame["x (int64)"].tolist() == [str(v).replace("-", "−") for v in case.x]
+    assert set(results_column_config(frame)) == {"analytic", "numeric, float64"}
 
 
 def test_summary_counts_each_verdict():
