@@ -177,10 +177,11 @@ def relative_error(analytic, numeric, tiny: float = TINY) -> np.ndarray:
 
     Notes
     -----
-    Scale-free (for values above ``tiny``), unlike ``|a - n|``: a gradient of 1e6 that is off by 1e-2 and one of 1e-6
-    off by 1e-14 both have a relative error of 1e-8. It is 1 when exactly one of the two is
-    0 (the naive check's all-zeros result) and 2 when they are equal and opposite. Each value
-    is divided by the denominator before subtracting, so nothing overflows.
+    Scale-free (for values above ``tiny``), unlike ``|a - n|``: a gradient of 1e6 that is
+    off by 1e-2 and one of 1e-6 off by 1e-14 both have a relative error of 1e-8. It is 1 when
+    exactly one of the two is 0 (the naive check's all-zeros result) and 2 when they are
+    equal and opposite. Each value is divided by the denominator before subtracting, so
+    nothing overflows.
     """
     a = _as_float(analytic, "analytic")
     n = _as_float(numeric, "numeric")
