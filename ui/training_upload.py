@@ -30,7 +30,8 @@ FORMAT_HELP = (
     "A header line naming the columns `x1`, `x2` and `label` (any order; other columns are "
     f"ignored), then one point per line. Labels `0` … `k-1`, or up to {MAX_CLASSES} different "
     f"words. {MIN_ROWS} to {MAX_ROWS:,} points, at most {MAX_BYTES // 1000} KB. "
-    "Commas, semicolons or tabs between values; a dot for decimals."
+    "Commas, semicolons or tabs between values; a dot for decimals. The points are shifted "
+    "and scaled (one factor for both axes) into the page's [-6, 6]² plane."
 )
 
 

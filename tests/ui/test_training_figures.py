@@ -24,7 +24,12 @@ from ui.boundary_image import (
     units_picture,
 )
 from ui.theme import CLASS_COLORS, MISTAKE
-from ui.training_figures import loss_curve_figure
+from ui.training_figures import (
+    AFTER_COLOR,
+    loss_curve_figure,
+    reliability_figure,
+    temperature_figure,
+)
 
 
 def test_the_loss_curve_has_a_training_and_a_test_line_over_the_epochs():
@@ -197,6 +202,12 @@ def test_class_labels_name_the_colour_of_the_class():
     assert class_label(7) == "7"
 
 
+def test_class_labels_use_the_files_names_when_given():
+    """An uploaded file's labels name the classes: 'dog · orange'."""
+    assert class_label(1, ("cat", "dog")) == "dog · orange"
+    assert class_label(0, ("cat", "dog")) == "cat · blue"
+
+
 def test_the_live_block_shows_the_epoch_the_four_numbers_and_the_picture():
     """Epoch with a thousands separator, losses to 4 decimals, accuracies in %, the img."""
     html = live_html(
@@ -221,3 +232,107 @@ def test_the_live_block_shows_the_epoch_the_four_numbers_and_the_picture():
     assert 'src="data:image/jpeg;base64,AAAA"' in html
     assert 'alt="decision boundary at epoch 1234"' in html
     assert "ringed" in html
+
+
+# --- calibration ------------------------------------------------------------------------------
+
+EDGES = np.linspace(0, 1, 11)
+CONF = np.array([np.nan] * 5 + [0.55, 0.64, np.nan, 0.86, 0.97])
+ACC = np.array([np.nan] * 5 + [0.5, 0.75, np.nan, 0.6, 0.99])
+COUNT = np.array([0, 0, 0, 0, 0, 2, 4, 0, 5, 89])
+
+
+def reliability(**kwargs):
+    args = dict(edges=EDGES, confidence=CONF, accuracy=ACC, count=COUNT, n_classes=2)
+    return reliability_figure(**{**args, "title": "τ = 1 · ECE 0.05", **kwargs})
+
+
+def test_the_reliability_diagram_has_accuracy_bars_gaps_the_diagonal_and_counts():
+    """Bars at the filled bins' centres, gaps from accuracy to confidence, counts below."""
+    fig = reliability()
+    acc, gap, diagonal, counts = fig.data
+    assert [t.name for t in (acc, gap, diagonal)] == [
+        "accuracy",
+        "gap to mean confidence",
+        "calibrated (diagonal)",
+    ]
+    np.testing.assert_allclose(acc.x, [0.55, 0.65, 0.85, 0.95])
+    np.testing.assert_allclose(acc.y, [0.5, 0.75, 0.6, 0.99])
+    base = np.asarray(gap.base, dtype=np.float64)  # plotly keeps `base` as an object array
+    np.testing.assert_allclose(base, acc.y)
+    np.testing.assert_allclose(base + np.asarray(gap.y), [0.55, 0.64, 0.86, 0.97])
+    assert list(diagonal.x) == list(diagonal.y) == [0.5, 1.0]
+    assert list(counts.y) == list(COUNT)
+    assert list(counts.text) == ["", "", "", "", "", "2", "4", "", "5", "89"]
+    assert (counts.xaxis, counts.yaxis) == ("x2", "y2")
+    assert "89 points" in counts.hovertext[9] and "no points" in counts.hovertext[7]
+
+
+def test_the_reliability_diagram_starts_at_one_over_c_and_is_titled():
+    """Confidence is ≥ 1/C, so the axis starts at the bin edge below it: 0.5, 0.3, 0.2."""
+    for n_classes, start in ((2, 0.5), (3, 0.3), (5, 0.2)):
+        fig = reliability(n_classes=n_classes)
+        assert fig.layout.xaxis.range == pytest.approx((start, 1.0), abs=1e-15)
+        assert fig.layout.xaxis2.range == pytest.approx((start, 1.0), abs=1e-15)
+    fig = reliability(title="Scaled by τ* = 2 · ECE 0.01", color=AFTER_COLOR)
+    assert fig.layout.title.text == "Scaled by τ* = 2 · ECE 0.01"
+    assert fig.data[0].marker.color == AFTER_COLOR
+    assert fig.layout.yaxis.title.text == "accuracy"
+    assert "confidence" in fig.layout.xaxis2.title.text
+
+
+def test_the_reliability_diagram_of_one_filled_bin_still_draws():
+    """All points in one bin: one bar, one gap, a count axis from 0."""
+    count = np.zeros(10, dtype=int)
+    count[9] = 3
+    conf = np.where(count > 0, 0.95, np.nan)
+    fig = reliability_figure(
+        edges=EDGES, confidence=conf, accuracy=np.where(count > 0, 1.0, np.nan), count=count,
+        n_classes=3, title="t",
+    )  # fmt: skip
+    assert len(fig.data[0].x) == 1 and fig.layout.yaxis2.range[0] == 0
+
+
+TAUS = np.geomspace(0.05, 20, 9)
+
+
+def temperatures(**kwargs):
+    args = dict(
+        temperatures=TAUS,
+        cross_entropy=np.linspace(3.0, 0.2, 9) + np.linspace(0, 1, 9) ** 2,
+        ece=np.abs(np.linspace(-0.2, 0.3, 9)),
+        ce_temperature=2.0,
+        ece_temperature=1.9,
+    )
+    return temperature_figure(**{**args, **kwargs})
+
+
+def test_the_temperature_chart_has_cross_entropy_and_ece_on_two_axes_over_log_tau():
+    """CE on the left axis, ECE on the right, τ on a log axis with readable ticks."""
+    fig = temperatures()
+    ce, ece = fig.data
+    assert (ce.name, ece.name) == ("mean cross-entropy", "ECE")
+    np.testing.assert_array_equal(ce.x, TAUS)
+    assert ece.yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"
+    assert fig.layout.xaxis.type == "log"
+    assert list(fig.layout.xaxis.tickvals) == [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20]
+    assert "cross-entropy" in fig.layout.yaxis.title.text
+    assert fig.layout.yaxis2.title.text == "ECE"
+
+
+def test_the_temperature_chart_marks_tau_1_tau_star_and_the_least_ece():
+    """Three vertical lines at τ = 1, τ* and the ECE-best τ, each labelled."""
+    fig = temperatures()
+    assert [shape.x0 for shape in fig.layout.shapes] == [1.0, 2.0, 1.9]
+    texts = [note.text for note in fig.layout.annotations]
+    assert texts == ["τ = 1", "τ* = 2", "least ECE τ = 1.9"]
+    assert fig.layout.annotations[1].x == pytest.approx(np.log10(2.0))
+
+
+def test_the_cross_entropy_axis_shows_the_valley_not_the_blow_up_at_small_tau():
+    """CE from 40 at τ = 0.05 down to 0.3: the axis stops near 3 × the minimum."""
+    ce = 0.3 + 2.0 / TAUS
+    fig = temperatures(cross_entropy=ce)
+    top = fig.layout.yaxis.range[1]
+    assert fig.layout.yaxis.range[0] == 0
+    assert top < 10 and top >= 1.3 * (0.3 + 2.0)

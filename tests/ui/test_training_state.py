@@ -11,6 +11,7 @@ from ui.training_state import (
     MAX_EPOCHS_PER_FRAME,
     MIN_SLEEP,
     SEED_SETUP,
+    UPLOAD,
     Diverged,
     History,
     Metrics,
@@ -197,3 +198,107 @@ def test_frame_sleep_caps_the_frame_rate_and_the_cpu_share():
     assert frame_sleep(0.0) == pytest.approx(FRAME_SECONDS)
     assert frame_sleep(0.1, duty=0.5) == pytest.approx(0.1)
     assert frame_sleep(0.035) >= MIN_SLEEP
+
+
+# --- your own data ----------------------------------------------------------------------------
+
+
+def uploaded(n: int = 40):
+    """A small file: two clusters labelled 'no' and 'yes', sorted by class as files often are."""
+    from ui.training_upload import parse_points_csv
+
+    rows = [f"{10 + i % 5},{20 + i // 5},no" for i in range(n // 2)]
+    rows += [f"{30 + i % 5},{20 + i // 5},yes" for i in range(n - n // 2)]
+    return parse_points_csv(("x1,x2,label\n" + "\n".join(rows)).encode(), file_name="f.csv")
+
+
+def upload_setup(points, **changes) -> Setup:
+    return Setup(
+        **{
+            "dataset": UPLOAD,
+            "n_points": len(points),
+            "n_classes": points.n_classes,
+            "upload": points.fingerprint,
+            **changes,
+        }
+    )
+
+
+def test_an_uploaded_file_is_shuffled_then_split_and_trains():
+    """A file sorted by class still gives both classes in each split; its names are kept."""
+    points = uploaded()
+    run = Training.start(upload_setup(points), upload=points)
+    assert (len(run.X_train), len(run.X_test)) == (20, 20)
+    assert set(run.y_train) == {0, 1} and set(run.y_test) == {0, 1}
+    assert run.class_names == ("no", "yes")
+    assert run.setup.sizes == [2, 8, 4, 2]
+    merged = np.vstack([run.X_train, run.X_test])
+    assert sorted(map(tuple, merged)) == sorted(map(tuple, points.X))  # the same points
+    before = run.metrics().train_loss
+    for _ in range(5):
+        run.train(1, lr=0.1, batch_size=5, l2=0.0)
+    assert run.metrics().train_loss < before
+
+
+def test_an_uploaded_file_reshuffles_with_the_data_seed_and_reproduces_with_it():
+    """Seed 0 twice: the same split; seed 1: another split of the same points."""
+    points = uploaded()
+    a = Training.start(upload_setup(points), upload=points)
+    b = Training.start(upload_setup(points), upload=points)
+    c = Training.start(upload_setup(points, data_seed=1), upload=points)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    assert not np.array_equal(a.X_train, c.X_train)
+
+
+def test_an_upload_setup_needs_its_file():
+    """Without the points, or with another file's, start refuses; no fingerprint is a problem."""
+    points = uploaded()
+    with pytest.raises(ValueError, match="pass its points"):
+        Training.start(upload_setup(points))
+    with pytest.raises(ValueError, match="pass its points"):
+        Training.start(upload_setup(points), upload=uploaded(42))
+    assert any("upload a CSV" in p for p in upload_setup(points, upload="").problems())
+    assert upload_setup(points, n_points=10).problems() == []  # files may be small
+    assert upload_setup(points, n_classes=6).problems() != []
+
+
+def test_a_built_in_dataset_names_its_classes_by_number():
+    """Circle: classes '0' and '1'; an upload passed by mistake is ignored."""
+    run = Training.start(Setup(), upload=uploaded())
+    assert run.class_names == ("0", "1") and run.upload is None
+
+
+# --- calibration -----------------------------------------------------------------------------
+
+
+def test_calibration_is_xent_cores_on_the_test_points():
+    """ECE, reliability and τ* recomputed here from the test logits agree exactly."""
+    from xent_core.calibration import calibrated_probabilities, temperature_scale
+
+    run = Training.start(Setup(dataset="gaussian", noise=0.6, hidden=(16, 16)))
+    run.train(10, lr=0.1, batch_size=10, l2=0.0)
+    cal = run.calibration(8)
+    z = run.net.forward(run.X_test)
+    p = xent_core.softmax(z)
+    fit = temperature_scale(z, run.y_test)
+    assert cal.epoch == 10 and cal.n_bins == 8
+    assert cal.fit.temperature == fit.temperature
+    assert cal.ece_before == xent_core.expected_calibration_error(run.y_test, p, 8)
+    p_after = calibrated_probabilities(z, fit.temperature)
+    assert cal.ece_after == xent_core.expected_calibration_error(run.y_test, p_after, 8)
+    np.testing.assert_array_equal(
+        cal.before.count, xent_core.reliability_bins(run.y_test, p, 8).count
+    )
+    assert cal.test_loss == pytest.approx(run.metrics().test_loss, rel=1e-15)
+    assert cal.accuracy == run.metrics().test_accuracy
+    assert len(cal.ece_curve.ece) == len(cal.fit.temperatures)
+
+
+def test_calibration_is_computed_once_per_epoch_and_bin_count():
+    """The same epoch and bins: the cached object; a step or other bins: a new one."""
+    run = Training.start(Setup())
+    first = run.calibration(10)
+    assert run.calibration(10) is first
+    assert run.calibration(12) is not first
+    run.train(1, lr=LR, batch_size=BATCH, l2=0.0)
+    assert run.calibration(12).epoch == 1
