@@ -480,7 +480,7 @@ def undefined_note(check: GradientCheck, labels: Sequence[str]) -> str | None:
         notes.append(
             f"With h = {step_label(check.h)}, {name} ± h reaches 0 or 1 or goes beyond at "
             f"{', '.join(by_step)}, where the loss is infinite or undefined: there is no "
-            "central difference. Choose a smaller h."
+            f"central difference. A smaller h helps, unless {name} is 0 or 1 itself."
         )
     return " ".join(notes)
 
