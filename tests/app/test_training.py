@@ -10,6 +10,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import xent_core
 from tests.app.conftest import APP, open_page
 
 PAGE = "pages/training.py"
@@ -196,3 +197,132 @@ def test_play_trains_until_the_idle_limit_then_pauses_with_a_note(at, monkeypatc
     assert epoch(at) >= 3
     assert any("Paused after 1 second without any interaction" in i.value for i in at.info)
     assert at.button(key="tr_play").label == "Play"
+
+
+# --- calibration, export, your own data --------------------------------------------------------
+
+
+def open_section(at: AppTest, key: str) -> AppTest:
+    """Open a lazy expander (its content is computed only while it is open)."""
+    at.session_state[key] = True
+    return ok(at.run())
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_calibration_is_computed_only_while_its_section_is_open(at):
+    """Closed: no reliability charts and no cached calibration; open: both."""
+    assert not at.get("plotly_chart") or len(at.get("plotly_chart")) == 1  # the loss curve
+    assert at.session_state["tr_state"]._calibration is None
+    open_section(at, "tr_calibration_open")
+    assert at.session_state["tr_state"]._calibration is not None
+    assert len(at.get("plotly_chart")) == 4  # loss curve, two reliability diagrams, τ chart
+
+
+def test_calibration_shows_ece_and_tau_star_of_the_current_network(at):
+    """After 5 steps: the metrics are xent_core's on the test points; a step updates them."""
+    from xent_core.calibration import temperature_scale
+
+    step(at, 5)
+    open_section(at, "tr_calibration_open")
+    run = at.session_state["tr_state"]
+    z = run.net.forward(run.X_test)
+    p = xent_core.softmax(z)
+    assert (
+        metric(at, "ECE at τ = 1") == f"{xent_core.expected_calibration_error(run.y_test, p):.4f}"
+    )
+    tau = temperature_scale(z, run.y_test).temperature
+    assert metric(at, "τ* (least test cross-entropy)") == f"{tau:.4g}"
+    assert any("At epoch 5" in c.value for c in at.caption)
+    assert any(r"\mathrm{ECE}" in latex.value for latex in at.latex)
+    before = metric(at, "ECE at τ = 1")
+    step(at, 3)
+    assert any("At epoch 8" in c.value for c in at.caption)
+    assert metric(at, "ECE at τ = 1") != before
+
+
+def test_fewer_bins_change_the_ece_and_go_into_the_link(at):
+    """5 bins instead of 10: another ECE, and tr_bins=5 in the URL."""
+    step(at, 5)
+    open_section(at, "tr_calibration_open")
+    ten = metric(at, "ECE at τ = 1")
+    ok(at.slider(key="tr_bins").set_value(5).run())
+    assert metric(at, "ECE at τ = 1") != ten
+    assert at.query_params["tr_bins"] == "5"
+
+
+def test_export_offers_the_weights_the_data_and_a_link_to_the_settings(at):
+    """Two downloads named after data, network and epoch; the link names changed settings."""
+    ok(at.selectbox(key="tr_data").set_value("xor").run())
+    step(at, 2)
+    open_section(at, "tr_export_open")
+    npz, csv = at.download_button(key="tr_download_npz"), at.download_button(key="tr_download_csv")
+    assert npz.label == "Network weights (.npz)" and csv.label == "Data points (.csv)"
+    assert not npz.proto.disabled
+    assert npz.proto.url and csv.proto.url
+    captions = " ".join(c.value for c in at.caption)
+    assert "xent-xor-2-8-4-2-epoch-2.npz" in captions
+    link = next(c.value for c in at.code if "tr_data" in c.value)
+    assert link == "/training?tr_data=xor"
+    assert any("np.load(" in c.value for c in at.code)
+
+
+def test_a_good_csv_trains_on_its_points_with_their_names(at):
+    """Upload two labelled clusters: the network gets 2 outputs, the file's names show."""
+    ok(at.selectbox(key="tr_data").set_value("upload").run())
+    assert any("upload a CSV" in i.value for i in at.info)
+    rows = "".join(f"{i % 7},{i // 7},{'cat' if i % 7 < 3 else 'dog'}\n" for i in range(42))
+    at.file_uploader(key="tr_upload").set_value(
+        ("pets.csv", f"x1,x2,label\n{rows}".encode(), "text/csv")
+    )
+    ok(at.run())
+    run = at.session_state["tr_state"]
+    assert run.setup.dataset == "upload" and run.class_names == ("cat", "dog")
+    assert len(run.X_train) + len(run.X_test) == 42
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Training on **pets.csv**: 42 points, 2 classes" in text
+    assert "[-6, 6]² plane" in text
+    assert epoch(at) == 0
+    step(at, 3)
+    assert epoch(at) == 3
+    assert at.query_params["tr_data"] == "upload"
+
+
+def test_a_malformed_csv_names_the_line_and_column_and_keeps_the_last_good_file(at):
+    """A bad cell is reported with its place; training goes on with the previous file."""
+    ok(at.selectbox(key="tr_data").set_value("upload").run())
+    good = "x1,x2,label\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(20))
+    at.file_uploader(key="tr_upload").set_value(("good.csv", good.encode(), "text/csv"))
+    ok(at.run())
+    fingerprint = at.session_state["tr_state"].setup.upload
+    bad = good.replace("7,1,1", "7,seven,1")
+    at.file_uploader(key="tr_upload").set_value(("bad.csv", bad.encode(), "text/csv"))
+    ok(at.run())
+    errors = " ".join(e.value for e in at.error)
+    assert "**bad.csv** cannot be used" in errors
+    assert "Line 9, column “x2”: “seven” is not a number" in errors
+    assert at.session_state["tr_state"].setup.upload == fingerprint
+    assert any("Training on **good.csv**" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "The file is empty"),
+        (b"a,b,c\n1,2,3\n", "no columns “x1”, “x2” and “label”"),
+        (b"x1,x2,label\n" + b"1,2,0\n" * 1001, "Line 1,002: more than 1,000 points"),
+        (
+            b"x1,x2,label\n" + b"".join(f"{i},{i},{'abcdef'[i % 6]}\n".encode() for i in range(12)),
+            "Line 7, column “label”: “f” is a 6th different label",
+        ),
+    ],
+)
+def test_a_hostile_file_shows_an_error_not_an_exception(at, content, needle):
+    """Empty, wrong header, too many rows, too many classes: a message, the page stays up."""
+    ok(at.selectbox(key="tr_data").set_value("upload").run())
+    at.file_uploader(key="tr_upload").set_value(("x.csv", content, "text/csv"))
+    ok(at.run())
+    assert needle in " ".join(e.value for e in at.error)
+    assert any("upload a CSV" in i.value for i in at.info)  # still waiting for a good file
