@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.helpers import assert_no_app_errors, wait_for_app_idle
+from tests.e2e.helpers import assert_no_app_errors, save_screenshot, wait_for_app_idle
 
 
 def open_training(page: Page, query: str = "") -> None:
@@ -145,3 +146,109 @@ def test_settings_stay_usable_while_training_plays(page: Page):
     button(page, "tr_play").click()
     expect(button(page, "tr_play")).to_have_accessible_name("Play")
     assert_no_app_errors(page)
+
+
+# --- calibration, export, your own data --------------------------------------------------------
+
+
+def section(page: Page, key: str) -> Locator:
+    """An expander of the page by its key (tr_calibration_open, tr_export_open)."""
+    return page.locator(f".st-key-{key}")
+
+
+def open_section(page: Page, key: str) -> Locator:
+    """Click the expander open; its content is computed by the rerun that follows."""
+    section(page, key).locator("summary").click()
+    wait_for_app_idle(page)
+    return section(page, key)
+
+
+def test_calibration_shows_reliability_before_and_after_scaling_and_follows_training(
+    page: Page, screenshot_dir: Path
+):
+    """Open: two reliability diagrams, the τ chart, four figures; after Play and Pause, new ones."""
+    open_training(page, "tr_data=gaussian&tr_noise=0.6&tr_units1=32&tr_units2=32&tr_lr=0.1")
+    calibration = open_section(page, "tr_calibration_open")
+    expect(calibration.get_by_test_id("stPlotlyChart")).to_have_count(3)
+    expect(calibration.get_by_test_id("stMetric")).to_have_count(4)
+    expect(calibration.get_by_text("At epoch 0,", exact=False)).to_be_visible()
+    expect(calibration.get_by_text("As trained (τ = 1)", exact=False)).to_be_visible()
+
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 20)
+    button(page, "tr_play").click()
+    expect(button(page, "tr_play")).to_have_accessible_name("Play")
+    wait_for_app_idle(page)
+    shown = epoch(page)
+    expect(calibration.get_by_text(f"At epoch {shown:,},", exact=False)).to_be_visible()
+    expect(calibration.get_by_text("Scaled by τ* =", exact=False)).to_be_visible()
+    assert_no_app_errors(page)
+    calibration.scroll_into_view_if_needed()
+    save_screenshot(page, screenshot_dir / "training-calibration.png")
+
+
+def test_export_downloads_the_network_and_the_data_and_links_the_settings(
+    page: Page, screenshot_dir: Path
+):
+    """The .npz loads in numpy with W0…; the CSV has x1,x2,label,split; the link has the query;
+    while playing the network download waits for Pause."""
+    open_training(page, "tr_data=xor&tr_layers=1&tr_units1=6")
+    export = open_section(page, "tr_export_open")
+    with page.expect_download() as info:
+        export.locator(".st-key-tr_download_npz").get_by_role("button").click()
+    download = info.value
+    assert download.suggested_filename == "xent-xor-2-6-2-epoch-0.npz"
+    net = np.load(download.path())
+    assert net["W0"].shape == (2, 6) and list(net["sizes"]) == [2, 6, 2]
+    with page.expect_download() as info:
+        export.locator(".st-key-tr_download_csv").get_by_role("button").click()
+    lines = Path(info.value.path()).read_text().splitlines()
+    assert lines[0] == "x1,x2,label,split" and len(lines) == 301
+    link = export.get_by_test_id("stCode").filter(has_text="tr_data=").inner_text()
+    assert link.strip().endswith("/training?tr_data=xor&tr_layers=1&tr_units1=6")
+    assert link.startswith("http")
+    save_screenshot(page, screenshot_dir / "training-export.png")
+
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 3)
+    expect(export.locator(".st-key-tr_download_npz").get_by_role("button")).to_be_disabled()
+    button(page, "tr_play").click()
+    wait_for_app_idle(page)
+    expect(export.locator(".st-key-tr_download_npz").get_by_role("button")).to_be_enabled()
+    assert_no_app_errors(page)
+
+
+def csv_file(name: str, text: str) -> dict:
+    return {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
+
+
+def test_an_uploaded_csv_is_trained_on_and_a_malformed_one_is_named_by_line_and_column(
+    page: Page, screenshot_dir: Path
+):
+    """A bad cell: an error naming line 4, column x2; a good file: its points train live."""
+    open_training_upload = "/training?tr_data=upload&tr_layers=1&tr_units1=12"
+    page.goto(open_training_upload)
+    wait_for_app_idle(page)
+    expect(page.get_by_text("upload a CSV of labelled points", exact=False)).to_be_visible()
+    chooser = page.locator(".st-key-tr_upload input[type=file]")
+    chooser.set_input_files(csv_file("broken.csv", "x1,x2,label\n1,2,a\n3,4,b\n5,oops,a\n"))
+    expect(page.get_by_text("Line 4, column “x2”: “oops” is not a number")).to_be_visible()
+
+    rng = np.random.default_rng(0)
+    rows = [
+        f"{cx + rng.normal(0, 8):.3f},{cy + rng.normal(0, 8):.3f},{name}"
+        for name, cx, cy in (("cat", 20, 30), ("dog", 60, 35), ("emu", 40, 70))
+        for _ in range(60)
+    ]
+    chooser.set_input_files(csv_file("animals.csv", "x1,x2,label\n" + "\n".join(rows)))
+    expect(page.get_by_text("Training on animals.csv: 180 points, 3 classes")).to_be_visible()
+    expect(boundary(page)).to_be_visible()
+    expect(page.get_by_text("network [2, 12, 3]", exact=False)).to_be_visible()
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 10)
+    button(page, "tr_play").click()
+    expect(button(page, "tr_play")).to_have_accessible_name("Play")
+    wait_for_app_idle(page)
+    assert float(number(page, "tr-train-acc").inner_text().rstrip("%")) > 80
+    assert_no_app_errors(page)
+    save_screenshot(page, screenshot_dir / "training-upload.png")
