@@ -128,6 +128,9 @@ def file_stem(*, dataset: str, sizes: Sequence[int], epoch: int) -> str:
     return f"xent-{slug}-{'-'.join(str(s) for s in sizes)}-epoch-{epoch}"
 
 
+SNIPPET_POINT = (1.5, -2.0)
+
+
 def usage_snippet(file_name: str, activation: str) -> str:
     """Python that loads the ``.npz`` and computes p = softmax(z) for one point (x1, x2)."""
     act = {
@@ -139,6 +142,7 @@ def usage_snippet(file_name: str, activation: str) -> str:
     return f"""import numpy as np
 
 net = np.load("{file_name}")
+x1, x2 = {SNIPPET_POINT[0]!r}, {SNIPPET_POINT[1]!r}  # a point, in your data's units
 h = (np.array([x1, x2]) - net["input_center"]) * net["input_scale"]
 layers = len(net["sizes"]) - 1
 for k in range(layers):

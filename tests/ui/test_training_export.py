@@ -12,6 +12,7 @@ import pytest
 import xent_core
 from ui import url_state
 from ui.training_export import (
+    SNIPPET_POINT,
     config_link,
     file_stem,
     link_query,
@@ -70,12 +71,12 @@ def test_the_npz_is_a_copy_not_a_view_of_the_live_weights(run):
 def test_the_shown_numpy_code_reproduces_the_networks_probabilities(activation):
     """Run the page's snippet on the downloaded file: p equals MLP.predict_proba to 1e-13."""
     net = xent_core.MLP([2, 4, 3, 2], activation=activation, seed=3)
-    raw = np.array([13.0, -2.0])
+    raw = np.array(SNIPPET_POINT)
     center, scale = (10.0, 1.0), 0.5
     path = "net.npz"
     files = {path: weights_npz(net, epoch=7, class_names=["a", "b"], input_center=center,
                                input_scale=scale)}  # fmt: skip
-    namespace = {"np": _NumpyReadingFrom(files), "x1": raw[0], "x2": raw[1]}
+    namespace = {"np": _NumpyReadingFrom(files)}
     exec(usage_snippet(path, activation).replace("import numpy as np\n", ""), namespace)
     expected = net.predict_proba(((raw - center) * scale)[None, :])[0]
     np.testing.assert_allclose(namespace["p"], expected, rtol=1e-13)
