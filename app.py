@@ -38,6 +38,7 @@ PAGES: dict[str, list[StreamlitPage]] = {
         _page("versus", "Cross-entropy vs squared error", "compare_arrows"),
         _page("information", "Entropy, cross-entropy & KL", "stacked_bar_chart"),
         _page("smoothing", "Label smoothing & temperature", "blur_on"),
+        _page("gradcheck", "Gradient check", "rule"),
     ],
 }
 

@@ -19,6 +19,13 @@ from .binary import (
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
 )
+from .calibration import (
+    EceCurve,
+    TemperatureFit,
+    calibrated_probabilities,
+    ece_by_temperature,
+    temperature_scale,
+)
 from .categorical import (
     categorical_cross_entropy,
     categorical_cross_entropy_grad,
@@ -30,7 +37,17 @@ from .categorical import (
     softmax_cross_entropy_grad_from_probabilities,
 )
 from .datasets import DATASETS, MULTICLASS, grid, make_dataset, train_test_split
-from .gradcheck import numerical_gradient
+from .gradient_check import (
+    GradientCase,
+    GradientCheck,
+    as_whole_numbers,
+    check_gradient,
+    naive_numerical_gradient,
+    numerical_gradient,
+    random_case,
+    relative_error,
+    step_sweep,
+)
 from .information import (
     Decomposition,
     cross_entropy,
@@ -60,6 +77,19 @@ from .neuron import (
 from .squared import squared_error, squared_error_grad
 
 __all__ = [
+    "EceCurve",
+    "TemperatureFit",
+    "calibrated_probabilities",
+    "ece_by_temperature",
+    "temperature_scale",
+    "GradientCase",
+    "GradientCheck",
+    "as_whole_numbers",
+    "check_gradient",
+    "naive_numerical_gradient",
+    "random_case",
+    "relative_error",
+    "step_sweep",
     "Decomposition",
     "cross_entropy",
     "decomposition",

@@ -45,6 +45,7 @@ PAGES = [
     ("versus", "Cross-entropy vs squared error"),
     ("information", "Entropy, cross-entropy & KL"),
     ("smoothing", "Label smoothing & temperature"),
+    ("gradcheck", "Gradient check"),
 ]
 TITLES = [title for _, title in PAGES]
 

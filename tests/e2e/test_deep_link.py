@@ -37,6 +37,7 @@ SHARED_LINKS = {
     "versus": "vs_z=-2",
     "information": "info_unit=bits",
     "smoothing": "ls_tau=2",
+    "gradcheck": "gc_loss=bce&gc_seed=3",
 }
 
 APP_TITLE = "xent — the cross-entropy explorer"

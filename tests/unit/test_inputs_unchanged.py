@@ -133,6 +133,27 @@ CASES = [
     ("sigmoid_derivative", xc.sigmoid_derivative, [ZB], {}),
     ("squared_error_with_logits", xc.squared_error_with_logits, [TB, ZB], {}),
     ("squared_error_with_logits_grad", xc.squared_error_with_logits_grad, [TB, ZB], {}),
+    ("relative_error", xc.relative_error, [PB, TB], {}),
+    (
+        "temperature_scale",
+        xc.temperature_scale,
+        [Z, Y],
+        dict(temperatures=np.array([0.5, 1.0, 2.0])),
+    ),
+    ("calibrated_probabilities", xc.calibrated_probabilities, [Z], dict(temperature=1.5)),
+    (
+        "ece_by_temperature",
+        xc.ece_by_temperature,
+        [Z, Y],
+        dict(temperatures=np.array([0.5, 1.0, 2.0]), n_bins=5),
+    ),
+    ("as_whole_numbers", xc.as_whole_numbers, [ZB * 3.0], {}),
+    (
+        "naive_numerical_gradient",
+        lambda x: xc.naive_numerical_gradient(lambda v: float((v**2).sum()), x),
+        [ZB],
+        {},
+    ),
 ]
 
 IDS = [c[0] for c in CASES]
@@ -275,7 +296,10 @@ def test_every_public_function_is_covered_here():
         xc.spread_distribution,
         xc.train_neuron,
         xc.steps_to_within,
+        xc.random_case,  # takes a name and a seed
     }
+    # check_gradient and step_sweep take a GradientCase: test_gradient_check.py covers them
+    covered |= {xc.check_gradient, xc.step_sweep, xc.naive_numerical_gradient}
     public = {
         name
         for name in xc.__all__
