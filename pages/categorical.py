@@ -19,6 +19,7 @@ from ui.categorical_table import (
     MIN_CLASSES,
     SEED_CLASSES,
     TARGET,
+    TARGET_LABEL,
     class_name_problems,
     parse_table,
 )
@@ -157,7 +158,7 @@ with st.expander(f"Classes: rename, add, remove ({MIN_CLASSES} to {MAX_CLASSES})
 # the student's pending edits would be lost on switching modes.
 column_config = {
     TARGET: st.column_config.SelectboxColumn(
-        "true class", options=names, help="The class this example really belongs to."
+        TARGET_LABEL, options=names, help="The class this example really belongs to."
     ),
     **{
         column: st.column_config.TextColumn(

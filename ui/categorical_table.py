@@ -22,6 +22,7 @@ from ui.tables import CellProblem, apply_edits, parse_numbers, row_sum_problems
 from ui.text import quote_typed
 
 TARGET = "target"  # the name of the target column
+TARGET_LABEL = "true class"  # its header in the grid, and its name in messages
 MIN_CLASSES, MAX_CLASSES = 2, 10
 MAX_NAME_CHARS = 40  # a class name is a column header, a menu entry and a chart label
 
@@ -101,7 +102,10 @@ def class_name_problems(names: Sequence[str]) -> list[str]:
 def parse_targets(
     frame: pd.DataFrame, classes: Sequence[str]
 ) -> tuple[np.ndarray, list[CellProblem]]:
-    """The target column as class indices (-1 where unusable) and a problem per bad cell."""
+    """The target column as class indices (-1 where unusable) and a problem per bad cell.
+
+    Problems name the column as its header reads, :data:`TARGET_LABEL`.
+    """
     labels = np.full(len(frame), -1, dtype=np.intp)
     problems = []
     index = {name: j for j, name in enumerate(classes)}
@@ -109,12 +113,12 @@ def parse_targets(
         if isinstance(cell, str) and cell in index:
             labels[i] = index[cell]
         elif cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell == "":
-            problems.append(CellProblem(i + 1, TARGET, "is empty: choose the true class."))
+            problems.append(CellProblem(i + 1, TARGET_LABEL, "is empty: choose the true class."))
         elif isinstance(cell, str) and cell.strip() in index:
             problems.append(
                 CellProblem(
                     i + 1,
-                    TARGET,
+                    TARGET_LABEL,
                     f"“{quote_typed(cell.strip(), MAX_NAME_CHARS)}” with spaces around it "
                     "is not one of the classes: choose it from the list.",
                 )
@@ -122,7 +126,9 @@ def parse_targets(
         else:
             shown = quote_typed(cell)  # shortened, Markdown-escaped: shown as typed
             problems.append(
-                CellProblem(i + 1, TARGET, f"“{shown}” is not one of the classes: choose one.")
+                CellProblem(
+                    i + 1, TARGET_LABEL, f"“{shown}” is not one of the classes: choose one."
+                )
             )
     return labels, problems
 

@@ -62,7 +62,10 @@ def as_probabilities(x, name: str) -> np.ndarray:
 
 def as_labels(t, name: str, n_classes: int) -> np.ndarray:
     """Integer class labels in ``0 .. n_classes-1`` (float values that are whole are accepted)."""
-    a = as_finite_array(t, name)
+    a = np.asarray(t)
+    if a.dtype.kind in "iu" and a.size and 0 <= a.min() and a.max() < n_classes:
+        return a.astype(np.intp, copy=False)  # integer labels in range: nothing to check
+    a = as_finite_array(a, name)
     fractional = a != np.round(a)
     if fractional.any():
         idx = _where(fractional)
@@ -114,10 +117,14 @@ def reduce(values: np.ndarray, reduction: str, count: float | None = None):
     """
     if reduction == "none":
         return values
-    total = values.sum()
+    with np.errstate(over="ignore"):  # a sum past 1.8e308 is +inf, its correctly rounded value
+        total = values.sum()
     if reduction == "sum":
         return float(total)
-    return float(total / (values.size if count is None else count))
+    n = values.size if count is None else count
+    if np.isinf(total) and np.isfinite(values).all():
+        return float((values / n).sum())  # the sum overflowed but the mean may not
+    return float(total / n)
 
 
 def scale_for(reduction: str, count: float) -> float:

@@ -22,7 +22,8 @@ def _tanh(h):
 
 
 def _tanh_grad(h, a):
-    return 1.0 - a * a  # d tanh(h)/dh = 1 - tanh²(h)
+    g = a * a
+    return np.subtract(1.0, g, out=g)  # d tanh(h)/dh = 1 - tanh²(h), without a second array
 
 
 def _relu(h):
@@ -127,7 +128,8 @@ class MLP:
         acts, hs = [X], []
         last = len(self.weights) - 1
         for k, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            h = acts[-1] @ W + b  # (N, fan_in) @ (fan_in, fan_out) -> (N, fan_out)
+            h = acts[-1] @ W  # (N, fan_in) @ (fan_in, fan_out) -> (N, fan_out)
+            h += b  # in place: one (N, fan_out) temporary fewer
             hs.append(h)
             acts.append(h if k == last else self._act(h))  # the output layer is linear
         return hs, acts
@@ -193,7 +195,8 @@ class MLP:
                 dW += l2 * W
             grads.append((dW, delta.sum(axis=0)))
             if k:
-                delta = (delta @ W.T) * self._act_grad(hs[k - 1], acts[k])  # (N, fan_in)
+                delta = delta @ W.T  # (N, fan_out) @ (fan_out, fan_in) -> (N, fan_in)
+                delta *= self._act_grad(hs[k - 1], acts[k])  # in place
         grads.reverse()
         return float(loss), grads
 

@@ -193,7 +193,7 @@ def test_an_empty_target_and_an_empty_cell_are_named(at: AppTest) -> None:
     """A row without a true class or with an empty probability is reported, not a crash."""
     edit(at, {1: {"target": None, "c2": ""}})
     errors = texts(at.error)
-    assert "Row 2, column “target”: is empty: choose the true class." in errors
+    assert "Row 2, column “true class”: is empty: choose the true class." in errors
     assert "Row 2, column “duck”: is empty: type a number." in errors
 
 
@@ -305,8 +305,8 @@ def test_adding_renaming_and_removing_classes(at: AppTest) -> None:
     at.selectbox(key="cat_remove_which").set_value("c0")
     ran(at.button(key="cat_remove_class").click().run())
     errors = texts(at.error)
-    assert "Row 1, column “target”: is empty" in errors
-    assert "Row 4, column “target”: is empty" in errors
+    assert "Row 1, column “true class”: is empty" in errors
+    assert "Row 4, column “true class”: is empty" in errors
 
 
 def test_duplicate_or_empty_class_names_get_a_message_and_the_table_keeps_its_names(

@@ -209,17 +209,12 @@ def test_a_true_class_that_is_not_a_class_is_named_by_row_and_kept(
     categorical_edit(categorical_p, {i: {"target": t} for i, t in enumerate(targets)})
     found = problems(categorical_p)
     for i, target in enumerate(targets):
-        message = found.get((i + 1, "target"))
+        message = found.get((i + 1, "true class"))
         assert message is not None, f"no message names row {i + 1}'s true class: {found}"
         expected = "is empty" if target in ("", None) else "is not one of the classes"
         assert expected in message, (target, message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a bad true-class cell is named column “target”, but its header reads "
-    "“true class” (ui/categorical_table.py parse_targets)",
-)
 def test_a_bad_true_class_message_names_the_column_as_its_header_shows_it(
     categorical_p: AppTest,
 ) -> None:
@@ -232,7 +227,7 @@ def test_a_very_long_true_class_is_quoted_short(categorical_p: AppTest) -> None:
     """Row 1's true class of 10,000 characters: named, with a short message, kept."""
     long = next(t for t in BAD_TARGETS if t and len(t) >= LONG)
     categorical_edit(categorical_p, {0: {"target": long}})
-    message = problems(categorical_p)[(1, "target")]
+    message = problems(categorical_p)[(1, "true class")]
     assert len(message) <= MAX_PROBLEM_CHARS, f"{len(message)} characters"
 
 
@@ -262,7 +257,7 @@ def test_pending_bad_cells_survive_adding_a_class() -> None:
     ran(at.button(key="cat_add_class").click().run())
     frame = at.session_state["cat_model"].frame
     assert (frame.loc[0, "c0"], frame.loc[2, "c2"], frame.loc[3, "target"]) == ("abc", "", "zebra")
-    assert {(1, "panda"), (3, "duck"), (4, "target")} <= set(problems(at))
+    assert {(1, "panda"), (3, "duck"), (4, "true class")} <= set(problems(at))
 
 
 def test_an_empty_categorical_table_says_so(categorical_p: AppTest) -> None:

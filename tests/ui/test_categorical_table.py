@@ -11,6 +11,7 @@ from ui.categorical_table import (
     SEED_CLASSES,
     SEED_TARGETS,
     TARGET,
+    TARGET_LABEL,
     ClassTable,
     add_class,
     add_class_column,
@@ -121,7 +122,11 @@ def test_parse_targets_gives_class_indices_and_names_bad_cells() -> None:
     frame = pd.DataFrame({TARGET: ["duck", None, "owl", "panda", ""]}, dtype=object)
     labels, problems = parse_targets(frame, CLASSES)
     assert labels.tolist() == [2, -1, -1, 0, -1]
-    assert [(p.row, p.column) for p in problems] == [(2, TARGET), (3, TARGET), (5, TARGET)]
+    assert [(p.row, p.column) for p in problems] == [
+        (2, TARGET_LABEL),
+        (3, TARGET_LABEL),
+        (5, TARGET_LABEL),
+    ]
     assert "empty" in problems[0].message
     assert "“owl” is not one of the classes" in problems[1].message
 
@@ -263,7 +268,7 @@ def test_parse_table_names_bad_rows_and_keeps_the_good_ones() -> None:
     parsed = parse_table(table, frame, probabilities=True)
     assert parsed.valid.tolist() == [2]
     assert parsed.bad_rows == {1, 2, 4}
-    assert [(p.row, p.column) for p in parsed.cell_problems] == [(1, TARGET), (2, "seal")]
+    assert [(p.row, p.column) for p in parsed.cell_problems] == [(1, TARGET_LABEL), (2, "seal")]
     assert [p.row for p in parsed.sum_problems] == [4]
     assert not parsed.all_valid
 

@@ -360,6 +360,7 @@ def test_bce_with_logits_stable_at_extremes(t, z, expected):
     assert got == pytest.approx(expected, rel=1e-15, abs=0)
     g = xc.binary_cross_entropy_with_logits_grad([t], [z], reduction="sum")
     assert np.all(np.isfinite(g))
+
     # σ(z) - t written as (1 - t) σ(z) - t σ(-z): exact even where σ(z) rounds to 1
     def sigma(x: float) -> float:
         return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
