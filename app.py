@@ -4,6 +4,11 @@ Page list -> st.navigation -> shared sidebar -> run the chosen page.
 To add a page, add one ``_page(...)`` line to ``PAGES``.
 """
 
+# Imported before any page runs: plotly looks pandas up in sys.modules without importing it,
+# so on a cold server a second session could find a pandas that the first session's page was
+# still importing (AttributeError, tests/scaleout/test_cold_start.py). An import statement
+# waits for a module another thread is importing; a sys.modules lookup does not.
+import pandas  # noqa: F401
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+import pandas  # noqa: F401  (fully imported before a page uses plotly: see app.py)
 import streamlit as st
 
 

@@ -47,6 +47,15 @@ FINISHED = {
 }
 
 
+def run_async(coroutine) -> Any:
+    """``asyncio.run(coroutine)`` on a thread of its own, so it also works where an event loop
+    is already running in this thread (Playwright's sync API leaves one behind in pytest)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 class ProtocolError(RuntimeError):
     """The server did something a browser tab would not accept (or went away)."""
 

@@ -167,9 +167,7 @@ def warm_up(url: str, pages: Sequence[str] = WARM_PAGES) -> None:
     AttributeError from a half-imported pandas (plotly peeks at ``sys.modules``).
     Raises RuntimeError if a page shows an exception.
     """
-    import asyncio
-
-    from bench.stclient import StreamlitSession
+    from bench.stclient import StreamlitSession, run_async
 
     async def visit() -> None:
         for page in pages:
@@ -178,7 +176,7 @@ def warm_up(url: str, pages: Sequence[str] = WARM_PAGES) -> None:
                 if not result.ok:
                     raise RuntimeError(f"warm-up of {url}/{page}: {result}")
 
-    asyncio.run(visit())
+    run_async(visit())
 
 
 @dataclass

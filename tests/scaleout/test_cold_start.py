@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from bench import load
-from bench.stclient import StreamlitSession
+from bench.stclient import StreamlitSession, run_async
 
 PAGES = ["binary", "categorical", "softmax", "training", ""] * 2
 
@@ -26,14 +24,8 @@ async def open_all(url: str) -> list[tuple[str, str, list[str]]]:
     return await asyncio.gather(*(one(page) for page in PAGES))
 
 
-@pytest.mark.xfail(  # not strict: a race; remove this marker once app.py imports pandas first
-    strict=False,
-    reason="plotly peeks at sys.modules['pandas'] (should_load=False) and gets a pandas that "
-    "another session's first run is still importing: AttributeError 'Series' on the training "
-    "page. Fix: `import pandas` at the top of app.py, before any page runs.",
-)
 def test_ten_sessions_opening_a_cold_server_at_once_see_no_exception() -> None:
     """Ten first pages at the same moment on a fresh process: every run ends ok, no exception."""
     with load.own_server() as (url, _):
-        opened = asyncio.run(open_all(url))
+        opened = run_async(open_all(url))
     assert [(page, status, exc) for page, status, exc in opened if status != "ok" or exc] == []

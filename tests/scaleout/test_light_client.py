@@ -6,14 +6,13 @@ changing the loss, a bad cell's message; otherwise bench/load.py measures nothin
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Iterator
 
 import pytest
 
 from bench import load
-from bench.stclient import RunResult, StreamlitSession
+from bench.stclient import RunResult, StreamlitSession, run_async
 
 SEED_SUM = 4.460303459760249
 
@@ -33,7 +32,7 @@ def binary_session(url: str, steps) -> list:
             assert opened.ok, opened
             return await steps(session)
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def test_opening_the_binary_page_shows_the_seed_sum_and_its_widgets(server: str) -> None:

@@ -6,7 +6,6 @@ Needs Debian's nginx (``apt-get install -y nginx``): skipped without it, except 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench import load
+from bench.stclient import run_async
 from deploy.cluster import (
     AFFINITY_COOKIE,
     BACKEND_HEADER,
@@ -91,7 +91,7 @@ def test_a_short_load_through_nginx_has_no_errors_and_both_backends_serve_it(
     """6 table sessions and 2 training sessions (1 playing), 3 interactions each, via nginx."""
     cookies = one_cookie_per_backend(two_backends.url)
     jars = [({AFFINITY_COOKIE: cookie}, backend) for backend, cookie in cookies.items()]
-    plan, _ = asyncio.run(
+    plan, _ = run_async(
         load.run_load(
             two_backends.url,
             table_sessions=6,
