@@ -116,6 +116,31 @@ PAGES = [
         ":material/trending_down:",
         "a small network learning to separate points, its loss falling as you watch.",
     ),
+    (
+        "pages/versus.py",
+        "Cross-entropy vs squared error",
+        ":material/compare_arrows:",
+        "why a confidently wrong neuron learns fast with cross-entropy and stalls with "
+        "squared error, and a race between the two.",
+    ),
+    (
+        "pages/information.py",
+        "Entropy, cross-entropy & KL",
+        ":material/stacked_bar_chart:",
+        "two distributions you edit, and H(t, p) = H(t) + KL(t ‖ p) checked digit by digit.",
+    ),
+    (
+        "pages/smoothing.py",
+        "Label smoothing & temperature",
+        ":material/blur_on:",
+        "how ε moves the best prediction away from 1, and how τ flattens or sharpens softmax.",
+    ),
+    (
+        "pages/gradcheck.py",
+        "Gradient check",
+        ":material/rule:",
+        "every analytic gradient against central differences, and the integer-input pitfall.",
+    ),
 ]
 for path, label, icon, what in PAGES:
     link, text = st.columns([1, 3], vertical_alignment="center")
@@ -166,7 +191,8 @@ st.markdown(
   σ′(z) ≤ 0.25 vanishes when the neuron is saturated.
 - **Check gradients numerically.** Central differences (f(x + h) − f(x − h)) / 2h with
   h = 1e−5 give {vector(grad_numeric, 10)}, matching p − t above to about 10 digits —
-  provided x is a float array (an integer x turns every difference into 0).
+  provided x is a float array (with integer inputs the step h is lost and the check
+  fails: see *Gradient check*).
 - **A small network learns with it.** One hidden layer of 16 units and a softmax output
   over 3 classes, trained by backpropagation starting from p − t at the output: see
   *Live training*.

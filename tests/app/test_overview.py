@@ -76,6 +76,10 @@ def test_every_page_is_linked_once(at):
         "Categorical cross-entropy": "categorical",
         "Softmax & its Jacobian": "softmax",
         "Live training": "training",
+        "Cross-entropy vs squared error": "versus",
+        "Entropy, cross-entropy & KL": "information",
+        "Label smoothing & temperature": "smoothing",
+        "Gradient check": "gradcheck",
     }
 
 
