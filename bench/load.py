@@ -88,9 +88,12 @@ class Recorder:
     errors: list[str] = field(default_factory=list)
     alerts: int = 0  # st.error boxes seen after an input (wrong-input messages)
     bytes: int = 0
+    start: float = field(default_factory=time.monotonic)
+    timeline: list[tuple[float, str, float]] = field(default_factory=list)  # (done at, kind, s)
 
     def add(self, kind: str, seconds: float) -> None:
         self.samples.setdefault(kind, []).append(seconds)
+        self.timeline.append((time.monotonic() - self.start, kind, seconds))
 
     def error(self, who: str, what: str) -> None:
         self.errors.append(f"{who}: {what}")
@@ -800,6 +803,13 @@ def report(result: dict) -> str:
     for kind, s in result["interactions"].items():
         if "per player" in kind:
             lines.append(f"{kind:46s} {s['n']:5d}   median {s['p50_ms'] / 1000:.0f} epochs")
+    lines.append("")
+    lines.append("the same interactions by when they finished (the opening burst is at 0 s):")
+    for window, s in result["by_time"].items():
+        lines.append(
+            f"  {window:>10s}  n={s['n']:4d}  p50 {s['p50_ms']:6.0f} ms  p95 {s['p95_ms']:6.0f} ms"
+            f"  max {s['max_ms']:6.0f} ms"
+        )
     o = result["overall"]
     lines += [
         "",
@@ -937,6 +947,11 @@ def main(argv: list[str] | None = None) -> int:
     for k, v in rec.samples.items():
         if "per player" in k:
             interactions[k] = {"n": len(v), "p50_ms": 1000 * statistics.median(v)}
+    by_window: dict[int, list[float]] = {}  # the interactions finished in each 10 s
+    for at, kind, seconds in rec.timeline:
+        if "page open" not in kind and "per player" not in kind:
+            by_window.setdefault(10 * int(at // 10), []).append(seconds)
+    windows = {f"{w}-{w + 10} s": summary(v) for w, v in sorted(by_window.items())}
     solo_cells = solo.samples.get("solo browser: table cell -> new sum drawn")
     result = {
         "target": what,
@@ -948,6 +963,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_end": loadavg_end,
         "interactions": interactions,
         "overall": summary(under_load) if under_load else {"n": 0},
+        "by_time": windows,
         "solo": summary(solo_cells) if solo_cells else None,
         "solo_all": {k: summary(v) for k, v in solo.samples.items()},
         "errors": solo.errors + rec.errors,
