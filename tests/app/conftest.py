@@ -16,13 +16,23 @@ def _assert_ran_cleanly(at: AppTest, what: str) -> None:
     assert not at.exception, f"{what} raised:\n" + "\n".join(str(e.value) for e in at.exception)
 
 
-def open_page(path: str, timeout: float = 30) -> AppTest:
+def ran_cleanly(at: AppTest) -> AppTest:
+    """``at``, once its last run is known to have raised nothing: ``ran_cleanly(at.run())``."""
+    _assert_ran_cleanly(at, "the run")
+    return at
+
+
+def open_page(path: str, timeout: float = 30, **query: str) -> AppTest:
     """Run ``app.py``, then ``switch_page(path)``, checking that neither run raised.
 
     ``path`` is the page's file path as written in app.py (``"pages/binary.py"``), not its
-    url_path. Returns the AppTest, ready for ``at.slider(key=...).set_value(...).run()``.
+    url_path; ``query`` are a shared link's query parameters. Returns the AppTest, ready for
+    ``at.slider(key=...).set_value(...).run()``.
     """
-    at = AppTest.from_file(str(APP), default_timeout=timeout).run()
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
     _assert_ran_cleanly(at, "app.py")
     at.switch_page(path).run()
     _assert_ran_cleanly(at, path)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, ROOT
+from tests.app.conftest import open_page, ran_cleanly
 from ui.binary_figures import full, short
 from ui.gradcheck_figures import error_text
 from xent_core.gradient_check import CHECKABLE, LOSSES, check_gradient, random_case
@@ -16,22 +16,9 @@ PAGE = "pages/gradcheck.py"
 SEED_SOFTMAX = (0.09003057317038046, 0.24472847105479764, 0.6652409557748218)
 
 
-def ran_cleanly(at: AppTest) -> AppTest:
-    assert not at.exception, "\n".join(str(e.value) for e in at.exception)
-    return at
-
-
 def open_gradcheck(**params: str) -> AppTest:
-    """Open the page (with a link's query parameters) through app.py once it lists the page,
-    else from its file."""
-    listed = '_page("gradcheck"' in APP.read_text()
-    at = AppTest.from_file(str(APP if listed else ROOT / PAGE), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    ran_cleanly(at.run())
-    if listed:
-        ran_cleanly(at.switch_page(PAGE).run())
-    return at
+    """Open the page through app.py, with a link's query parameters."""
+    return open_page(PAGE, **params)
 
 
 def metric(at: AppTest, label_start: str) -> str:

@@ -7,7 +7,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, ROOT
+from tests.app.conftest import open_page, ran_cleanly
 from ui.binary_figures import short
 from xent_core.information import decomposition
 
@@ -16,22 +16,9 @@ EDITOR = "info_table"
 T, P = (0.6, 0.3, 0.1), (0.25, 0.4, 0.35)
 
 
-def ran_cleanly(at: AppTest) -> AppTest:
-    assert not at.exception, "\n".join(str(e.value) for e in at.exception)
-    return at
-
-
 def open_information(**params: str) -> AppTest:
-    """Open the page (with a link's query parameters) through app.py once it lists the page,
-    else from its file."""
-    listed = '_page("information"' in APP.read_text()
-    at = AppTest.from_file(str(APP if listed else ROOT / PAGE), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    ran_cleanly(at.run())
-    if listed:
-        ran_cleanly(at.switch_page(PAGE).run())
-    return at
+    """Open the page through app.py, with a link's query parameters."""
+    return open_page(PAGE, **params)
 
 
 def edit(at: AppTest, rows: dict[int, dict[str, str]]) -> AppTest:

@@ -6,27 +6,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import xent_core as xc
-from tests.app.conftest import APP, ROOT
+from tests.app.conftest import open_page, ran_cleanly
 
 PAGE = "pages/smoothing.py"
 
 
-def ran_cleanly(at: AppTest) -> AppTest:
-    assert not at.exception, "\n".join(str(e.value) for e in at.exception)
-    return at
-
-
 def open_smoothing(**params: str) -> AppTest:
-    """Open the page (with a link's query parameters) through app.py once it lists the page,
-    else from its file."""
-    listed = '_page("smoothing"' in APP.read_text()
-    at = AppTest.from_file(str(APP if listed else ROOT / PAGE), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    ran_cleanly(at.run())
-    if listed:
-        ran_cleanly(at.switch_page(PAGE).run())
-    return at
+    """Open the page through app.py, with a link's query parameters."""
+    return open_page(PAGE, **params)
 
 
 def frame_with(at: AppTest, column: str):
