@@ -201,3 +201,12 @@ def save_screenshot(page: Page, path: Path, *, max_height: int = 4000) -> Path:
     finally:
         page.set_viewport_size(size)
     return path
+
+
+HEADER_PX = 36  # glide-data-grid's header height
+ROW_PX = 35  # glide-data-grid's row height
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the metric whose label contains ``label``."""
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")

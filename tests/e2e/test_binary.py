@@ -9,11 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.helpers import assert_no_app_errors, wait_for_app_idle
+from tests.e2e.helpers import (
+    HEADER_PX,
+    ROW_PX,
+    assert_no_app_errors,
+    metric_value,
+    wait_for_app_idle,
+)
 
 SEED_SUM = "4.460303459760249"
-HEADER_PX = 36  # glide-data-grid header height
-ROW_PX = 35  # glide-data-grid row height
 
 
 def open_binary(page: Page, query: str = "") -> None:
@@ -26,11 +30,6 @@ def open_binary(page: Page, query: str = "") -> None:
 def editor(page: Page) -> Locator:
     """The editable (t, p) table."""
     return page.locator(".st-key-bce_table_p")
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the metric whose label contains ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
 def slider(page: Page, key: str) -> Locator:

@@ -8,12 +8,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.helpers import assert_no_app_errors, wait_for_app_idle
+from tests.e2e.helpers import (
+    HEADER_PX,
+    ROW_PX,
+    assert_no_app_errors,
+    metric_value,
+    wait_for_app_idle,
+)
 
 SEED_SUM = "2.214574215671332"
 SUM_LABEL = "Sum over the 4 rows"
-HEADER_PX = 36  # glide-data-grid header height
-ROW_PX = 35  # glide-data-grid row height
 SEED_P = [[0.91, 0.04, 0.05], [0.11, 0.80, 0.09], [0.30, 0.10, 0.60], [0.25, 0.40, 0.35]]
 SEED_TRUE = [0, 1, 2, 0]  # panda, seal, duck, panda
 
@@ -28,11 +32,6 @@ def open_categorical(page: Page, query: str = "") -> None:
 def editor(page: Page) -> Locator:
     """The editable table of predictions."""
     return page.locator(".st-key-cat_table")
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the metric whose label contains ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
 def edit_last_column(page: Page, row: int, text: str) -> None:

@@ -9,13 +9,17 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.helpers import assert_no_app_errors, save_screenshot, wait_for_app_idle
+from tests.e2e.helpers import (
+    HEADER_PX,
+    ROW_PX,
+    assert_no_app_errors,
+    metric_value,
+    save_screenshot,
+    wait_for_app_idle,
+)
 from ui.binary_figures import short
 from ui.gradcheck_figures import error_text
 from xent_core.gradient_check import check_gradient, random_case
-
-HEADER_PX = 36  # glide-data-grid header height
-ROW_PX = 35  # glide-data-grid row height
 
 
 def open_gradcheck(page: Page, query: str = "") -> None:
@@ -23,11 +27,6 @@ def open_gradcheck(page: Page, query: str = "") -> None:
     page.goto(f"/gradcheck{'?' + query if query else ''}")
     wait_for_app_idle(page)
     expect(page.locator(".st-key-gc_sweep .main-svg").first).to_be_visible()
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the metric whose label contains ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
 def alert(page: Page, text: str) -> Locator:

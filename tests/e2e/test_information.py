@@ -8,12 +8,17 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.helpers import assert_no_app_errors, save_screenshot, wait_for_app_idle
+from tests.e2e.helpers import (
+    HEADER_PX,
+    ROW_PX,
+    assert_no_app_errors,
+    metric_value,
+    save_screenshot,
+    wait_for_app_idle,
+)
 from ui.binary_figures import short
 from xent_core.information import decomposition
 
-HEADER_PX = 36  # glide-data-grid header height
-ROW_PX = 35  # glide-data-grid row height
 T, P = (0.6, 0.3, 0.1), (0.25, 0.4, 0.35)
 
 
@@ -27,11 +32,6 @@ def open_information(page: Page, query: str = "") -> None:
 def editor(page: Page) -> Locator:
     """The editable table of classes, t and p."""
     return page.locator(".st-key-info_table")
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the metric whose label contains ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
 def edit_p(page: Page, row: int, text: str) -> None:

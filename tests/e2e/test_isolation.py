@@ -7,14 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.helpers import assert_no_app_errors, save_screenshot, wait_for_app_idle
+from tests.e2e.helpers import (
+    HEADER_PX,
+    ROW_PX,
+    assert_no_app_errors,
+    metric_value,
+    save_screenshot,
+    wait_for_app_idle,
+)
 
 BINARY_SUM = "4.460303459760249"
 CATEGORICAL_SUM = "2.214574215671332"
-HEADER_PX = 36  # glide-data-grid header height
-ROW_PX = 35  # glide-data-grid row height
 
 
 @pytest.fixture
@@ -42,11 +47,6 @@ def go_by_menu(page: Page, title: str) -> None:
     """Open another page from the sidebar menu: the same session, as a student does."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
     wait_for_app_idle(page)
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the metric whose label contains ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
 def type_into_last_column(page: Page, table: str, row: int, text: str) -> None:

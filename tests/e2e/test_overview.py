@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     PAGES,
     assert_no_app_errors,
     expect_current_page,
+    metric_value,
     save_screenshot,
     wait_for_app_idle,
 )
@@ -21,11 +22,6 @@ def open_overview(page: Page) -> None:
     page.goto("/")
     wait_for_app_idle(page)
     expect(page.get_by_role("heading", name="Cross-entropy, seen")).to_be_visible()
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the metric whose label contains ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
 def page_links(page: Page) -> Locator:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 import xent_core as xc
-from tests.e2e.helpers import assert_no_app_errors, save_screenshot, wait_for_app_idle
+from tests.e2e.helpers import assert_no_app_errors, metric_value, save_screenshot, wait_for_app_idle
 from ui.binary_figures import short
 from xent_core.neuron import steps_to_within, train_neuron
 
@@ -29,11 +29,6 @@ def race(page: Page) -> Locator:
 def race_step_label(page: Page) -> Locator:
     """The race slider's current-value label, ``step k``."""
     return race(page).locator("text.slider-label").first
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    """The value of the metric whose label contains ``label``."""
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
 
 def slider(page: Page, key: str) -> Locator:
