@@ -964,6 +964,8 @@ def main(argv: list[str] | None = None) -> int:
         "interactions": interactions,
         "overall": summary(under_load) if under_load else {"n": 0},
         "by_time": windows,
+        "timeline_start_epoch_s": round(time.time() - (time.monotonic() - rec.start), 3),
+        "timeline": [(round(at, 3), kind, round(seconds, 4)) for at, kind, seconds in rec.timeline],
         "solo": summary(solo_cells) if solo_cells else None,
         "solo_all": {k: summary(v) for k, v in solo.samples.items()},
         "errors": solo.errors + rec.errors,
