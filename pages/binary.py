@@ -105,135 +105,142 @@ with side:
             "σ(z) − t: largest when the prediction is most wrong."
         )
 
-# ---------------------------------------------------------------- the table
-st.divider()
-st.subheader("A batch: the seed's seven predictions")
-logits = st.toggle(
-    "Logits mode: type the model's raw score z instead of p (p = σ(z), loss computed "
-    "stably from z)",
-    key="logits",
-)
-url_state.publish(PARAMS)
-column = "z" if logits else "p"
-table = KeptEditor(
-    st.session_state,
-    f"bce_table_{column}",
-    base_key=f"bce_base_{column}",
-    saved_key=f"bce_saved_{column}",
-    seed=lambda: seed_frame(column),
-)
-table.start()
 
-if logits:
-    st.latex(
-        r"L(t, z) = \max(z, 0) - z\,t + \log\bigl(1 + e^{-|z|}\bigr)"
-        r"\quad\text{(the same loss as } L(t, \sigma(z))\text{, but never overflows)}"
+# ---------------------------------------------------------------- the table
+@st.fragment
+def table_section() -> None:
+    """The seed's table, its losses and bars: a table edit reruns only this part."""
+    st.divider()
+    st.subheader("A batch: the seed's seven predictions")
+    logits = st.toggle(
+        "Logits mode: type the model's raw score z instead of p (p = σ(z), loss computed "
+        "stably from z)",
+        key="logits",
+    )
+    url_state.publish(PARAMS)
+    column = "z" if logits else "p"
+    table = KeptEditor(
+        st.session_state,
+        f"bce_table_{column}",
+        base_key=f"bce_base_{column}",
+        saved_key=f"bce_saved_{column}",
+        seed=lambda: seed_frame(column),
+    )
+    table.start()
+
+    if logits:
+        st.latex(
+            r"L(t, z) = \max(z, 0) - z\,t + \log\bigl(1 + e^{-|z|}\bigr)"
+            r"\quad\text{(the same loss as } L(t, \sigma(z))\text{, but never overflows)}"
+        )
+        st.caption(
+            "The seed's p values as their exact logits z = logit(p): the sum is the same "
+            "4.460303459760249, computed without ever forming p."
+        )
+    editing, results = st.columns([4, 7], gap="large")
+    with editing:
+        edited = st.data_editor(
+            table.base,
+            key=table.key,
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "t": st.column_config.TextColumn(
+                    "t (target)", help="0, 1 or a soft target", width="small"
+                ),
+                column: st.column_config.TextColumn(
+                    "z (logit)" if logits else "p (predicted)",
+                    help="any finite number" if logits else "a probability from 0 to 1",
+                ),
+            },
+        )
+        table.finish(edited)  # kept for a visit to another page; a paste folded in once
+        st.button("↺ Reset to the seed table", key="bce_reset", on_click=table.reset)
+        st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
+
+    if too_many_rows(edited):
+        return
+    t_col, t_problems = parse_numbers(edited, ["t"], 0.0, 1.0)
+    x_col, x_problems = (
+        parse_numbers(edited, ["z"]) if logits else parse_numbers(edited, ["p"], 0.0, 1.0)
+    )
+    problems = sorted(t_problems + x_problems, key=lambda pr: (pr.row, pr.column != "t"))
+    bad_rows = sorted({pr.row for pr in problems})
+    rows = [r for r in range(1, len(edited) + 1) if r not in bad_rows]
+    keep = [r - 1 for r in rows]
+    t_ok, x_ok = t_col[keep, 0], x_col[keep, 0]
+
+    with results:
+        show_problems(problems, "Some cells cannot be used")
+        if bad_rows:
+            st.warning(
+                f"Row{'s' if len(bad_rows) > 1 else ''} {', '.join(map(str, bad_rows))} "
+                f"{'are' if len(bad_rows) > 1 else 'is'} left out of the sum and mean until "
+                "fixed.",
+                icon="🚧",
+            )
+        if not rows:
+            st.info("No complete rows yet: type a target t and a prediction in a row.")
+            return
+        if logits:
+            p_ok = xent_core.sigmoid(x_ok)
+            per_row = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="none")
+            total = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="sum")
+            mean = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="mean")
+        else:
+            p_ok = x_ok
+            per_row = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="none")
+            total = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="sum")
+            mean = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="mean")
+        mistakes = confident_mistakes(t_ok, p_ok, per_row)
+        st.dataframe(
+            results_frame(rows, per_row, mistakes, p_ok if logits else None),
+            key="bce_results",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "row": st.column_config.NumberColumn(width="small"),
+                "note": st.column_config.TextColumn(width="medium"),
+            },
+        )
+
+    n = len(rows)
+    of_all = "" if n == len(edited) else f" (of {len(edited)})"
+    s1, s2, s3 = st.columns([2, 2, 1])
+    s1.metric(f"sum over {n} rows{of_all}", full(total), help="Σ L: the seed article's total")
+    s2.metric(f"mean = sum / {n}", full(mean), help="Σ L / n: what most frameworks report")
+    s3.caption("Every digit float64 holds. The seed article reports the sum; frameworks the mean.")
+    infinite = [r for r, v in zip(rows, per_row, strict=True) if math.isinf(v)]
+    if infinite:
+        st.warning(
+            f"**Loss = ∞ in row{'s' if len(infinite) > 1 else ''} "
+            f"{', '.join(map(str, infinite))}:** a prediction of exactly 0 or 1 that the target "
+            "contradicts is certain and wrong, and −log 0 = +∞. One such row makes the sum and the "
+            "mean ∞ too. A sigmoid never outputs exactly 0 or 1, which is one reason to work "
+            "from logits.",
+            icon="♾️",
+        )
+    elif math.isinf(total) and (huge := overflowing_rows(rows, per_row)):
+        st.warning(
+            f"**Sum = ∞, yet no row's loss is:** the loss{'es' if len(huge) > 1 else ''} of "
+            f"row{'s' if len(huge) > 1 else ''} {', '.join(map(str, huge))} "
+            f"({', '.join(short(per_row[rows.index(r)], 3) for r in huge)} nats) add up past "
+            f"the largest float64, {short(sys.float_info.max, 3)}, so the sum overflows to ∞ "
+            "and so does the mean computed from it. Logits this far from 0 are confidently "
+            "wrong beyond anything a trained model produces: try |z| below 1e300.",
+            icon="♾️",
+        )
+    st.plotly_chart(
+        loss_bars_figure(rows=rows, loss=per_row, mistake=mistakes, mean=mean),
+        key="bce_bars",
+        width="stretch",
     )
     st.caption(
-        "The seed's p values as their exact logits z = logit(p): the sum is the same "
-        "4.460303459760249, computed without ever forming p."
-    )
-editing, results = st.columns([4, 7], gap="large")
-with editing:
-    edited = st.data_editor(
-        table.base,
-        key=table.key,
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "t": st.column_config.TextColumn(
-                "t (target)", help="0, 1 or a soft target", width="small"
-            ),
-            column: st.column_config.TextColumn(
-                "z (logit)" if logits else "p (predicted)",
-                help="any finite number" if logits else "a probability from 0 to 1",
-            ),
-        },
-    )
-    table.finish(edited)  # kept for a visit to another page; a paste folded in once
-    st.button("↺ Reset to the seed table", key="bce_reset", on_click=table.reset)
-    st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
-
-if too_many_rows(edited):
-    st.stop()
-t_col, t_problems = parse_numbers(edited, ["t"], 0.0, 1.0)
-x_col, x_problems = (
-    parse_numbers(edited, ["z"]) if logits else parse_numbers(edited, ["p"], 0.0, 1.0)
-)
-problems = sorted(t_problems + x_problems, key=lambda pr: (pr.row, pr.column != "t"))
-bad_rows = sorted({pr.row for pr in problems})
-rows = [r for r in range(1, len(edited) + 1) if r not in bad_rows]
-keep = [r - 1 for r in rows]
-t_ok, x_ok = t_col[keep, 0], x_col[keep, 0]
-
-with results:
-    show_problems(problems, "Some cells cannot be used")
-    if bad_rows:
-        st.warning(
-            f"Row{'s' if len(bad_rows) > 1 else ''} {', '.join(map(str, bad_rows))} "
-            f"{'are' if len(bad_rows) > 1 else 'is'} left out of the sum and mean until "
-            "fixed.",
-            icon="🚧",
-        )
-    if not rows:
-        st.info("No complete rows yet: type a target t and a prediction in a row.")
-        st.stop()
-    if logits:
-        p_ok = xent_core.sigmoid(x_ok)
-        per_row = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="none")
-        total = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="sum")
-        mean = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="mean")
-    else:
-        p_ok = x_ok
-        per_row = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="none")
-        total = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="sum")
-        mean = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="mean")
-    mistakes = confident_mistakes(t_ok, p_ok, per_row)
-    st.dataframe(
-        results_frame(rows, per_row, mistakes, p_ok if logits else None),
-        key="bce_results",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "row": st.column_config.NumberColumn(width="small"),
-            "note": st.column_config.TextColumn(width="medium"),
-        },
+        "**Confident mistakes** (red): the prediction is on the wrong side of ½ and the loss is "
+        f"above {MISTAKE_LOSS:g} nat — the model gave the true answer less than e⁻¹ ≈ 37 %. "
+        "They dominate the sum: the log punishes being sure and wrong far more than being unsure."
     )
 
-n = len(rows)
-of_all = "" if n == len(edited) else f" (of {len(edited)})"
-s1, s2, s3 = st.columns([2, 2, 1])
-s1.metric(f"sum over {n} rows{of_all}", full(total), help="Σ L: the seed article's total")
-s2.metric(f"mean = sum / {n}", full(mean), help="Σ L / n: what most frameworks report")
-s3.caption("Every digit float64 holds. The seed article reports the sum; frameworks the mean.")
-infinite = [r for r, v in zip(rows, per_row, strict=True) if math.isinf(v)]
-if infinite:
-    st.warning(
-        f"**Loss = ∞ in row{'s' if len(infinite) > 1 else ''} "
-        f"{', '.join(map(str, infinite))}:** a prediction of exactly 0 or 1 that the target "
-        "contradicts is certain and wrong, and −log 0 = +∞. One such row makes the sum and the "
-        "mean ∞ too. A sigmoid never outputs exactly 0 or 1, which is one reason to work "
-        "from logits.",
-        icon="♾️",
-    )
-elif math.isinf(total) and (huge := overflowing_rows(rows, per_row)):
-    st.warning(
-        f"**Sum = ∞, yet no row's loss is:** the loss{'es' if len(huge) > 1 else ''} of "
-        f"row{'s' if len(huge) > 1 else ''} {', '.join(map(str, huge))} "
-        f"({', '.join(short(per_row[rows.index(r)], 3) for r in huge)} nats) add up past "
-        f"the largest float64, {short(sys.float_info.max, 3)}, so the sum overflows to ∞ "
-        "and so does the mean computed from it. Logits this far from 0 are confidently "
-        "wrong beyond anything a trained model produces: try |z| below 1e300.",
-        icon="♾️",
-    )
-st.plotly_chart(
-    loss_bars_figure(rows=rows, loss=per_row, mistake=mistakes, mean=mean),
-    key="bce_bars",
-    width="stretch",
-)
-st.caption(
-    "**Confident mistakes** (red): the prediction is on the wrong side of ½ and the loss is "
-    f"above {MISTAKE_LOSS:g} nat — the model gave the true answer less than e⁻¹ ≈ 37 %. "
-    "They dominate the sum: the log punishes being sure and wrong far more than being unsure."
-)
+
+table_section()

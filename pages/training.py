@@ -63,6 +63,7 @@ from ui.training_state import (
     Training,
     frame_sleep,
     limit_blas_threads,
+    playing,
 )
 from ui.training_upload import (
     FORMAT_HELP,
@@ -353,31 +354,32 @@ def play(run: Training, slots: Slots, started: float) -> None:
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends."""
     ss = st.session_state
     frame = 0
-    while ss.get(RUNNING):
-        if time.monotonic() - started > IDLE_SECONDS:
-            ss[RUNNING] = False
-            ss[NOTE] = (
-                f"Paused after {idle_words(IDLE_SECONDS)} without any interaction, to "
-                "leave the server to others. Press Play to go on."
-            )
-            st.rerun()
-        tick = time.perf_counter()
-        train(run, epochs=ss["tr_speed"])
-        try:
-            if ERROR in ss:
+    with playing():  # counted among this process's players (a shared CPU budget)
+        while ss.get(RUNNING):
+            if time.monotonic() - started > IDLE_SECONDS:
+                ss[RUNNING] = False
+                ss[NOTE] = (
+                    f"Paused after {idle_words(IDLE_SECONDS)} without any interaction, to "
+                    "leave the server to others. Press Play to go on."
+                )
                 st.rerun()
-            frame += 1
-            draw_frame(
-                run,
-                slots,
-                curve=frame % CURVE_EVERY == 1,  # 1, 13, 25, ...: soon after Play
-                units=frame % UNITS_EVERY == UNITS_EVERY // 2,  # 3, 9, 15, ...
-            )
-        except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
-            if slots.shown_epoch != run.epoch:
-                run.undo()  # trained but never shown: stop exactly where the student saw it
-            raise
-        time.sleep(frame_sleep(time.perf_counter() - tick))
+            tick = time.perf_counter()
+            train(run, epochs=ss["tr_speed"])
+            try:
+                if ERROR in ss:
+                    st.rerun()
+                frame += 1
+                draw_frame(
+                    run,
+                    slots,
+                    curve=frame % CURVE_EVERY == 1,  # 1, 13, 25, ...: soon after Play
+                    units=frame % UNITS_EVERY == UNITS_EVERY // 2,  # 3, 9, 15, ...
+                )
+            except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
+                if slots.shown_epoch != run.epoch:
+                    run.undo()  # trained but never shown: stop exactly where the student saw it
+                raise
+            time.sleep(frame_sleep(time.perf_counter() - tick))
 
 
 def show_upload() -> None:

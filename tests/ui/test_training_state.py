@@ -10,6 +10,7 @@ from ui.training_state import (
     FRAME_SECONDS,
     MAX_EPOCHS_PER_FRAME,
     MIN_SLEEP,
+    PROCESS_DUTY,
     SEED_SETUP,
     UPLOAD,
     Diverged,
@@ -18,6 +19,7 @@ from ui.training_state import (
     Setup,
     Training,
     frame_sleep,
+    playing,
 )
 
 LR, BATCH = 0.03, 10
@@ -198,6 +200,26 @@ def test_frame_sleep_caps_the_frame_rate_and_the_cpu_share():
     assert frame_sleep(0.0) == pytest.approx(FRAME_SECONDS)
     assert frame_sleep(0.1, duty=0.5) == pytest.approx(0.1)
     assert frame_sleep(0.035) >= MIN_SLEEP
+
+
+def test_players_of_one_process_share_its_cpu_budget_and_leave_it_when_done():
+    """Three players each compute at most a third of PROCESS_DUTY; alone again, half a core."""
+    work = 0.1
+    alone = frame_sleep(work, duty=0.5)
+    with playing(), playing(), playing():
+        shared = frame_sleep(work, duty=0.5)
+        assert work / (work + shared) == pytest.approx(PROCESS_DUTY / 3)
+    with playing():
+        assert frame_sleep(work, duty=0.5) == pytest.approx(alone)  # one player: its own duty
+    assert frame_sleep(work, duty=0.5) == pytest.approx(alone)
+
+
+def test_a_player_that_stops_with_an_exception_leaves_the_count():
+    """Streamlit stops a playing loop by raising; the shared budget must not stay divided."""
+    alone = frame_sleep(0.1)
+    with pytest.raises(RuntimeError), playing(), playing():
+        raise RuntimeError("rerun")
+    assert frame_sleep(0.1) == pytest.approx(alone)
 
 
 # --- your own data ----------------------------------------------------------------------------
