@@ -898,6 +898,9 @@ def main(argv: list[str] | None = None) -> int:
         help="no warm-up: every session's first page may be the process's first",
     )
     parser.add_argument("--quick", action="store_true", help="a 20 s smoke run")
+    parser.add_argument(
+        "--solo-only", action="store_true", help="only the one-browser-alone phase, no load"
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args(argv)
     if args.quick:
@@ -920,6 +923,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.solo_edits:
             print("one browser alone ...", flush=True)
             asyncio.run(solo_browser(url, solo, args.solo_edits, args.solo_slides))
+        if args.solo_only:
+            for kind, values in solo.samples.items():
+                s = summary(values)
+                print(f"{kind}: n={s['n']} p50 {s['p50_ms']:.0f} ms p95 {s['p95_ms']:.0f} ms"
+                      f" max {s['max_ms']:.0f} ms")  # fmt: skip
+            for error in solo.errors:
+                print(f"  error: {error}")
+            return 1 if solo.errors else 0
         print(f"load: {n_light} light sessions + {args.browsers} browsers ...", flush=True)
         loadavg_start = os.getloadavg()[0]
         with Meter(pids) as meter:

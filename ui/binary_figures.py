@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import xent_core
-from ui.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, style
+from ui.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, level_line, look, style
 
 SOFT = "#6A3D9A"  # the soft-target curve: neither class colour
 MISTAKE_LOSS = 1.0  # nats: a wrong-side prediction whose loss is above this is "confident"
@@ -206,13 +206,13 @@ def loss_bars_figure(
     top = max(float(finite.max()) if finite.size else 0.0, threshold) * 1.2
     shown = np.where(np.isinf(loss), top, loss)  # an infinite loss is drawn to the top, "∞"
     labels = [str(r) for r in rows]
-    fig = go.Figure()
+    bars = []
     for is_mistake, name, colour in (
         (False, "other rows", POSITIVE),
         (True, "confident mistake", MISTAKE),
     ):
         pick = mistake == is_mistake
-        fig.add_trace(
+        bars.append(
             go.Bar(
                 x=[lab for lab, k in zip(labels, pick, strict=True) if k],
                 y=shown[pick],
@@ -229,22 +229,30 @@ def loss_bars_figure(
                 showlegend=True,
             )
         )
-    fig.add_hline(
-        y=threshold,
-        line=dict(color=MISTAKE, width=1, dash="dot"),
-        annotation_text=f"confident-mistake threshold: {threshold:g} nat",
-        annotation_position="top left",
-        annotation_font_color=MISTAKE,
-    )
-    if mean is not None and math.isfinite(mean):
-        fig.add_hline(
-            y=mean,
-            line=dict(color=NEUTRAL, width=2, dash="dash"),
-            annotation_text=f"mean = {short(mean, 4)}",
-            annotation_position="top right",
+    lines = [
+        level_line(
+            threshold, color=MISTAKE, label=f"confident-mistake threshold: {threshold:g} nat"
         )
-    fig.update_xaxes(title_text="row", type="category", categoryorder="array", categoryarray=labels)
-    fig.update_yaxes(title_text="loss (nats)", range=[0, top * 1.1])
-    style(fig, height=360)
-    fig.update_layout(barmode="overlay", bargap=0.3, uniformtext_minsize=10)
+    ]
+    if mean is not None and math.isfinite(mean):
+        mean_label = f"mean = {short(mean, 4)}"
+        lines.append(
+            level_line(mean, color=NEUTRAL, width=2, dash="dash", label=mean_label, side="right")
+        )
+    # Built in one go: this figure is redrawn on every table edit (bench/load.py).
+    fig = go.Figure(
+        data=bars,
+        layout=dict(
+            **look(height=360),
+            barmode="overlay",
+            bargap=0.3,
+            uniformtext_minsize=10,
+            shapes=[shape for shape, _ in lines],
+            annotations=[note for _, note in lines],
+            xaxis=dict(
+                title_text="row", type="category", categoryorder="array", categoryarray=labels
+            ),
+            yaxis=dict(title_text="loss (nats)", range=[0, top * 1.1]),
+        ),
+    )
     return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -57,9 +59,49 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
-    """The shared look: white background, light grid, compact margins, legend on top."""
-    fig.update_layout(
+def level_line(
+    y: float,
+    *,
+    color: str,
+    width: float = 1,
+    dash: str = "dot",
+    label: str = "",
+    side: Literal["left", "right"] = "left",
+) -> tuple[dict, dict | None]:
+    """A horizontal line across the plot at ``y`` and its label above it, as layout dicts.
+
+    What ``fig.add_hline`` draws, without its cost (~10 ms of the server per line): pass the
+    shape in ``layout.shapes`` and the label in ``layout.annotations``.
+    """
+    shape = dict(
+        type="line",
+        xref="x domain",
+        x0=0,
+        x1=1,
+        yref="y",
+        y0=y,
+        y1=y,
+        line=dict(color=color, width=width, dash=dash),
+    )
+    if not label:
+        return shape, None
+    note = dict(
+        xref="x domain",
+        x=0 if side == "left" else 1,
+        xanchor=side,
+        yref="y",
+        y=y,
+        yanchor="bottom",
+        text=label,
+        showarrow=False,
+        font=dict(color=color),
+    )
+    return shape, note
+
+
+def look(*, title: str | None = None, height: int = 380) -> dict:
+    """The shared look as layout settings, for a figure built in one go."""
+    layout = dict(
         template=TEMPLATE,
         font=FONT,
         height=height,
@@ -68,5 +110,11 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.
         hoverlabel=dict(font_size=13),
     )
     if title:
-        fig.update_layout(title=dict(text=title, x=0, xanchor="left"))
+        layout["title"] = dict(text=title, x=0, xanchor="left")
+    return layout
+
+
+def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
+    """The shared look: white background, light grid, compact margins, legend on top."""
+    fig.update_layout(look(title=title, height=height))
     return fig
