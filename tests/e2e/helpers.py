@@ -207,6 +207,25 @@ HEADER_PX = 36  # glide-data-grid's header height
 ROW_PX = 35  # glide-data-grid's row height
 
 
+def edit_cell(page: Page, grid: Locator, row: int, text: str, *, at: float | None = None) -> None:
+    """Type ``text`` into 0-based ``row`` of the data editor ``grid``, as a student does.
+
+    The cell is in the column whose centre is at fraction ``at`` of the grid's width, or in
+    the last column when ``at`` is None.
+    """
+    grid.scroll_into_view_if_needed()
+    canvas = grid.locator("canvas").first
+    expect(canvas).to_be_visible()
+    box = canvas.bounding_box()
+    assert box is not None, "the data editor has no canvas on screen"
+    x = box["x"] + (box["width"] - 40 if at is None else box["width"] * at)
+    page.mouse.dblclick(x, box["y"] + HEADER_PX + ROW_PX * (row + 0.5))
+    cell = page.locator("input.gdg-input, textarea.gdg-input")
+    expect(cell).to_be_visible()
+    cell.fill(text)
+    cell.press("Enter")
+
+
 def metric_value(page: Page, label: str) -> Locator:
     """The value of the metric whose label contains ``label``."""
     return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")

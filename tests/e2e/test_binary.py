@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.helpers import (
-    HEADER_PX,
-    ROW_PX,
     assert_no_app_errors,
+    edit_cell,
     metric_value,
+    save_screenshot,
     wait_for_app_idle,
 )
 
@@ -37,29 +37,6 @@ def slider(page: Page, key: str) -> Locator:
     return page.locator(f".st-key-{key}").get_by_role("slider")
 
 
-def edit_last_column(page: Page, row: int, text: str) -> None:
-    """Type ``text`` into the last column of 0-based ``row`` of the editor, as a student does."""
-    grid = editor(page)
-    grid.scroll_into_view_if_needed()
-    box = grid.locator("canvas").first.bounding_box()
-    assert box is not None
-    x = box["x"] + box["width"] - 40
-    y = box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2
-    page.mouse.dblclick(x, y)
-    cell = page.locator("input.gdg-input, textarea.gdg-input")
-    expect(cell).to_be_visible()
-    cell.fill(text)
-    cell.press("Enter")
-
-
-def full_page_screenshot(page: Page, path: Path) -> None:
-    """Screenshot the whole page: Streamlit scrolls inside its main area, so grow the window."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(900, height + 40)})
-    wait_for_app_idle(page)
-    page.screenshot(path=str(path), full_page=True)
-
-
 def test_binary_page_loads_without_errors_and_is_screenshotted(
     page: Page, screenshot_dir: Path
 ) -> None:
@@ -74,14 +51,14 @@ def test_binary_page_loads_without_errors_and_is_screenshotted(
         page.locator(".js-plotly-plot .legendtext", has_text="confident mistake")
     ).to_be_visible()
     assert_no_app_errors(page)
-    full_page_screenshot(page, screenshot_dir / "binary.png")
+    save_screenshot(page, screenshot_dir / "binary.png")
 
 
 def test_editing_a_table_cell_in_the_browser_changes_the_sum(page: Page) -> None:
     """Row 5's p from 0.85 to 0.15: the sum drops by log(0.85/0.15) ≈ 1.7346."""
     open_binary(page)
     expect(metric_value(page, "sum over 7 rows")).to_have_text(SEED_SUM)
-    edit_last_column(page, row=4, text="0.15")
+    edit_cell(page, editor(page), row=4, text="0.15")
     shown = metric_value(page, "sum over 7 rows")
     expect(shown).not_to_have_text(SEED_SUM)
     wait_for_app_idle(page)
@@ -93,7 +70,7 @@ def test_editing_a_table_cell_in_the_browser_changes_the_sum(page: Page) -> None
 def test_a_text_cell_typed_in_the_browser_gets_a_message_naming_it(page: Page) -> None:
     """Typing 'abc' into row 2's p shows an error naming row 2, column p; nothing crashes."""
     open_binary(page)
-    edit_last_column(page, row=1, text="abc")
+    edit_cell(page, editor(page), row=1, text="abc")
     expect(page.get_by_test_id("stAlert").filter(has_text="Row 2, column “p”")).to_be_visible()
     expect(metric_value(page, "sum over 6 rows (of 7)")).to_be_visible()
     assert_no_app_errors(page)

@@ -12,7 +12,9 @@ from tests.e2e.helpers import (
     HEADER_PX,
     ROW_PX,
     assert_no_app_errors,
+    edit_cell,
     metric_value,
+    save_screenshot,
     wait_for_app_idle,
 )
 
@@ -32,21 +34,6 @@ def open_categorical(page: Page, query: str = "") -> None:
 def editor(page: Page) -> Locator:
     """The editable table of predictions."""
     return page.locator(".st-key-cat_table")
-
-
-def edit_last_column(page: Page, row: int, text: str) -> None:
-    """Type ``text`` into the last class column of 0-based ``row``, as a student does."""
-    grid = editor(page)
-    grid.scroll_into_view_if_needed()
-    box = grid.locator("canvas").first.bounding_box()
-    assert box is not None
-    x = box["x"] + box["width"] - 40
-    y = box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2
-    page.mouse.dblclick(x, y)
-    cell = page.locator("input.gdg-input, textarea.gdg-input")
-    expect(cell).to_be_visible()
-    cell.fill(text)
-    cell.press("Enter")
 
 
 def choose_true_class(page: Page, row: int, name: str) -> None:
@@ -71,14 +58,6 @@ def seed_sum_by_hand(true_classes: list[int], eps: float = 0.0, w=(1.0, 1.0, 1.0
     return total
 
 
-def full_page_screenshot(page: Page, path: Path) -> None:
-    """Screenshot the whole page: Streamlit scrolls inside its main area, so grow the window."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(900, height + 40)})
-    wait_for_app_idle(page)
-    page.screenshot(path=str(path), full_page=True)
-
-
 def softmax_loss(z: list[float], y: int) -> float:
     """-log softmax(z)[y], by hand."""
     top = max(z)
@@ -97,7 +76,7 @@ def test_categorical_page_loads_without_errors_and_is_screenshotted(
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(3)  # p/t, ∂L/∂p, ∂L/∂z
     expect(page.locator(".js-plotly-plot .legendtext", has_text="p (predicted)")).to_be_visible()
     assert_no_app_errors(page)
-    full_page_screenshot(page, screenshot_dir / "categorical.png")
+    save_screenshot(page, screenshot_dir / "categorical.png")
 
 
 def test_editing_a_logit_in_the_browser_changes_the_loss(page: Page) -> None:
@@ -113,7 +92,7 @@ def test_editing_a_logit_in_the_browser_changes_the_loss(page: Page) -> None:
     shown = metric_value(page, SUM_LABEL)
     expect(shown).to_be_visible()
     assert math.isclose(float(shown.inner_text()), before, rel_tol=1e-13)
-    edit_last_column(page, row=0, text="3")
+    edit_cell(page, editor(page), row=0, text="3")
     expect(shown).not_to_have_text(shown.inner_text())
     wait_for_app_idle(page)
     rows[0] = ([0.91, 0.04, 3.0], 0)
@@ -125,7 +104,7 @@ def test_editing_a_logit_in_the_browser_changes_the_loss(page: Page) -> None:
 def test_a_row_that_no_longer_adds_up_is_named_and_normalised_in_one_click(page: Page) -> None:
     """Row 3's duck from 0.60 to 0.90: a message names row 3; Normalise rows fixes it."""
     open_categorical(page)
-    edit_last_column(page, row=2, text="0.90")
+    edit_cell(page, editor(page), row=2, text="0.90")
     message = page.get_by_test_id("stAlert").filter(
         has_text="Row 3: the probabilities add up to 1.3"
     )
@@ -185,7 +164,7 @@ def test_weights_and_smoothing_apply_to_probabilities_and_are_screenshotted(
     page.get_by_text("Class weights w (one per class)").click()
     expect(page.locator(".st-key-cat_w_c1 input")).to_have_value("2.00")
     assert_no_app_errors(page)
-    full_page_screenshot(page, screenshot_dir / "categorical-weights-smoothing.png")
+    save_screenshot(page, screenshot_dir / "categorical-weights-smoothing.png")
 
 
 def test_a_text_cell_is_named_in_an_error_and_screenshotted(
@@ -193,7 +172,7 @@ def test_a_text_cell_is_named_in_an_error_and_screenshotted(
 ) -> None:
     """Row 2's duck cell typed as "abc": an error names row 2 and column duck; no totals."""
     open_categorical(page)
-    edit_last_column(page, row=1, text="abc")
+    edit_cell(page, editor(page), row=1, text="abc")
     message = page.get_by_test_id("stAlert").filter(
         has_text="Row 2, column “duck”: “abc” is not a number."
     )
@@ -201,4 +180,4 @@ def test_a_text_cell_is_named_in_an_error_and_screenshotted(
     expect(metric_value(page, SUM_LABEL)).to_have_count(0)
     expect(page.get_by_text("Row 2 has cells to fix")).to_have_count(0)  # row 1 is shown
     assert_no_app_errors(page)
-    full_page_screenshot(page, screenshot_dir / "categorical-error.png")
+    save_screenshot(page, screenshot_dir / "categorical-error.png")

@@ -10,9 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.helpers import (
-    HEADER_PX,
-    ROW_PX,
     assert_no_app_errors,
+    edit_cell,
     metric_value,
     save_screenshot,
     wait_for_app_idle,
@@ -38,20 +37,10 @@ def query_of(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
 
-def edit_cell(page: Page, editor_key: str, row: int, column: int, text: str) -> None:
+def edit_typed(page: Page, editor_key: str, row: int, column: int, text: str) -> None:
     """Type ``text`` into 0-based (row, column) of the typed table, as a student does."""
-    grid = page.locator(f".st-key-{editor_key}")
-    grid.scroll_into_view_if_needed()
-    expect(grid.locator("canvas").first).to_be_visible()
-    box = grid.locator("canvas").first.bounding_box()
-    assert box is not None
     columns = 4  # target, z0, z1, z2 of the softmax table
-    x = box["x"] + box["width"] * (column + 0.5) / columns
-    page.mouse.dblclick(x, box["y"] + HEADER_PX + ROW_PX * (row + 0.5))
-    cell = page.locator("input.gdg-input, textarea.gdg-input")
-    expect(cell).to_be_visible()
-    cell.fill(text)
-    cell.press("Enter")
+    edit_cell(page, page.locator(f".st-key-{editor_key}"), row, text, at=(column + 0.5) / columns)
 
 
 def test_gradcheck_page_loads_without_errors_and_is_screenshotted(
@@ -116,9 +105,9 @@ def test_typed_cells_are_checked_and_used(page: Page) -> None:
     page.locator(".st-key-gc_src").get_by_text("typed in a table").click()
     expect(page.locator(".st-key-gc_table_softmax_ce canvas").first).to_be_visible()
     wait_for_app_idle(page)
-    edit_cell(page, "gc_table_softmax_ce", 0, 1, "abc")
+    edit_typed(page, "gc_table_softmax_ce", 0, 1, "abc")
     expect(alert(page, "Row 1, column “z0”: “abc” is not a number.")).to_be_visible()
-    edit_cell(page, "gc_table_softmax_ce", 0, 1, "5")
+    edit_typed(page, "gc_table_softmax_ce", 0, 1, "5")
     expect(alert(page, "is not a number")).to_have_count(0)
     expect(page.get_by_text("All 9 elements agree")).to_be_visible()
     assert_no_app_errors(page)

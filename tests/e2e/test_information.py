@@ -9,9 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.helpers import (
-    HEADER_PX,
-    ROW_PX,
     assert_no_app_errors,
+    edit_cell,
     metric_value,
     save_screenshot,
     wait_for_app_idle,
@@ -32,19 +31,6 @@ def open_information(page: Page, query: str = "") -> None:
 def editor(page: Page) -> Locator:
     """The editable table of classes, t and p."""
     return page.locator(".st-key-info_table")
-
-
-def edit_p(page: Page, row: int, text: str) -> None:
-    """Type ``text`` into the p column (the last) of 0-based ``row``, as a student does."""
-    grid = editor(page)
-    grid.scroll_into_view_if_needed()
-    box = grid.locator("canvas").first.bounding_box()
-    assert box is not None
-    page.mouse.dblclick(box["x"] + box["width"] - 40, box["y"] + HEADER_PX + ROW_PX * (row + 0.5))
-    cell = page.locator("input.gdg-input, textarea.gdg-input")
-    expect(cell).to_be_visible()
-    cell.fill(text)
-    cell.press("Enter")
 
 
 def query_of(page: Page) -> dict[str, list[str]]:
@@ -72,9 +58,9 @@ def test_information_page_loads_without_errors_and_is_screenshotted(
 def test_typing_a_probability_in_the_browser_changes_kl(page: Page) -> None:
     """p: 0.25, 0.4, 0.35 → 0.35, 0.3, 0.35 in two cells: KL, H(t, p) and the link follow."""
     open_information(page)
-    edit_p(page, 0, "0.35")
+    edit_cell(page, editor(page), 0, "0.35")
     expect(page.get_by_test_id("stAlert").filter(has_text="adds up to 1.1")).to_be_visible()
-    edit_p(page, 1, "0.3")
+    edit_cell(page, editor(page), 1, "0.3")
     parts = decomposition(T, (0.35, 0.3, 0.35))
     expect(metric_value(page, "KL(t ‖ p)")).to_have_text(short(parts.kl_divergence))
     expect(metric_value(page, "H(t, p)")).to_have_text(short(parts.cross_entropy))
@@ -86,7 +72,7 @@ def test_typing_a_probability_in_the_browser_changes_kl(page: Page) -> None:
 def test_normalise_fixes_a_column_that_does_not_add_up(page: Page) -> None:
     """p₁ = 0.5 makes p add up to 1.25; Normalise divides it by 1.25 and the numbers return."""
     open_information(page)
-    edit_p(page, 0, "0.5")
+    edit_cell(page, editor(page), 0, "0.5")
     expect(page.get_by_test_id("stAlert").filter(has_text="adds up to 1.25")).to_be_visible()
     page.get_by_role("button", name="Normalise t and p").click()
     parts = decomposition(T, (0.5 / 1.25, 0.4 / 1.25, 0.35 / 1.25))

@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import (
-    HEADER_PX,
-    ROW_PX,
     assert_no_app_errors,
+    edit_cell,
     metric_value,
     save_screenshot,
     wait_for_app_idle,
@@ -49,19 +48,6 @@ def go_by_menu(page: Page, title: str) -> None:
     wait_for_app_idle(page)
 
 
-def type_into_last_column(page: Page, table: str, row: int, text: str) -> None:
-    """Type ``text`` into the last column of 0-based ``row`` of the editor in ``table``."""
-    grid = page.locator(table)
-    grid.scroll_into_view_if_needed()
-    box = grid.locator("canvas").first.bounding_box()
-    assert box is not None
-    page.mouse.dblclick(box["x"] + box["width"] - 40, box["y"] + HEADER_PX + ROW_PX * (row + 0.5))
-    cell = page.locator("input.gdg-input, textarea.gdg-input")
-    expect(cell).to_be_visible()
-    cell.fill(text)
-    cell.press("Enter")
-
-
 def softmax_loss(z: list[float], y: int) -> float:
     """-log softmax(z)[y], by hand."""
     top = max(z)
@@ -78,7 +64,7 @@ def test_two_sessions_editing_different_tables_never_see_each_others_values(
     expect(metric_value(a, "sum over 7 rows")).to_have_text(BINARY_SUM)
 
     # A: row 1's p from 0.07 to 0.5 (t = 0): the sum trades -log 0.93 for -log 0.5.
-    type_into_last_column(a, ".st-key-bce_table_p", row=0, text="0.5")
+    edit_cell(a, a.locator(".st-key-bce_table_p"), row=0, text="0.5")
     a_sum = metric_value(a, "sum over 7 rows")
     expect(a_sum).not_to_have_text(BINARY_SUM)
     wait_for_app_idle(a)
@@ -88,7 +74,7 @@ def test_two_sessions_editing_different_tables_never_see_each_others_values(
     # B: row 1's duck logit from 0.05 to 3, in B's own categorical table.
     b_sum = metric_value(b, "Sum over the 4 rows")
     b_before = b_sum.inner_text()
-    type_into_last_column(b, ".st-key-cat_table", row=0, text="3")
+    edit_cell(b, b.locator(".st-key-cat_table"), row=0, text="3")
     expect(b_sum).not_to_have_text(b_before)
     wait_for_app_idle(b)
     rows = [([0.91, 0.04, 3.0], 0), ([0.11, 0.80, 0.09], 1), ([0.30, 0.10, 0.60], 2),
