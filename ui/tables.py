@@ -250,7 +250,13 @@ class KeptEditor:
 
     def reset(self) -> None:
         """The seed table again, in a fresh editor (a button callback)."""
-        self._replace(self._seed())
+        self.replace(self._seed())
+
+    def replace(self, frame: pd.DataFrame) -> None:
+        """``frame`` as the table, in a fresh editor: its rows replace the table's, pending
+        edits and pastes included (a callback, e.g. an uploaded file). :meth:`reset` still
+        brings back the seed."""
+        self._replace(frame.reset_index(drop=True))
         self._state.pop(self._saved, None)
         self._state.pop(self._fold, None)
 

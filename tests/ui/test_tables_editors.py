@@ -115,3 +115,24 @@ def test_reset_brings_back_the_seed_in_a_fresh_editor() -> None:
     assert editor(ss).key == "ed_2" and editor(ss).base.equals(seed())
     assert "ed_saved" not in ss and "ed_fold" not in ss
     assert draw(ss).equals(seed())
+
+
+def test_replace_puts_new_rows_in_a_fresh_editor_and_reset_still_gives_the_seed() -> None:
+    """An upload replaces the rows (pending edits dropped, index renumbered); reset undoes it."""
+    ss: dict = {}
+    draw(ss)
+    draw(ss, state(edited={0: {"p": "0.3"}}, added=rows(10)))  # an edit, then a folded paste
+    draw(ss, state(edited={1: {"t": "0"}}))  # an edit pending in the new editor
+    new = pd.DataFrame({"t": ["1", "x"], "p": ["0.6", None]}, index=[5, 9], dtype=object)
+    key = editor(ss).key
+    editor(ss).replace(new)
+    assert editor(ss).key != key  # a new editor: the old one's edits cannot come back
+    assert "ed_saved" not in ss and "ed_fold" not in ss
+    shown = draw(ss)
+    assert shown.index.tolist() == [0, 1]
+    assert shown["t"].tolist() == ["1", "x"] and shown["p"].tolist() == ["0.6", None]
+    draw(ss, state(edited={0: {"p": "0.7"}}))
+    del ss[editor(ss).key]  # another page and back: the replaced rows, with the edit, stay
+    assert draw(ss)["p"].tolist() == ["0.7", None]
+    editor(ss).reset()
+    assert draw(ss).equals(seed())
