@@ -12,6 +12,8 @@ import pandas  # noqa: F401
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from ui import classroom
+
 st.set_page_config(
     page_title="xent — the cross-entropy explorer",
     page_icon=":material/functions:",
@@ -48,8 +50,11 @@ PAGES: dict[str, list[StreamlitPage]] = {
 }
 
 page = st.navigation(PAGES, position="sidebar")
+page_name = page.url_path or "overview"  # the default page's url_path is ""
+classroom.apply(page_name)  # ?hide=… and ?projector=1 (ui/classroom.py)
 
 with st.sidebar:
+    classroom.sidebar(page_name)  # "Copy link to this view" and the classroom-link builder
     st.markdown(
         "**xent** teaches cross-entropy: the loss, its gradient and how softmax "
         "turns logits into probabilities. Every number comes from `xent_core`."

@@ -8,7 +8,7 @@ beside its fix.
 import streamlit as st
 
 from deep_links import ensure_router
-from ui import url_state
+from ui import classroom, url_state
 from ui.binary_figures import full, short
 from ui.gradcheck_figures import (
     CENTRAL_DIFFERENCE,
@@ -227,7 +227,7 @@ st.caption(
 note = undefined_note(check, labels)
 if note:
     st.warning(note, icon=":material/straighten:")
-st.plotly_chart(
+classroom.chart(
     relative_error_figure(
         labels=labels,
         errors=check.relative_error,
@@ -255,7 +255,7 @@ st.divider()
 st.subheader("Choosing the step h: truncation against rounding")
 chart, words = st.columns([3, 2], gap="large")
 with chart:
-    st.plotly_chart(step_sweep_figure(sweep=sweep, h=h), key="gc_sweep", width="stretch")
+    classroom.chart(step_sweep_figure(sweep=sweep, h=h), key="gc_sweep", width="stretch")
 with words:
     st.latex(TRADE_OFF)
     st.markdown(

@@ -7,6 +7,7 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
+from ui import url_state
 from ui.softmax_figures import full, short
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
@@ -61,6 +62,7 @@ se_slope = xent_core.numerical_gradient(
 
 # ---------------------------------------------------------------- what it is
 st.title("Cross-entropy, seen")
+url_state.show_notes()  # e.g. a classroom link naming a control this page does not have
 intro, formula = st.columns([3, 2], gap="large")
 with intro:
     st.markdown(
@@ -87,7 +89,8 @@ with formula:
 
 # ---------------------------------------------------------------- the pages
 st.divider()
-st.subheader("Explore")
+links = st.container(key="ov_links")  # ?hide=links (ui/classroom.py)
+links.subheader("Explore")
 PAGES = [
     (
         "pages/binary.py",
@@ -143,7 +146,7 @@ PAGES = [
     ),
 ]
 for path, label, icon, what in PAGES:
-    link, text = st.columns([1, 3], vertical_alignment="center")
+    link, text = links.columns([1, 3], vertical_alignment="center")
     with link:
         st.page_link(path, label=label, icon=icon)
     with text:

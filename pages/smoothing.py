@@ -8,7 +8,7 @@ ui.smoothing_figures.
 import streamlit as st
 
 from deep_links import ensure_router
-from ui import url_state
+from ui import classroom, url_state
 from ui.smoothing_figures import (
     DEFAULT_EPSILONS,
     DEFAULT_Z,
@@ -92,7 +92,7 @@ def label_smoothing() -> None:
         if not epsilons:
             st.info("Pick at least one ε to draw its loss curve.", icon=":material/touch_app:")
         else:
-            st.plotly_chart(
+            classroom.chart(
                 smoothing_figure(epsilons=epsilons, n_classes=n), key="ls_curves", width="stretch"
             )
     if epsilons:
@@ -150,7 +150,7 @@ def temperature() -> None:
         )
     publish_valid()
     with picture:
-        st.plotly_chart(
+        classroom.chart(
             temperature_figure(z=z, tau=tau, target=target), key="ls_temperature", width="stretch"
         )
     st.dataframe(temperature_frame(z=z, tau=tau, target=target), hide_index=True, width="stretch")

@@ -7,7 +7,7 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui import url_state
+from ui import classroom, url_state
 from ui.softmax_figures import (
     DEFAULT_Z,
     MAX_CLASSES,
@@ -101,7 +101,7 @@ except ValueError as err:  # the widgets keep z and τ valid; this is a safety n
 with picture:
     st.subheader("Probabilities")
     st.latex(r"p_i = \operatorname{softmax}(z/\tau)_i = \frac{e^{z_i/\tau}}{\sum_k e^{z_k/\tau}}")
-    st.plotly_chart(softmax_bars(p=p, labels=labels), key="softmax_bars")
+    classroom.chart(softmax_bars(p=p, labels=labels), key="softmax_bars")
     with st.expander("Every digit of p"):
         st.dataframe(probability_frame(z, p), hide_index=True)
 
@@ -114,7 +114,7 @@ else:  # a 7 × 7 to 10 × 10 matrix needs the full width to print its values
     heat = st.container()
     facts = st.container()
 with heat:
-    st.plotly_chart(
+    classroom.chart(
         jacobian_heatmap(J=J, labels=labels, digits=3 if n <= 6 else 2),
         key="jacobian_heatmap",
     )
@@ -162,7 +162,7 @@ with formula:
     )
 
 chain = softmax_chain_rule(z, k, temperature=tau)
-st.plotly_chart(
+classroom.chart(
     chain_rule_figure(
         dl_dp=chain.dl_dp,
         via_jacobian=chain.via_jacobian,

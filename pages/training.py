@@ -16,7 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 import xent_core
 from deep_links import ensure_router
-from ui import url_state
+from ui import classroom, url_state
 from ui.boundary_image import (
     boundary_picture,
     class_label,
@@ -340,7 +340,7 @@ def draw_frame(run: Training, slots: Slots, *, curve: bool, units: bool) -> None
     if units:
         show_units(run, slots.units)
     if curve:
-        slots.chart.plotly_chart(loss_curve(run), config=CHART_CONFIG)
+        classroom.chart(loss_curve(run), into=slots.chart, config=CHART_CONFIG)
 
 
 def idle_words(seconds: float) -> str:
@@ -439,27 +439,29 @@ def show_calibration(run: Training) -> None:
     st.markdown(calibration_verdict(cal))
     n_classes = run.setup.n_classes
     left_col, right_col = st.columns(2, gap="medium")
-    left_col.plotly_chart(
+    classroom.chart(
         reliability_figure(
             **cal.before._asdict(),
             n_classes=n_classes,
             title=f"As trained (τ = 1) · ECE {cal.ece_before:.4f}",
         ),
+        into=left_col,
         config=CHART_CONFIG,
         key="tr_reliability_before",
     )
-    right_col.plotly_chart(
+    classroom.chart(
         reliability_figure(
             **cal.after._asdict(),
             n_classes=n_classes,
             title=f"Scaled by τ* = {cal.fit.temperature:.3g} · ECE {cal.ece_after:.4f}",
             color=AFTER_COLOR,
         ),
+        into=right_col,
         config=CHART_CONFIG,
         key="tr_reliability_after",
     )
     chart_col, formula_col = st.columns([1.6, 1.0], gap="medium", vertical_alignment="center")
-    chart_col.plotly_chart(
+    classroom.chart(
         temperature_figure(
             temperatures=cal.fit.temperatures,
             cross_entropy=cal.fit.cross_entropies,
@@ -467,6 +469,7 @@ def show_calibration(run: Training) -> None:
             ce_temperature=cal.fit.temperature,
             ece_temperature=cal.ece_curve.temperature,
         ),
+        into=chart_col,
         config=CHART_CONFIG,
         key="tr_temperature",
     )
@@ -623,7 +626,7 @@ with st.container():
     note_slot = st.empty()
 left, middle, right = st.columns([1.0, 1.45, 1.25], gap="medium")
 
-with left:
+with left, st.container(key="tr_settings"):  # ?hide=settings (ui/classroom.py)
     data_tab, net_tab, train_tab = st.tabs(["Data", "Network", "Training"])
     with data_tab:
         st.selectbox("Dataset", DATASET_CHOICES, key="tr_data", format_func=_dataset_name)
@@ -718,7 +721,7 @@ with middle:
 
 with right:
     st.markdown("**Loss curves** · mean cross-entropy on the training and the test points")
-    chart = st.plotly_chart(loss_curve(run), config=CHART_CONFIG)
+    chart = classroom.chart(loss_curve(run), config=CHART_CONFIG)
     st.toggle("Log-scale loss axis", key="tr_log")
 
 with st.container():

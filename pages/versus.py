@@ -10,7 +10,7 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui import url_state
+from ui import classroom, url_state
 from ui.binary_figures import full, short
 from ui.versus_figures import (
     LEARNING_RATES,
@@ -103,7 +103,7 @@ def losses_over_z() -> None:
     se_grad = float(squared_error_with_logits_grad([T], [z], reduction="sum")[0])
 
     with picture:
-        st.plotly_chart(curves_figure(z=z, t=T), key="vs_curves", width="stretch")
+        classroom.chart(curves_figure(z=z, t=T), key="vs_curves", width="stretch")
         st.caption(
             "Squared error's gradient is cross-entropy's times 2σ′(z) ≤ ½. Slide z far to the "
             "left: cross-entropy's push stays near −1, the largest it can be, while squared "
@@ -155,7 +155,7 @@ def the_race() -> None:
             f"**{start_verdict(start_p, T)}**."
         )
 
-    st.plotly_chart(figure, key="vs_race", width="stretch")
+    classroom.chart(figure, key="vs_race", width="stretch")
     cells = st.columns(4)
     for (reached_cell, final_cell), run, name in (
         (cells[:2], ce_run, "cross-entropy"),

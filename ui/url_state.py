@@ -105,6 +105,11 @@ def format_numbers(values: Sequence[float]) -> str:
 
 
 KEPT = "_url_kept"  # session-state key: the settings each page last published
+NOTES = "_url_notes"  # session-state key: notes about the link, shown by show_notes
+
+# Link settings of the whole app, not of one page (classroom mode, ui/classroom.py):
+# :func:`publish` leaves them in the link as they are.
+APP_WIDE = ("hide", "projector")
 
 
 def restore(params: Sequence[Param]) -> None:
@@ -133,18 +138,24 @@ def restore(params: Sequence[Param]) -> None:
                 )
         st.session_state[param.key] = value
     if notes:
-        st.session_state["_url_notes"] = notes
+        st.session_state.setdefault(NOTES, []).extend(notes)
+
+
+def add_note(note: str) -> None:
+    """Queue a note about the link for :func:`show_notes` (for settings read elsewhere)."""
+    st.session_state.setdefault(NOTES, []).append(note)
 
 
 def show_notes() -> None:
-    """Show (once) what :func:`restore` could not use from the link."""
-    for note in st.session_state.pop("_url_notes", []):
+    """Show (once) what :func:`restore` (or a caller of :func:`add_note`) could not use."""
+    for note in st.session_state.pop(NOTES, []):
         st.warning(note, icon="🔗")
 
 
 def publish(params: Sequence[Param]) -> None:
     """Write the current settings into the URL (settings at their default are left out) and
-    keep a copy in the session for the next visit to this page."""
+    keep a copy in the session for the next visit to this page. The app-wide settings
+    (:data:`APP_WIDE`) stay in the link as they are."""
     kept = st.session_state.setdefault(KEPT, {})
     kept.update({p.key: st.session_state[p.key] for p in params if p.key in st.session_state})
     wanted = {
@@ -152,5 +163,6 @@ def publish(params: Sequence[Param]) -> None:
         for p in params
         if p.key in st.session_state and st.session_state[p.key] != p.default
     }
+    wanted.update({key: st.query_params[key] for key in APP_WIDE if key in st.query_params})
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)

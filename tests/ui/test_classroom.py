@@ -1,0 +1,317 @@
+"""Classroom mode's pure parts: the registry of hideable controls, the link parsing, the CSS,
+the projector figure and the copy buttons' HTML (ui/classroom.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from ui import classroom, url_state
+from ui.classroom import CONTROLS, Classroom, Control
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def page_source(page: str) -> str:
+    """pages/<page>.py and the ui modules it imports (where some of its keys are built)."""
+    text = (ROOT / "pages" / f"{page}.py").read_text()
+    modules = re.findall(r"^from ui import (.+)$", text, re.M)
+    modules += re.findall(r"^from ui\.(\w+) import", text, re.M)
+    names = {m.strip() for group in modules for m in group.split(",")}
+    names = {n.split(" as ")[0].strip() for n in names}
+    for name in sorted(names):
+        module = ROOT / "ui" / f"{name}.py"
+        if module.exists() and name != "classroom":
+            text += "\n" + module.read_text()
+    return text
+
+
+def used_as_key(key: str, source: str) -> bool:
+    """True when ``source`` gives some widget or container the key ``key`` (``x_*``: a prefix).
+
+    Accepted: ``key="k"``, ``Param("k", …)`` (a page setting, whose widget uses
+    ``key=PARAM.key``), an upper-case constant assigned ``"k"``, and for a prefix an f-string
+    ``f"x_{…}"``.
+    """
+    if key.endswith("*"):
+        return re.search(rf"""f["']{re.escape(key[:-1])}\{{""", source) is not None
+    quoted = rf"""["']{re.escape(key)}["']"""
+    patterns = (
+        rf"key={quoted}",
+        rf"Param\(\s*{quoted}",
+        rf"^[A-Z_][A-Z0-9_, ]* = [^\n]*{quoted}",
+    )
+    return any(re.search(p, source, re.M) for p in patterns)
+
+
+def routed_pages() -> list[str]:
+    """The url paths app.py routes (``_page("name", …)``)."""
+    return re.findall(r'_page\("(\w+)"', (ROOT / "app.py").read_text())
+
+
+# ---------------------------------------------------------------------------- the registry
+
+
+def test_every_routed_page_has_a_registry_entry_and_no_other_does():
+    """The registry names exactly app.py's pages (by url path)."""
+    assert sorted(CONTROLS) == sorted(routed_pages())
+
+
+@pytest.mark.parametrize(
+    "page, control",
+    [(page, control) for page, controls in CONTROLS.items() for control in controls],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_every_key_in_the_registry_is_a_key_in_its_page(page: str, control: Control):
+    """A page that renames a widget key fails here until the registry follows."""
+    source = page_source(page)
+    missing = [key for key in control.keys if not used_as_key(key, source)]
+    assert not missing, f"{page}: {control.name} names keys the page does not have: {missing}"
+
+
+def test_the_key_check_rejects_a_key_that_is_not_there():
+    """The check above is not vacuous: a made-up key and a made-up prefix fail it."""
+    source = page_source("binary")
+    assert used_as_key("p", source) and used_as_key("bce_table_*", source)
+    assert not used_as_key("no_such_key", source)
+    assert not used_as_key("no_such_prefix_*", source)
+
+
+@pytest.mark.parametrize("page", sorted(CONTROLS))
+def test_names_are_unique_lower_case_words_and_every_control_covers_something(page: str):
+    """Names fit a link (a-z, digits), none repeats, ``all`` is reserved, each has keys."""
+    names = [c.name for c in classroom.controls(page)]
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"[a-z][a-z0-9]*", n) for n in names), names
+    assert classroom.ALL not in names
+    assert all(c.keys and c.label for c in CONTROLS[page])
+
+
+def test_the_classroom_parameters_are_kept_by_url_state_publish():
+    """publish() leaves hide and projector in the link (ui/url_state.APP_WIDE)."""
+    assert {classroom.HIDE, classroom.PROJECTOR} <= set(url_state.APP_WIDE)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    "raw, hidden, unknown",
+    [
+        (None, (), []),
+        ("", (), []),
+        ("t", ("t",), []),
+        ("table,p", ("p", "table"), []),  # in the page's order
+        (" P , Table ,,p", ("p", "table"), []),  # case, spaces, empties, repeats
+        ("sidebar", ("sidebar",), []),
+        ("all", ("p", "t", "scale", "logits", "table"), []),
+        ("all,sidebar", ("p", "t", "scale", "logits", "table", "sidebar"), []),
+        ("p,bogus,slider,bogus", ("p",), ["bogus", "slider"]),
+        ("<b>x</b>", (), ["<b>x</b>"]),
+    ],
+)
+def test_hide_names_are_read_in_the_pages_order_and_unknown_ones_kept_as_typed(
+    raw, hidden, unknown
+):
+    """Known names are hidden; unknown ones are returned for a note."""
+    assert classroom.parse_hide(raw, "binary") == (hidden, unknown)
+
+
+def test_a_page_without_an_entry_can_still_hide_the_sidebar():
+    """An unknown page has only the sidebar; ``all`` hides nothing there."""
+    assert classroom.parse_hide("all,sidebar,p", "nowhere") == (("sidebar",), ["p"])
+
+
+@pytest.mark.parametrize(
+    "raw, on, error",
+    [
+        (None, False, False),
+        ("1", True, False),
+        ("true", True, False),
+        (" ON ", True, False),
+        ("0", False, False),
+        ("no", False, False),
+        ("maybe", False, True),
+        ("", False, True),
+    ],
+)
+def test_projector_reads_true_or_false_and_explains_anything_else(raw, on, error):
+    """``1/true/yes/on``, ``0/false/no/off``; anything else is off, with a reason."""
+    value, why = classroom.parse_projector(raw)
+    assert value is on and (why is not None) is error
+
+
+def test_a_link_with_unknown_names_gets_a_note_naming_the_parameter_the_value_and_the_choices():
+    """The note quotes ``hide=…``, each unknown name, and lists what the page can hide."""
+    room = classroom.read("versus", {"hide": "z,sliders", "projector": "please"})
+    assert room.hidden == ("z",) and room.projector is False
+    hide_note, projector_note = room.notes
+    assert "`hide=z,sliders`" in hide_note and "`sliders`" in hide_note
+    assert "z, start, rate, steps, sidebar" in hide_note
+    assert "`projector=please`" in projector_note and "projector mode is off" in projector_note
+
+
+def test_a_very_long_value_is_quoted_short():
+    """A 10,000-character value is cut to 40 characters in the note."""
+    room = classroom.read("binary", {"hide": "x" * 10_000})
+    assert len(room.notes[0]) < 400 and "x" * 40 + "…" in room.notes[0]
+
+
+def test_a_clean_link_gives_no_notes():
+    assert classroom.read("binary", {"hide": "p,t", "projector": "1"}).notes == ()
+
+
+# ---------------------------------------------------------------------------- CSS
+
+
+def test_no_classroom_parameters_no_css():
+    assert classroom.css(Classroom(page="binary")) == ""
+
+
+def test_hidden_controls_become_one_display_none_rule_on_their_key_classes():
+    """Exact keys by class, prefixes by a class substring, nothing of projector mode."""
+    css = classroom.css(Classroom(page="binary", hidden=("p", "table")))
+    assert css.count("display: none !important") == 1
+    selectors = css.split("{")[0]
+    assert ".st-key-p," in selectors or ".st-key-p\n" in selectors
+    assert '[class*="st-key-bce_table_"]' in selectors and ".st-key-bce_reset" in selectors
+    assert ".st-key-t" not in selectors.replace(".st-key-table", "")
+    assert "stSidebar" not in css and "font-size" not in css
+
+
+def test_controls_in_an_expander_or_a_column_hide_their_holder_too():
+    """Hiding the class weights hides their expander; the training settings their column."""
+    weights = classroom.css(Classroom(page="categorical", hidden=("weights",)))
+    assert '[data-testid="stExpander"]:has([class*="st-key-cat_w_"])' in weights
+    settings = classroom.css(Classroom(page="training", hidden=("settings",)))
+    assert '[data-testid="stColumn"]:has(.st-key-tr_settings)' in settings
+
+
+def test_hiding_the_sidebar_hides_it_and_its_toggle():
+    css = classroom.css(Classroom(page="softmax", hidden=("sidebar",)))
+    for selector in classroom.SIDEBAR_SELECTORS:
+        assert selector in css
+    assert "font-size" not in css
+
+
+def test_projector_mode_hides_the_sidebar_and_header_and_enlarges_text_width_and_pictures():
+    css = classroom.css(Classroom(page="training", projector=True))
+    assert '[data-testid="stSidebar"]' in css and '[data-testid="stHeader"]' in css
+    assert f"html {{ font-size: {classroom.ROOT_FONT_PX}px !important; }}" in css
+    assert "max-width: none" in css
+    assert 'img[data-testid="tr-boundary"]' in css and "width: 100%" in css
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def figure() -> go.Figure:
+    """A small figure with fonts set in three places, a height and margins."""
+    return go.Figure(
+        go.Bar(x=["a", "b"], y=[1, 2], textfont=dict(size=10)),
+        layout=dict(
+            font=dict(size=14),
+            height=380,
+            margin=dict(l=10, r=10, t=50, b=10, pad=2),
+            annotations=[dict(text="note", x=0, y=1, font=dict(size=12, color="red"))],
+            xaxis=dict(tickfont=dict(size=11)),
+        ),
+    )
+
+
+def test_the_projector_figure_scales_every_font_size_and_margin_and_is_taller():
+    """Each font size and margin times FONT_SCALE, the height times HEIGHT_SCALE."""
+    big = classroom.projector_figure(figure(), font_scale=1.5, height_scale=1.4)
+    assert big.layout.font.size == 21
+    assert big.layout.annotations[0].font.size == 18
+    assert big.layout.annotations[0].font.color == "red"
+    assert big.layout.xaxis.tickfont.size == 16.5
+    assert big.data[0].textfont.size == 15
+    assert big.layout.height == 532
+    assert (big.layout.margin.l, big.layout.margin.t, big.layout.margin.pad) == (15, 75, 2)
+
+
+def test_the_projector_figure_leaves_the_original_alone():
+    """A cached figure (the race) must not grow each time it is drawn."""
+    original = figure()
+    before = original.to_dict()
+    classroom.projector_figure(original)
+    assert original.to_dict() == before
+
+
+def test_a_figure_without_sizes_gets_plotlys_defaults_enlarged():
+    big = classroom.projector_figure(go.Figure(go.Scatter(y=[1, 2])), font_scale=2, height_scale=2)
+    assert big.layout.font.size == 2 * classroom.PLOTLY_FONT_SIZE
+    assert big.layout.height == 2 * classroom.PLOTLY_HEIGHT
+
+
+def test_animation_frames_are_scaled_too():
+    fig = go.Figure(
+        go.Scatter(y=[1]),
+        frames=[go.Frame(data=[go.Scatter(y=[2], textfont=dict(size=10))], name="1")],
+    )
+    big = classroom.projector_figure(fig, font_scale=2)
+    assert big.frames[0].data[0].textfont.size == 20
+
+
+class FakeStreamlit:
+    """Records plotly_chart calls; a session state to put a Classroom in."""
+
+    def __init__(self, room: Classroom | None) -> None:
+        self.session_state = {} if room is None else {classroom.SESSION: room}
+        self.calls: list[tuple[go.Figure, dict]] = []
+
+    def plotly_chart(self, fig, **kwargs):
+        self.calls.append((fig, kwargs))
+        return "element"
+
+
+def test_chart_draws_exactly_the_figure_built_outside_projector_mode(monkeypatch):
+    fake = FakeStreamlit(Classroom(page="binary", hidden=("p",)))
+    monkeypatch.setattr(classroom, "st", fake)
+    fig = figure()
+    assert classroom.chart(fig, key="k", width="stretch") == "element"
+    assert fake.calls == [(fig, {"key": "k", "width": "stretch"})]
+
+
+def test_chart_draws_the_projector_figure_in_projector_mode_into_the_given_place(monkeypatch):
+    fake = FakeStreamlit(Classroom(page="binary", projector=True))
+    place = FakeStreamlit(None)
+    monkeypatch.setattr(classroom, "st", fake)
+    classroom.chart(figure(), key="k", into=place)
+    assert not fake.calls
+    ((drawn, kwargs),) = place.calls
+    assert drawn.layout.height == round(380 * classroom.HEIGHT_SCALE)
+    assert drawn.layout.font.size == 14 * classroom.FONT_SCALE
+    assert kwargs == {"key": "k"}
+
+
+# ---------------------------------------------------------------------------- copy buttons
+
+
+def test_the_copy_button_copies_the_address_as_it_is():
+    """No classroom data: the script copies window.location.href itself."""
+    text = classroom.copy_button_html("Copy link to this view", test_id="xent-copy-link")
+    assert 'data-xent-copy="1"' in text and 'data-testid="xent-copy-link"' in text
+    assert "data-classroom" not in text and 'data-done="Link copied"' in text
+    assert "window.location.href" in text and "execCommand" in text
+    assert "navigator.clipboard" in text and "isSecureContext" in text
+
+
+def test_the_classroom_button_carries_the_chosen_names_and_projector():
+    text = classroom.copy_button_html(
+        "Copy classroom link", test_id="b", hidden=["p", "table"], projector=True
+    )
+    assert 'data-classroom="1"' in text and 'data-hide="p,table"' in text
+    assert 'data-projector="1"' in text
+    nothing = classroom.copy_button_html("x", test_id="b", hidden=[], projector=False)
+    assert 'data-hide=""' in nothing and 'data-projector="0"' in nothing
+
+
+def test_the_button_text_and_colours_are_escaped():
+    text = classroom.copy_button_html("<b>", test_id="b", primary='red" onclick="x')
+    assert "<b>" not in text.split("<button")[1].split("</button>")[0]
+    assert 'onclick="x' not in text
