@@ -19,6 +19,15 @@ from ui.binary_figures import (
     seed_frame,
     short,
 )
+from ui.table_file_widgets import download_csv, forget, upload_csv
+from ui.table_files import (
+    BINARY_HELP,
+    TableFile,
+    binary_csv,
+    losses_by_row,
+    read_binary_csv,
+    upload_note,
+)
 from ui.tables import KeptEditor, parse_numbers, show_problems, too_many_rows
 
 SCALES = ("linear", "log")
@@ -107,6 +116,37 @@ with side:
 
 
 # ---------------------------------------------------------------- the table
+UPLOAD = "bce_upload"
+
+
+def binary_table(column: str) -> KeptEditor:
+    """The table of t and p (or t and z), kept across reruns and pages."""
+    return KeptEditor(
+        st.session_state,
+        f"bce_table_{column}",
+        base_key=f"bce_base_{column}",
+        saved_key=f"bce_saved_{column}",
+        seed=lambda: seed_frame(column),
+    )
+
+
+def reset_table(column: str) -> None:
+    """The reset button: the seed table again, and no note about an uploaded file."""
+    binary_table(column).reset()
+    forget(UPLOAD)
+
+
+def load_file(loaded: TableFile) -> str:
+    """An uploaded file's rows become the p table, or the z table in logits mode."""
+    column = loaded.columns[1]
+    logits = column == "z"
+    switched = st.session_state.get("logits", False) != logits
+    st.session_state["logits"] = logits
+    binary_table(column).replace(loaded.frame())
+    mode = "logits mode: the file has a column z" if logits else "p: the file has a column p"
+    return upload_note(loaded, f"the {column} table", f" Switched to {mode}." if switched else "")
+
+
 @st.fragment
 def table_section() -> None:
     """The seed's table, its losses and bars: a table edit reruns only this part."""
@@ -119,13 +159,7 @@ def table_section() -> None:
     )
     url_state.publish(PARAMS)
     column = "z" if logits else "p"
-    table = KeptEditor(
-        st.session_state,
-        f"bce_table_{column}",
-        base_key=f"bce_base_{column}",
-        saved_key=f"bce_saved_{column}",
-        seed=lambda: seed_frame(column),
-    )
+    table = binary_table(column)
     table.start()
 
     if logits:
@@ -156,10 +190,19 @@ def table_section() -> None:
             },
         )
         table.finish(edited)  # kept for a visit to another page; a paste folded in once
-        st.button("↺ Reset to the seed table", key="bce_reset", on_click=table.reset)
+        actions = st.container(horizontal=True)
+        actions.button(
+            "↺ Reset to the seed table", key="bce_reset", on_click=reset_table, args=(column,)
+        )
         st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
+        upload_csv(key=UPLOAD, read=read_binary_csv, load=load_file, help=BINARY_HELP)
+
+    def offer_download(loss: list[float]) -> None:
+        data = binary_csv(edited, column, loss)
+        download_csv(data, file_name=f"xent-binary-{column}.csv", key="bce_download", where=actions)
 
     if too_many_rows(edited):
+        offer_download([math.nan] * len(edited))
         return
     t_col, t_problems = parse_numbers(edited, ["t"], 0.0, 1.0)
     x_col, x_problems = (
@@ -181,6 +224,7 @@ def table_section() -> None:
                 icon="🚧",
             )
         if not rows:
+            offer_download([math.nan] * len(edited))
             st.info("No complete rows yet: type a target t and a prediction in a row.")
             return
         if logits:
@@ -193,6 +237,7 @@ def table_section() -> None:
             per_row = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="none")
             total = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="sum")
             mean = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="mean")
+        offer_download(losses_by_row(len(edited), rows, per_row))
         mistakes = confident_mistakes(t_ok, p_ok, per_row)
         st.dataframe(
             results_frame(rows, per_row, mistakes, p_ok if logits else None),

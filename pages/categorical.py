@@ -37,6 +37,14 @@ from ui.categorical_words import (
     weight_sum_terms,
     zero_probability_warning,
 )
+from ui.table_file_widgets import download_csv, forget, upload_csv
+from ui.table_files import (
+    CATEGORICAL_HELP,
+    TableFile,
+    categorical_csv,
+    read_categorical_csv,
+    upload_note,
+)
 from ui.tables import MAX_ROWS, show_problems, too_many_rows
 
 ensure_router()
@@ -51,8 +59,31 @@ WEIGHTS = url_state.Param(
 )
 ROW = url_state.Param("row", 1, url_state.integer(1, MAX_ROWS))
 PARAMS = (MODE, SMOOTHING, WEIGHTS, ROW)
+UPLOAD = "cat_upload"
 
 ss = st.session_state
+
+
+def load_file(loaded: TableFile) -> str:
+    """An uploaded file's classes and rows become the table (a file chooser's callback)."""
+    names = loaded.columns[1:]
+    state.load_table(ss, names, loaded.rows)
+    if ss.get(ROW.key, 1) > len(loaded):
+        ss[ROW.key] = 1
+    classes = ", ".join(f"“{name_md(name)}”" for name in names)
+    mode = ss.get(MODE.key, MODE.default)
+    return upload_note(
+        loaded,
+        "the table",
+        f" {len(names)} classes: {classes}; the class cells are read as {mode} (the switch above).",
+    )
+
+
+def reset_table() -> None:
+    """The reset button: the seed table again, and no note about an uploaded file."""
+    state.reset_table(ss)
+    forget(UPLOAD)
+
 
 url_state.restore(PARAMS)
 st.title("Categorical cross-entropy")
@@ -220,10 +251,15 @@ with st.container(horizontal=True):
         "Reset to the seed table",
         key="cat_reset",
         icon=":material/restart_alt:",
-        on_click=state.reset_table,
-        args=(ss,),
+        on_click=reset_table,
         help="The article's 4 × 3 table: panda, seal, duck.",
     )
+    download_csv(
+        categorical_csv(edited, ids=ids, names=names, loss=losses.per_row, target=TARGET),
+        file_name=f"xent-categorical-{'p' if mode == 'probabilities' else 'z'}.csv",
+        key="cat_download",
+    )
+upload_csv(key=UPLOAD, read=read_categorical_csv, load=load_file, help=CATEGORICAL_HELP)
 
 if causes := infinite_loss_causes(parsed, losses, names):
     st.warning(zero_probability_warning(causes, smoothing), icon="♾️")

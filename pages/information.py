@@ -28,9 +28,11 @@ from ui.information_figures import (
     with_p_equal_t,
     with_uniform_p,
 )
+from ui.table_file_widgets import download_csv
+from ui.table_files import information_csv
 from ui.tables import parse_numbers, show_problems
 from ui.text import quote_typed
-from xent_core.information import decomposition, kl_divergence
+from xent_core.information import cross_entropy, decomposition, entropy, kl_divergence
 
 DISTRIBUTION = url_state.number_list(MIN_CLASSES, MAX_CLASSES, 0.0, 1.0)
 T = url_state.Param("info_t", DEFAULT_T, DISTRIBUTION, url_state.format_numbers)
@@ -133,19 +135,34 @@ with editing:
 
 unit = st.session_state[UNIT.key]
 base = base_of(unit)
+sized = MIN_CLASSES <= len(edited) <= MAX_CLASSES
+values, problems = parse_numbers(edited, ["t", "p"], 0.0, 1.0) if sized else (None, [])
+sums: list[str | None] = []
+if sized and not problems:
+    t, p = values[:, 0], values[:, 1]
+    sums = [column_sum_problem(t, "t (true)"), column_sum_problem(p, "p (model)")]
+usable = sized and not problems and not any(sums)
 with editing:
-    if not MIN_CLASSES <= len(edited) <= MAX_CLASSES:
+    terms = (
+        [entropy(t, base, terms=True), cross_entropy(t, p, base, terms=True),
+         kl_divergence(t, p, base, terms=True)]
+        if usable
+        else None
+    )  # fmt: skip
+    download_csv(
+        information_csv(edited, unit=unit, terms=terms),
+        file_name="xent-information.csv",
+        key="info_download",
+    )
+    if not sized:
         st.error(
             f"The table has {len(edited)} classes; this view needs {MIN_CLASSES} to {MAX_CLASSES}.",
             icon="✏️",
         )
         st.stop()
-    values, problems = parse_numbers(edited, ["t", "p"], 0.0, 1.0)
     show_problems(problems, "Some cells cannot be used")
     if problems:
         st.stop()
-    t, p = values[:, 0], values[:, 1]
-    sums = [column_sum_problem(t, "t (true)"), column_sum_problem(p, "p (model)")]
     if any(sums):
         st.error("\n\n".join(s for s in sums if s), icon="➗")
         st.button(

@@ -10,7 +10,7 @@ edited table for a visit to another page (:func:`start`).
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,7 +19,9 @@ from ui import url_state
 from ui.categorical_table import (
     MAX_CLASSES,
     MIN_CLASSES,
+    TARGET,
     ClassTable,
+    class_column_id,
     class_name_problems,
     seed_classes,
     with_edits,
@@ -225,3 +227,24 @@ def reset_table(state: State) -> None:
         state[name_key(column)] = name
         state[weight_key(column)] = 1.0
     replace(state, table)
+
+
+def load_table(state: State, names: Sequence[str], rows: Sequence[Sequence[str | None]]) -> None:
+    """An uploaded table: classes ``names``, and ``rows`` of (true class, one cell per class).
+
+    The classes get new column ids, so no widget of an old class is reused; a class keeps
+    its weight when the table had one of the same name, a new one gets weight 1.
+    """
+    old: ClassTable = state[MODEL]
+    if class_name_problems(names) or not MIN_CLASSES <= len(names) <= MAX_CLASSES:
+        raise ValueError(f"Unusable class names for a table: {list(names)!r}.")
+    ids = tuple(class_column_id(old.next_id + j) for j in range(len(names)))
+    frame = pd.DataFrame([list(row) for row in rows], columns=[TARGET, *ids], dtype=object)
+    kept = dict(zip(old.names, state[WEIGHTS], strict=True))
+    weights = tuple(float(kept.get(name, 1.0)) for name in names)
+    state[WEIGHTS] = weights
+    for column, name, weight in zip(ids, names, weights, strict=True):
+        state[name_key(column)] = name
+        state[weight_key(column)] = weight
+    state.pop(REMOVE_WHICH, None)
+    replace(state, ClassTable(frame, ids, tuple(names), old.next_id + len(names)))
