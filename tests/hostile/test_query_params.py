@@ -93,3 +93,13 @@ def test_a_link_value_with_markup_is_quoted_literally_in_its_note() -> None:
     at = with_link("pages/binary.py", {"p": "``\n# big **x**"})
     (note,) = [n for n in message_texts(at) if "`p=" in n]
     assert "\n" not in note and "big" in note, note
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", *PAGE_PARAMS])
+def test_the_classroom_parameters_stay_in_the_link_while_bad_ones_go(page: str) -> None:
+    """url_state.publish keeps its APP_WIDE keys (hide, projector) as they are, even when it
+    drops a bad value or an unknown key from the same link."""
+    at = with_link(page, {"hide": "sidebar", "projector": "1", "foo": "bar", "p": "abc"})
+    assert at.query_params["hide"] == "sidebar" and at.query_params["projector"] == "1"
+    if page != "pages/overview.py":  # a page that publishes its settings rewrites the link
+        assert "foo" not in at.query_params and "p" not in at.query_params
