@@ -21,6 +21,7 @@ from ui.binary_figures import (
 )
 from ui.table_file_widgets import download_csv, forget, upload_csv
 from ui.table_files import (
+    BINARY_EXAMPLE,
     BINARY_HELP,
     TableFile,
     binary_csv,
@@ -195,7 +196,13 @@ def table_section() -> None:
             "↺ Reset to the seed table", key="bce_reset", on_click=reset_table, args=(column,)
         )
         st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
-        upload_csv(key=UPLOAD, read=read_binary_csv, load=load_file, help=BINARY_HELP)
+        upload_csv(
+            key=UPLOAD,
+            read=read_binary_csv,
+            load=load_file,
+            help=BINARY_HELP,
+            example=BINARY_EXAMPLE,
+        )
 
     def offer_download(loss: list[float]) -> None:
         data = binary_csv(edited, column, loss)

@@ -39,6 +39,7 @@ from ui.categorical_words import (
 )
 from ui.table_file_widgets import download_csv, forget, upload_csv
 from ui.table_files import (
+    CATEGORICAL_EXAMPLE,
     CATEGORICAL_HELP,
     TableFile,
     categorical_csv,
@@ -259,7 +260,13 @@ with st.container(horizontal=True):
         file_name=f"xent-categorical-{'p' if mode == 'probabilities' else 'z'}.csv",
         key="cat_download",
     )
-upload_csv(key=UPLOAD, read=read_categorical_csv, load=load_file, help=CATEGORICAL_HELP)
+upload_csv(
+    key=UPLOAD,
+    read=read_categorical_csv,
+    load=load_file,
+    help=CATEGORICAL_HELP,
+    example=CATEGORICAL_EXAMPLE,
+)
 
 if causes := infinite_loss_causes(parsed, losses, names):
     st.warning(zero_probability_warning(causes, smoothing), icon="♾️")

@@ -66,8 +66,13 @@ def download_csv(
     )
 
 
-def upload_csv(*, key: str, read: Read, load: Load, help: str, what: str = "this table") -> None:
-    """An expander holding a file chooser for ``key``; under it, what the last file did."""
+def upload_csv(
+    *, key: str, read: Read, load: Load, help: str, example: str, what: str = "this table"
+) -> None:
+    """An expander holding a file chooser for ``key``; under it, what the last file did.
+
+    ``help`` is the format in full (the chooser's tooltip); ``example`` its header line.
+    """
     with st.expander(f"Upload a CSV into {what}", icon=":material/upload_file:"):
         st.file_uploader(
             "CSV file (replaces the table's rows)",
@@ -79,8 +84,8 @@ def upload_csv(*, key: str, read: Read, load: Load, help: str, what: str = "this
             help=help,
         )
         st.caption(
-            "Format: the header line names the columns, as a downloaded file does "
-            "(hover over ? for details)."
+            f"A header line such as {example}, then one table row per line, as in a "
+            "downloaded file. More under the ? above."
         )
     if st.session_state.get(key) is None:  # no file in the chooser (or back from another page)
         return

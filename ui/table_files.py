@@ -33,7 +33,9 @@ from ui.training_upload import _delimiter as sniff_delimiter
 from ui.training_upload import _ordinal as ordinal
 
 __all__ = [
+    "BINARY_EXAMPLE",
     "BINARY_HELP",
+    "CATEGORICAL_EXAMPLE",
     "CATEGORICAL_HELP",
     "LOSS",
     "MAX_BYTES",
@@ -60,6 +62,8 @@ LOSS = "loss"  # the computed column of a downloaded loss table; ignored on uplo
 TRUE_CLASS = "true class"  # the categorical table's target column, as its header reads
 INFO_TERMS = ("entropy term", "cross-entropy term", "KL term")  # −t log t, −t log p, t log t/p
 
+BINARY_EXAMPLE = "`t,p` (or `t,z` for logits)"
+CATEGORICAL_EXAMPLE = f"`{TRUE_CLASS},panda,seal,duck` (one column per class)"
 BINARY_HELP = (
     "A header line naming the columns `t` and `p`, or `t` and `z` for logits (the page then "
     "switches to logits mode); other columns, such as the `loss` of a downloaded file, are "
@@ -296,9 +300,9 @@ def _read(data: bytes, check_header: HeaderCheck, *, max_rows: int, example: str
                 "line after it would join that value. Close the quote, or remove it."
             ) from None
         raise UploadError(
-            f"{_where(reader.line_num)} cannot be read as CSV ({err}): a value in quotes must "
-            f"end with its quote, then a {_delimiter_name(delimiter)} or the end of the line; "
-            'write a quote inside quotes twice ("").'
+            f"{_where(reader.line_num)} cannot be read as CSV: a value in quotes must end with "
+            f"its quote, then a {_delimiter_name(delimiter)} or the end of the line. Check the "
+            'quotes on this line (a quote inside quotes is written twice: "").'
         ) from None
     if not rows:
         raise UploadError(

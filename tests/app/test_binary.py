@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+import xent_core
 from tests.app.conftest import APP, open_page
+from ui.binary_figures import SEED_P, SEED_T
 
 PAGE = "pages/binary.py"
 SEED_SUM = "4.460303459760249"
@@ -258,3 +261,128 @@ def test_a_paste_is_folded_once_and_deleting_the_extra_rows_brings_the_sum_back(
     assert at.session_state["bce_base_p"]["p"].tolist()[-1] == "1"
     edit(at, "bce_table_p_1", {}, deleted=range(500, 1007))
     assert metric(at, "sum over 500 rows") == SEED_SUM  # 493 rows of −log 1 = 0
+
+
+# ---------------------------------------------------------------- CSV download and upload
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes each download button was given, by file name (the last run's win)."""
+    files: dict[str, bytes] = {}
+    add = MediaFileManager.add
+
+    def recording(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name:
+            files[file_name] = path_or_data
+        return add(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", recording)
+    return files
+
+
+def upload(at: AppTest, content: bytes | str, name: str = "mine.csv") -> AppTest:
+    """Choose a file in the table's uploader, as a student does, and run."""
+    data = content.encode() if isinstance(content, str) else content
+    at.file_uploader(key="bce_upload").set_value((name, data, "text/csv"))
+    return ran(at.run())
+
+
+def editor_key(at: AppTest, column: str = "p") -> str:
+    """The table editor's current key (a new one after each upload or reset)."""
+    name = f"bce_table_{column}"
+    version = at.session_state[f"{name}_version"] if f"{name}_version" in at.session_state else 0
+    return name if version == 0 else f"{name}_{version}"
+
+
+def table_cells(at: AppTest, column: str = "p") -> list[list]:
+    """The table as the editor last returned it: [[t, p or z], ...]."""
+    return at.session_state[f"bce_saved_{column}"].values.tolist()
+
+
+def test_the_download_is_the_table_as_typed_with_each_rows_loss(downloads, at) -> None:
+    """A bad cell stays as typed (formula-guarded) with a blank loss; the others have theirs."""
+    download = at.download_button(key="bce_download")
+    assert download.label == "Download CSV"
+    edit(at, "bce_table_p", {1: {"p": "=1+1"}})
+    lines = downloads["xent-binary-p.csv"].decode().splitlines()
+    assert lines[0] == "t,p,loss"
+    seed = xent_core.binary_cross_entropy(SEED_T, SEED_P, reduction="none")
+    assert lines[1] == f"0,0.07,{float(seed[0])!r}"
+    assert lines[2] == "1,'=1+1,"
+    assert lines[5] == f"0,0.85,{SEED_LOSS_ROW_5!r}"
+    shown = at.dataframe[-1].value["loss (nats)"].tolist()
+    assert [line.split(",")[2] for line in lines[1:] if not line.endswith(",")] == shown
+
+
+def test_the_logits_table_downloads_as_z(downloads, at) -> None:
+    """In logits mode the file is xent-binary-z.csv with a z column."""
+    ran(at.toggle(key="logits").set_value(True).run())
+    lines = downloads["xent-binary-z.csv"].decode().splitlines()
+    assert lines[0] == "t,z,loss" and len(lines) == 8
+
+
+def test_a_downloaded_table_uploads_back_to_the_same_table_and_sum(downloads, at) -> None:
+    """Edit (one bad cell), download, reset, upload the file: the same cells, the same sum."""
+    edit(at, "bce_table_p", {0: {"p": "0.5"}, 2: {"t": "x"}}, added=[{"t": "1", "p": "0.25"}])
+    before, total = table_cells(at), metric(at, "sum over 7 rows (of 8)")
+    data = downloads["xent-binary-p.csv"]
+    ran(at.button(key="bce_reset").click().run())
+    assert metric(at, "sum over 7 rows") == SEED_SUM
+    upload(at, data, "xent-binary-p.csv")
+    assert table_cells(at) == before
+    assert metric(at, "sum over 7 rows (of 8)") == total
+    assert "Row 3, column “t”: “x” is not a number." in texts(at.error)
+
+
+def test_a_t_z_file_switches_to_logits_and_its_sum_is_shown(at: AppTest) -> None:
+    """t,z with z = 0 twice: logits mode turns on, the sum is 2 log 2."""
+    upload(at, "t,z\n1,0\n0,0\n")
+    assert at.toggle(key="logits").value is True
+    assert table_cells(at, "z") == [["1", "0"], ["0", "0"]]
+    expected = xent_core.binary_cross_entropy_with_logits([1, 0], [0.0, 0.0], reduction="sum")
+    assert metric(at, "sum over 2 rows") == repr(float(expected))
+    note = texts(at.caption)
+    assert "Loaded **mine.csv**: 2 rows into the z table. Switched to logits mode" in note
+    assert at.query_params["logits"] == "1"
+
+
+def test_a_file_is_applied_once_and_again_only_when_chosen_again(at: AppTest) -> None:
+    """Edits after an upload survive reruns; choosing the same file again replaces them."""
+    content = "t,p\n1,0.5\n0,0.5\n"
+    upload(at, content)
+    assert metric(at, "sum over 2 rows") == repr(2 * math.log(2))
+    edit(at, editor_key(at), {0: {"p": "0.25"}})
+    ran(at.slider(key="p").set_value(0.3).run())  # a full rerun: the file is not read again
+    assert table_cells(at) == [["1", "0.25"], ["0", "0.5"]]
+    upload(at, content)  # the same file chosen again
+    assert table_cells(at) == [["1", "0.5"], ["0", "0.5"]]
+
+
+def test_a_malformed_file_names_its_line_and_leaves_the_table_as_it_was(at: AppTest) -> None:
+    """A line with a value too many: the message names line and column; nothing changes."""
+    edit(at, "bce_table_p", {0: {"p": "0.5"}})
+    before, total = table_cells(at), metric(at, "sum over 7 rows")
+    upload(at, "t,p\n1,0.5\n0,0.5,9\n", "bad.csv")
+    error = texts(at.error)
+    assert "**bad.csv** cannot be used; the table is unchanged. Line 3, column 3" in error
+    assert table_cells(at) == before and metric(at, "sum over 7 rows") == total
+    upload(at, "t,p\n1,0.9\n", "good.csv")  # the next good file clears the message
+    assert "cannot be used" not in texts(at.error)
+
+
+def test_values_that_are_not_numbers_load_as_typed_and_are_named_by_row(at: AppTest) -> None:
+    """After a blank line, file line 4 is table row 2; the note and the cell message say so."""
+    upload(at, "t,p\n1,0.9\n\n0,half\n")
+    assert "Row 2, column “p”: “half” is not a number." in texts(at.error)
+    assert "rows 1–1 are lines 2–2" not in texts(at.caption)
+    assert "row 1 is line 2, row 2 is line 4." in texts(at.caption)
+
+
+def test_reset_after_an_upload_brings_back_the_seed_and_drops_the_note(at: AppTest) -> None:
+    """The uploaded rows go, the seed's seven come back, the 'Loaded' note goes."""
+    upload(at, "t,p\n1,0.9\n")
+    assert "Loaded **mine.csv**" in texts(at.caption)
+    ran(at.button(key="bce_reset").click().run())
+    assert metric(at, "sum over 7 rows") == SEED_SUM
+    assert "Loaded" not in texts(at.caption)

@@ -10,6 +10,7 @@ import json
 import math
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, open_page
@@ -484,3 +485,110 @@ def test_the_logit_gradient_from_p_equals_the_one_from_z_when_p_is_its_softmax(
     edit(at, {3: {f"c{j}": repr(v) for j, v in enumerate(hand_softmax(z))}})
     _, from_p = chart_bars(at, "cat_grad_figure")
     assert from_p == pytest.approx(from_z, rel=1e-12)
+
+
+# ---------------------------------------------------------------- CSV download and upload
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes each download button was given, by file name (the last run's win)."""
+    files: dict[str, bytes] = {}
+    add = MediaFileManager.add
+
+    def recording(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name:
+            files[file_name] = path_or_data
+        return add(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", recording)
+    return files
+
+
+def upload(at: AppTest, content: bytes | str, name: str = "mine.csv") -> AppTest:
+    """Choose a file in the table's uploader, as a student does, and run."""
+    data = content.encode() if isinstance(content, str) else content
+    at.file_uploader(key="cat_upload").set_value((name, data, "text/csv"))
+    return ran(at.run())
+
+
+def shown_table(at: AppTest) -> tuple[tuple[str, ...], list[list]]:
+    """The class names and the cells (true class first) of the table as last shown."""
+    model = at.session_state["cat_model"]
+    frame = at.session_state["cat_saved"] if "cat_saved" in at.session_state else model.frame
+    return model.names, frame[["target", *model.ids]].values.tolist()
+
+
+def test_the_seed_downloads_with_class_names_and_each_rows_loss(downloads, at) -> None:
+    """true class, panda, seal, duck, loss: the cells as typed, the seed's losses."""
+    assert at.download_button(key="cat_download").label == "Download CSV"
+    lines = downloads["xent-categorical-p.csv"].decode().splitlines()
+    assert lines[0] == "true class,panda,seal,duck,loss"
+    assert lines[1] == f"panda,0.91,0.04,0.05,{SEED_LOSSES[0]}"
+    assert [line.rsplit(",", 1)[1] for line in lines[1:]] == SEED_LOSSES
+
+
+def test_a_bad_row_downloads_as_typed_with_a_blank_loss(downloads, at) -> None:
+    """A typed formula is guarded; the row the page leaves out has no loss."""
+    edit(at, {1: {"c1": "@cmd"}})
+    lines = downloads["xent-categorical-p.csv"].decode().splitlines()
+    assert lines[2] == "seal,0.11,'@cmd,0.09,"
+    ran(at.radio(key="input").set_value("logits").run())
+    assert "xent-categorical-z.csv" in downloads
+
+
+def test_a_downloaded_table_uploads_back_to_the_same_table_and_totals(downloads, at) -> None:
+    """Add a class, edit cells, download, reset, upload: same classes, cells and sum."""
+    ran(at.button(key="cat_add_class").click().run())
+    edit(at, {0: {"c0": "0.81", "c3": "0.1"}, 2: {"c2": "0.5", "c3": "0.1"}})
+    before, total = shown_table(at), metric(at, SUM_LABEL)
+    data = downloads["xent-categorical-p.csv"]
+    assert data.decode().splitlines()[0] == "true class,panda,seal,duck,class 4,loss"
+    ran(at.button(key="cat_reset").click().run())
+    assert metric(at, SUM_LABEL) == SEED_SUM
+    upload(at, data, "xent-categorical-p.csv")
+    assert shown_table(at) == before
+    assert metric(at, SUM_LABEL) == total
+    assert "Loaded **xent-categorical-p.csv**: 4 rows into the table. 4 classes" in texts(
+        at.caption
+    )
+
+
+def test_a_file_with_its_own_classes_replaces_them_and_keeps_a_named_weight(at) -> None:
+    """panda (weight 2 kept) and cow (new, weight 1): the weighted sum of the file's rows."""
+    ran(at.number_input(key="cat_w_c0").set_value(2.0).run())
+    upload(at, "true class,panda,cow\npanda,0.9,0.1\ncow,0.3,0.7\n")
+    assert shown_table(at) == (("panda", "cow"), [["panda", "0.9", "0.1"], ["cow", "0.3", "0.7"]])
+    assert at.session_state["weights"] == (2.0, 1.0)
+    assert [t.value for t in at.text_input] == ["panda", "cow"]
+    expected = 2 * -math.log(0.9) - math.log(0.7)
+    assert float(metric(at, SUM_LABEL)) == pytest.approx(expected, rel=1e-15)
+
+
+def test_an_uploaded_table_is_kept_through_edits_and_reruns(at: AppTest) -> None:
+    """After the upload, an edit survives a rerun; the same file chosen again replaces it."""
+    content = "true class,a,b\na,0.5,0.5\n"
+    upload(at, content)
+    edit(at, {0: {"c3": "0.25", "c4": "0.75"}})
+    ran(at.slider(key="smoothing").set_value(0.1).run())
+    assert shown_table(at)[1] == [["a", "0.25", "0.75"]]
+    upload(at, content)
+    assert shown_table(at)[1] == [["a", "0.5", "0.5"]]
+
+
+def test_too_many_classes_are_named_and_the_table_stays(at: AppTest) -> None:
+    """Eleven class columns: line 1, column 12 is named; the seed table is still there."""
+    names = ",".join(f"k{j}" for j in range(1, 12))
+    upload(at, f"true class,{names}\nk1{',0.1' * 11}\n", "wide.csv")
+    error = texts(at.error)
+    assert "**wide.csv** cannot be used; the table is unchanged." in error
+    assert "Line 1, column 12 (“k11”) (the header) is the 11th class column" in error
+    assert shown_table(at)[0] == ("panda", "seal", "duck")
+    assert metric(at, SUM_LABEL) == SEED_SUM
+
+
+def test_a_target_that_is_no_class_loads_and_is_named_by_its_row(at: AppTest) -> None:
+    """Not structural: the row loads as typed and the usual message names it."""
+    upload(at, "true class,cat,dog,loss\ncat,0.9,0.1,\nbird,0.5,0.5,\n")
+    assert "Row 2, column “true class”: “bird” is not one of the classes" in texts(at.error)
+    assert "Table row r is line r + 1 of the file. Ignored column: loss." in texts(at.caption)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import open_page, ran_cleanly
@@ -184,3 +187,65 @@ def test_a_typed_class_name_is_shown_literally(at):
     edit(at, {1: {"class": "**x**", "p": "0"}, 0: {"p": "0.65"}})
     (warning,) = at.warning
     assert r"\*\*x\*\*" in warning.value
+
+
+# ---------------------------------------------------------------- CSV download
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes each download button was given, by file name (the last run's win)."""
+    files: dict[str, bytes] = {}
+    add = MediaFileManager.add
+
+    def recording(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name:
+            files[file_name] = path_or_data
+        return add(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", recording)
+    return files
+
+
+def downloaded_rows(downloads: dict[str, bytes]) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(downloads["xent-information.csv"].decode(), newline="")))
+
+
+def test_the_distributions_download_with_each_classs_three_terms(downloads, at):
+    """class, t, p as typed, then −t log t, −t log p and t log(t/p) per class (by hand)."""
+    assert at.download_button(key="info_download").label == "Download CSV"
+    rows = downloaded_rows(downloads)
+    assert rows[0] == [
+        "class",
+        "t",
+        "p",
+        "entropy term (nats)",
+        "cross-entropy term (nats)",
+        "KL term (nats)",
+    ]
+    assert [row[:3] for row in rows[1:]] == [
+        ["panda", "0.6", "0.25"],
+        ["seal", "0.3", "0.4"],
+        ["duck", "0.1", "0.35"],
+    ]
+    for row, t, p in zip(rows[1:], T, P, strict=True):
+        by_hand = [-t * math.log(t), -t * math.log(p), t * math.log(t / p)]
+        assert [float(v) for v in row[3:]] == pytest.approx(by_hand, rel=1e-14)
+    entropy_total = math.fsum(float(row[3]) for row in rows[1:])
+    assert entropy_total == pytest.approx(decomposition(T, P).entropy, rel=1e-15)
+
+
+def test_bits_are_in_the_file_when_bits_are_shown(downloads, at):
+    """The unit radio on bits: the header says bits and the terms are log2."""
+    ran_cleanly(at.radio(key="info_unit").set_value("bits").run())
+    rows = downloaded_rows(downloads)
+    assert rows[0][3] == "entropy term (bits)"
+    assert float(rows[1][3]) == pytest.approx(-0.6 * math.log2(0.6), rel=1e-14)
+
+
+def test_a_table_that_cannot_be_used_downloads_as_typed_with_blank_terms(downloads, at):
+    """A typed formula is guarded, and no terms are computed for an unusable table."""
+    edit(at, {1: {"p": "=0.4"}})
+    rows = downloaded_rows(downloads)
+    assert rows[2] == ["seal", "0.3", "'=0.4", "", "", ""]
+    assert all(row[3:] == ["", "", ""] for row in rows[1:])

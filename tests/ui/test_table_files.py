@@ -13,8 +13,9 @@ import math
 import pandas as pd
 import pytest
 
+import xent_core
 from ui import categorical_table, tables
-from ui.binary_figures import seed_frame
+from ui.binary_figures import SEED_P, SEED_T, seed_frame
 from ui.table_files import (
     LOSS,
     MAX_BYTES,
@@ -36,14 +37,8 @@ from ui.table_files import (
     upload_note,
 )
 
-SEED_LOSSES = [  # the seed table's per-row losses (sum 4.460303459760249)
-    0.07257069283483537,
-    0.09431067947124129,
-    0.30110509278392161,
-    0.26136476413440751,
-    1.897119984885881,
-    1.7719568419318752,
-    0.06187540371808753,
+SEED_LOSSES = [  # the seed table's per-row losses (they add up to 4.460303459760249)
+    float(v) for v in xent_core.binary_cross_entropy(SEED_T, SEED_P, reduction="none")
 ]
 # Cells a student may type: each must survive download -> upload unchanged.
 ODD_CELLS = [
@@ -165,7 +160,7 @@ def test_the_binary_seed_downloads_as_typed_with_every_digit_of_each_loss() -> N
     """t,p,loss: the cells exactly as the seed shows them, losses in shortest round-trip form."""
     data = binary_csv(seed_frame("p"), "p", SEED_LOSSES)
     text = data.decode("utf-8")
-    assert text.startswith("t,p,loss\r\n0,0.07,0.07257069283483537\r\n1,0.91,")
+    assert text.startswith(f"t,p,loss\r\n0,0.07,{SEED_LOSSES[0]!r}\r\n1,0.91,")
     rows = cells(data)
     assert [r[:2] for r in rows[1:]] == seed_frame("p").values.tolist()
     assert [float(r[2]) for r in rows[1:]] == SEED_LOSSES
@@ -350,7 +345,7 @@ BINARY_BAD = [
     (b"t,p\n1,0.5\n0\n", "Line 3, column 2 (“p”): this line has only 1 value"),
     (b"t,p,loss\n1,0.5\n", "Line 2, column 3 (“loss”): this line has only 2 values"),
     (b't,p\n1,"0.5\n0,0.2\n', 'Line 2: a quote (") opens a value that is never closed'),
-    (b't,p\n1,0.5\n0,"0.2"x\n', "Line 3 cannot be read as CSV (',' expected after '\"')"),
+    (b't,p\n1,0.5\n0,"0.2"x\n', "Line 3 cannot be read as CSV: a value in quotes must end"),
     (b't;p\n1;"0.2"x\n', "then a semicolon or the end of the line"),
     (b"t,p\n", "Line 1 is the header, but no rows follow it"),
     (b"\n\nt,p\n\n", "Line 3 is the header, but no rows follow it"),
