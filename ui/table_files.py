@@ -323,14 +323,14 @@ def _width_problem(row: Sequence[str], header: Sequence[str], line: int) -> str:
     hint = ' A quote (") that is never closed joins the lines after it.' if quotes else ""
     if n > width:
         return (
-            f"{_where(line, width + 1)}: this line has {n} values, but the header names "
-            f"{width} columns ({names}). Remove the extra value, or put quotes around a value "
+            f"{_where(line, width + 1)}: this line has {n:,} values, but the header names "
+            f"{width:,} columns ({names}). Remove the extra value, or put quotes around a value "
             f"that holds a comma.{hint}"
         )
     return (
-        f"{_where(line, n + 1, header[n])}: this line has only {n} value{'s' * (n != 1)}, but "
-        f"the header names {width} columns ({names}). Write every column on every line; leave "
-        f"a value empty with nothing between two commas.{hint}"
+        f"{_where(line, n + 1, header[n])}: this line has only {n:,} value{'s' * (n != 1)}, "
+        f"but the header names {width:,} columns ({names}). Write every column on every "
+        f"line; leave a value empty with nothing between two commas.{hint}"
     )
 
 
