@@ -386,3 +386,13 @@ def test_reset_after_an_upload_brings_back_the_seed_and_drops_the_note(at: AppTe
     ran(at.button(key="bce_reset").click().run())
     assert metric(at, "sum over 7 rows") == SEED_SUM
     assert "Loaded" not in texts(at.caption)
+
+
+def test_a_t_p_file_in_logits_mode_switches_back_to_probabilities(at: AppTest) -> None:
+    """Logits mode on, a t,p file: the toggle goes off and the p table holds the file."""
+    ran(at.toggle(key="logits").set_value(True).run())
+    upload(at, "t,p\n1,0.5\n")
+    assert at.toggle(key="logits").value is False
+    assert table_cells(at) == [["1", "0.5"]]
+    assert "Switched to p: the file has a column p." in texts(at.caption)
+    assert metric(at, "sum over 1 rows") == repr(math.log(2))
