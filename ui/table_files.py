@@ -24,13 +24,9 @@ from typing import Literal
 
 import pandas as pd
 
-from ui.text import quote_typed
-
 # Shared with the training page's upload: the same decoding, delimiters and error type.
-from ui.training_upload import UploadError
-from ui.training_upload import _decode as decode_text
-from ui.training_upload import _delimiter as sniff_delimiter
-from ui.training_upload import _ordinal as ordinal
+from ui.csv_text import UploadError, decode_text, ordinal, sniff_delimiter
+from ui.text import quote_typed
 
 __all__ = [
     "BINARY_EXAMPLE",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ui.csv_text import UploadError, decode_text, ordinal, sniff_delimiter
 from ui.text import quote_typed
 
 COLUMNS = ("x1", "x2", "label")
@@ -25,7 +26,6 @@ MIN_ROWS = 10
 MAX_CLASSES = 5
 MAX_LABEL_CHARS = 40
 HALF_WIDTH = 5.5  # the longer side of the points' bounding box spans [-5.5, 5.5]
-DELIMITERS = (",", ";", "\t")
 FORMAT_HELP = (
     "A header line naming the columns `x1`, `x2` and `label` (any order; other columns are "
     f"ignored), then one point per line. Labels `0` … `k-1`, or up to {MAX_CLASSES} different "
@@ -33,10 +33,6 @@ FORMAT_HELP = (
     "Commas, semicolons or tabs between values; a dot for decimals. The points are shifted "
     "and scaled (one factor for both axes) into the page's [-6, 6]² plane."
 )
-
-
-class UploadError(ValueError):
-    """A file the page cannot use; the message says where (line, column) and what to do."""
 
 
 @dataclass(frozen=True)
@@ -63,49 +59,6 @@ class UploadedPoints:
 
     def __len__(self) -> int:
         return len(self.y)
-
-
-def _line_of(data: bytes, index: int) -> int:
-    return data.count(b"\n", 0, index) + 1
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise UploadError(
-                "The file starts like UTF-16 text but is not valid UTF-16: save it as UTF-8 CSV."
-            ) from None
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise UploadError(
-            f"Line {_line_of(data, nul):,} holds binary data (a NUL byte): this is not a text "
-            "CSV file. Save it as “CSV (UTF-8)”."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as err:
-        raise UploadError(
-            f"Line {_line_of(data, err.start):,} is not readable text (byte "
-            f"0x{data[err.start]:02x}): save the file as “CSV (UTF-8)”."
-        ) from None
-
-
-def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _where(line: int, column: str | None = None) -> str:
@@ -220,14 +173,14 @@ def parse_points_csv(data: bytes, *, file_name: str = "points.csv") -> UploadedP
             f"The file is {len(data) / 1000:,.1f} KB; at most {MAX_BYTES // 1000} KB "
             f"(about {MAX_ROWS:,} points) can be uploaded."
         )
-    text = _decode(data)
+    text = decode_text(data)
     if not text.strip():
         raise UploadError(
             "The file is empty. It needs a header line (x1,x2,label) and at least "
             f"{MIN_ROWS} points."
         )
     first_line = text.lstrip("\r\n").splitlines()[0]
-    delimiter = _delimiter(first_line)
+    delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns: dict[str, int] | None = None
     ignored: tuple[str, ...] = ()
@@ -274,7 +227,7 @@ def parse_points_csv(data: bytes, *, file_name: str = "points.csv") -> UploadedP
                     before = ", ".join(f"“{quote_typed(k)}”" for k in seen_labels)
                     raise UploadError(
                         f"{_where(line_start, 'label')}: “{quote_typed(label)}” is a "
-                        f"{_ordinal(MAX_CLASSES + 1)} different label; at most {MAX_CLASSES} "
+                        f"{ordinal(MAX_CLASSES + 1)} different label; at most {MAX_CLASSES} "
                         f"classes (found {before} before it)."
                     )
                 seen_labels[key] = line_start
