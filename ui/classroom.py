@@ -381,10 +381,20 @@ COPY_SCRIPT = """
     area.remove();
     return done;
   };
+  // The box, not the button: a rerun can redraw the button between press and release (a
+  // multiselect losing focus does), and the click then lands on the box or its container.
+  const boxOf = (target) => {
+    if (!(target instanceof Element) || target.closest(".xent-copy-field, .xent-copy-status")) {
+      return null;
+    }
+    const box = target.closest(".xent-copy");
+    if (box) return box;
+    return target.matches('[data-testid="stHtml"]') ? target.querySelector(".xent-copy") : null;
+  };
   document.addEventListener("click", async (event) => {
-    const button = event.target.closest("button[data-xent-copy]");
+    const box = boxOf(event.target);
+    const button = box && box.querySelector("button[data-xent-copy]");
     if (!button) return;
-    const box = button.closest(".xent-copy");
     const status = box.querySelector(".xent-copy-status");
     const field = box.querySelector(".xent-copy-field");
     const link = linkFor(button);
@@ -401,7 +411,7 @@ COPY_SCRIPT = """
       field.focus();
       field.select();
     }
-  });
+  }, true);  // capture: elements around a button (an expander) may stop the click bubbling
 })();
 </script>
 """
