@@ -461,11 +461,13 @@ def copy_button_html(
     projector: bool = False,
     primary: str = "#ff4b4b",
     background: str = "#ffffff",
+    assets: bool = True,
 ) -> str:
     """A button that copies the page's address; with ``hidden`` given, a classroom link.
 
     ``hidden`` (control names) and ``projector`` replace the address's ``hide`` and
-    ``projector`` parameters at click time; ``None`` copies the address exactly.
+    ``projector`` parameters at click time; ``None`` copies the address exactly. ``assets``
+    adds the buttons' style sheet and click script, which one button per page carries for all.
     """
     data = {"data-xent-copy": "1", "data-done": done, "data-testid": test_id}
     if hidden is not None:
@@ -476,14 +478,15 @@ def copy_button_html(
         }
     attributes = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in data.items())
     colours = f"--xent-primary:{primary};--xent-button-bg:{background};"
-    return (
-        f'{BUTTON_STYLE}<div class="xent-copy" style="{html.escape(colours, quote=True)}">'
+    box = (
+        f'<div class="xent-copy" style="{html.escape(colours, quote=True)}">'
         f'<button type="button" {attributes}>{LINK_ICON}<span>{html.escape(label)}</span>'
         "</button>"
         f'<div class="xent-copy-status" role="status" data-testid="{test_id}-status"></div>'
         f'<input class="xent-copy-field" type="text" readonly hidden '
-        f'data-testid="{test_id}-field" aria-label="the link"></div>{COPY_SCRIPT}'
+        f'data-testid="{test_id}-field" aria-label="the link"></div>'
     )
+    return f"{BUTTON_STYLE}{box}{COPY_SCRIPT}" if assets else box
 
 
 def builder_default(page: str) -> list[str]:
@@ -529,6 +532,7 @@ def sidebar(page: str) -> None:
                 done="Classroom link copied",
                 hidden=hidden,
                 projector=projector,
+                assets=False,  # the button above brought the style and the script
                 **colours,
             ),
             unsafe_allow_javascript=True,

@@ -311,6 +311,14 @@ def test_the_classroom_button_carries_the_chosen_names_and_projector():
     assert 'data-hide=""' in nothing and 'data-projector="0"' in nothing
 
 
+def test_only_the_first_button_carries_the_style_and_the_script():
+    """``assets=False``: the button alone (the page's first button brought the rest)."""
+    full = classroom.copy_button_html("x", test_id="a")
+    bare = classroom.copy_button_html("y", test_id="b", hidden=["p"], assets=False)
+    assert "<script>" in full and "<style>" in full
+    assert "<script>" not in bare and "<style>" not in bare and "data-xent-copy" in bare
+
+
 def test_the_button_text_and_colours_are_escaped():
     text = classroom.copy_button_html("<b>", test_id="b", primary='red" onclick="x')
     assert "<b>" not in text.split("<button")[1].split("</button>")[0]
