@@ -323,3 +323,12 @@ def test_the_button_text_and_colours_are_escaped():
     text = classroom.copy_button_html("<b>", test_id="b", primary='red" onclick="x')
     assert "<b>" not in text.split("<button")[1].split("</button>")[0]
     assert 'onclick="x' not in text
+
+
+def test_the_readmes_table_of_names_is_the_registry():
+    """README.md's "hide= names" table lists exactly each page's control names, in order."""
+    readme = (ROOT / "README.md").read_text()
+    rows = dict(re.findall(r"^\| (\w+) \| (`.+`) \|$", readme, re.M))
+    assert rows == {
+        page: ", ".join(f"`{c.name}`" for c in controls) for page, controls in CONTROLS.items()
+    }
