@@ -86,6 +86,12 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
         Control("scale", "loss axis: linear or log", ("yscale",)),
         Control("logits", "logits-mode switch of the table", ("logits",)),
         Control("table", "the table editor and its reset", ("bce_table_*", "bce_reset")),
+        Control(
+            "csv",
+            "Download CSV and Upload a CSV",
+            ("bce_download", "bce_upload"),
+            holder="expander",
+        ),
     ),
     "categorical": (
         Control("mode", "probabilities or logits", ("input",)),
@@ -101,6 +107,12 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
             "table",
             "the table editor, normalise, reset",
             ("cat_table", "cat_normalise", "cat_reset"),
+        ),
+        Control(
+            "csv",
+            "Download CSV and Upload a CSV",
+            ("cat_download", "cat_upload"),
+            holder="expander",
         ),
         Control("row", "the row picked for a close look", ("row",)),
     ),
@@ -140,6 +152,7 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
             ("info_one_hot", "info_p_is_t", "info_uniform"),
         ),
         Control("unit", "nats or bits", ("info_unit",)),
+        Control("csv", "Download CSV", ("info_download",)),
     ),
     "smoothing": (
         Control("classes", "number of classes C", ("ls_classes",)),

@@ -107,8 +107,8 @@ def test_the_classroom_parameters_are_kept_by_url_state_publish():
         ("table,p", ("p", "table"), []),  # in the page's order
         (" P , Table ,,p", ("p", "table"), []),  # case, spaces, empties, repeats
         ("sidebar", ("sidebar",), []),
-        ("all", ("p", "t", "scale", "logits", "table"), []),
-        ("all,sidebar", ("p", "t", "scale", "logits", "table", "sidebar"), []),
+        ("all", ("p", "t", "scale", "logits", "table", "csv"), []),
+        ("all,sidebar", ("p", "t", "scale", "logits", "table", "csv", "sidebar"), []),
         ("p,bogus,slider,bogus", ("p",), ["bogus", "slider"]),
         ("<b>x</b>", (), ["<b>x</b>"]),
     ],
