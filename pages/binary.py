@@ -7,7 +7,7 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui import url_state
+from ui import classroom, url_state
 from ui.binary_figures import (
     MISTAKE_LOSS,
     confident_mistakes,
@@ -69,7 +69,7 @@ dl_dp = float(xent_core.binary_cross_entropy_grad([t], [p], reduction="sum")[0])
 z = float(xent_core.logit([p])[0])
 
 with picture:
-    st.plotly_chart(
+    classroom.chart(
         loss_curve_figure(p=p, t=t, yscale=st.session_state["yscale"]),
         key="bce_curve",
         width="stretch",
@@ -283,7 +283,7 @@ def table_section() -> None:
             "wrong beyond anything a trained model produces: try |z| below 1e300.",
             icon="♾️",
         )
-    st.plotly_chart(
+    classroom.chart(
         loss_bars_figure(rows=rows, loss=per_row, mistake=mistakes, mean=mean),
         key="bce_bars",
         width="stretch",

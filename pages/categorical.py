@@ -10,7 +10,7 @@ import streamlit as st
 
 from deep_links import ensure_router
 from ui import categorical_state as state
-from ui import url_state
+from ui import classroom, url_state
 from ui.categorical_figures import gradient_figure, prediction_figure
 from ui.categorical_results import MODES, infinite_loss_causes, results_frame, row_view
 from ui.categorical_results import table_losses as compute_losses
@@ -325,7 +325,7 @@ if n_rows:
         left, middle, right = st.columns([1.5, 1.5, 1.2], gap="medium")
         with left:
             st.markdown(f"**Row {row}: predicted p against the target {t_name}**")
-            st.plotly_chart(
+            classroom.chart(
                 prediction_figure(
                     classes=names,
                     p=view.p,
@@ -337,7 +337,7 @@ if n_rows:
             )
             st.markdown(f"**Row {row}: gradient {grad_p_name}** (each p on its own)")
             if view.grad_p_finite:
-                st.plotly_chart(
+                classroom.chart(
                     gradient_figure(
                         classes=names,
                         grad=view.grad_p,
@@ -356,7 +356,7 @@ if n_rows:
             st.caption(probability_gradient_words(weighted=weighted, smoothing=smoothing))
         with middle:
             st.markdown(f"**Row {row}: gradient {grad_z_name}**")
-            st.plotly_chart(
+            classroom.chart(
                 gradient_figure(classes=names, grad=view.grad_z, name=grad_z_name),
                 key="cat_grad_figure",
             )

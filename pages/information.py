@@ -6,7 +6,7 @@ Table (text cells, checked cell by cell) → xent_core.information → ui.inform
 import streamlit as st
 
 from deep_links import ensure_router
-from ui import url_state
+from ui import classroom, url_state
 from ui.binary_figures import full, short
 from ui.information_figures import (
     DEFAULT_NAMES,
@@ -179,7 +179,7 @@ labels = class_labels(edited["class"].tolist())
 parts = decomposition(t, p, base)
 
 with picture:
-    st.plotly_chart(
+    classroom.chart(
         distributions_figure(t=t, p=p, labels=labels), key="info_distributions", width="stretch"
     )
 
@@ -215,7 +215,7 @@ with bars:
             icon="♾️",
         )
     else:
-        st.plotly_chart(
+        classroom.chart(
             identity_figure(parts=parts, unit=unit), key="info_identity", width="stretch"
         )
         st.dataframe(identity_frame(parts=parts, unit=unit), hide_index=True, width="stretch")
@@ -231,7 +231,7 @@ st.divider()
 st.subheader("Class by class")
 per_class, words = st.columns([3, 2], gap="large")
 with per_class:
-    st.plotly_chart(
+    classroom.chart(
         terms_figure(t=t, p=p, labels=labels, unit=unit), key="info_terms", width="stretch"
     )
 with words:

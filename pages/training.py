@@ -298,7 +298,8 @@ def loss_curve(run: Training):
     )
 
 
-CHART_CONFIG = {"displayModeBar": False}
+# Redrawn every few frames while training: a toolbar with only the camera (a PNG of the curves).
+CHART_CONFIG = {"modeBarButtons": [["toImage"]], **classroom.png_export("training_curves")}
 
 
 def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:
@@ -446,7 +447,6 @@ def show_calibration(run: Training) -> None:
             title=f"As trained (τ = 1) · ECE {cal.ece_before:.4f}",
         ),
         into=left_col,
-        config=CHART_CONFIG,
         key="tr_reliability_before",
     )
     classroom.chart(
@@ -457,7 +457,6 @@ def show_calibration(run: Training) -> None:
             color=AFTER_COLOR,
         ),
         into=right_col,
-        config=CHART_CONFIG,
         key="tr_reliability_after",
     )
     chart_col, formula_col = st.columns([1.6, 1.0], gap="medium", vertical_alignment="center")
@@ -470,7 +469,6 @@ def show_calibration(run: Training) -> None:
             ece_temperature=cal.ece_curve.temperature,
         ),
         into=chart_col,
-        config=CHART_CONFIG,
         key="tr_temperature",
     )
     with formula_col:

@@ -61,6 +61,7 @@ def stub_app(folder: Path) -> Path:
     """
     shutil.copy(ROOT / "app.py", folder / "app.py")
     shutil.copy(ROOT / "deep_links.py", folder / "deep_links.py")
+    shutil.copytree(ROOT / "ui", folder / "ui")  # app.py draws the sidebar with ui.classroom
     shutil.copytree(ROOT / ".streamlit", folder / ".streamlit")
     (folder / "pages").mkdir()
     page_files = re.findall(r'_page\(\s*"(\w+)"', (ROOT / "app.py").read_text())

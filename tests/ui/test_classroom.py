@@ -274,7 +274,8 @@ def test_chart_draws_exactly_the_figure_built_outside_projector_mode(monkeypatch
     monkeypatch.setattr(classroom, "st", fake)
     fig = figure()
     assert classroom.chart(fig, key="k", width="stretch") == "element"
-    assert fake.calls == [(fig, {"key": "k", "width": "stretch"})]
+    config = classroom.png_export("k")
+    assert fake.calls == [(fig, {"key": "k", "config": config, "width": "stretch"})]
 
 
 def test_chart_draws_the_projector_figure_in_projector_mode_into_the_given_place(monkeypatch):
@@ -286,7 +287,7 @@ def test_chart_draws_the_projector_figure_in_projector_mode_into_the_given_place
     ((drawn, kwargs),) = place.calls
     assert drawn.layout.height == round(380 * classroom.HEIGHT_SCALE)
     assert drawn.layout.font.size == 14 * classroom.FONT_SCALE
-    assert kwargs == {"key": "k"}
+    assert kwargs == {"key": "k", "config": classroom.png_export("k")}
 
 
 # ---------------------------------------------------------------------------- copy buttons
@@ -332,3 +333,25 @@ def test_the_readmes_table_of_names_is_the_registry():
     assert rows == {
         page: ", ".join(f"`{c.name}`" for c in controls) for page, controls in CONTROLS.items()
     }
+
+
+def test_a_figures_png_is_named_after_its_key_at_twice_the_resolution():
+    """The toolbar camera saves xent-<key>.png at scale 2 (sharp on a slide), no plotly logo."""
+    config = classroom.png_export("bce_curve")
+    assert config["toImageButtonOptions"] == {
+        "format": "png",
+        "filename": "xent-bce-curve",
+        "scale": 2,
+    }
+    assert config["displaylogo"] is False
+    assert classroom.png_export(None)["toImageButtonOptions"]["filename"] == "xent-figure"
+
+
+def test_a_pages_own_chart_config_is_kept_over_the_png_defaults(monkeypatch):
+    """The training curves pass their own toolbar; chart() adds to it, never replaces it."""
+    fake = FakeStreamlit(Classroom(page="training"))
+    monkeypatch.setattr(classroom, "st", fake)
+    classroom.chart(figure(), key="c", config={"modeBarButtons": [["toImage"]]})
+    ((_, kwargs),) = fake.calls
+    assert kwargs["config"]["modeBarButtons"] == [["toImage"]]
+    assert kwargs["config"]["toImageButtonOptions"]["filename"] == "xent-c"
