@@ -23,6 +23,7 @@ from ui.boundary_image import (
     img_tag,
     jpeg_data_uri,
     live_html,
+    png_bytes,
     units_picture,
 )
 from ui.text import quote_typed
@@ -299,6 +300,7 @@ def loss_curve(run: Training):
 
 
 # Redrawn every few frames while training: a toolbar with only the camera (a PNG of the curves).
+BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px)
 CHART_CONFIG = {"modeBarButtons": [["toImage"]], **classroom.png_export("training_curves")}
 
 
@@ -492,7 +494,7 @@ def show_export(run: Training) -> None:
     running = ss.get(RUNNING, False)
     stem = file_stem(dataset=run.setup.dataset, sizes=run.setup.sizes, epoch=run.epoch)
     upload = run.upload
-    weights_col, data_col = st.columns(2, gap="medium")
+    weights_col, data_col, picture_col = st.columns(3, gap="medium")
     with weights_col:
         st.download_button(
             "Network weights (.npz)",
@@ -538,6 +540,33 @@ def show_export(run: Training) -> None:
         st.caption(
             f"{len(run.X_train):,} training and {len(run.X_test):,} test points as the network "
             "sees them (in the [-6, 6]² plane), every digit: x1, x2, label, split."
+        )
+    with picture_col:
+        st.download_button(
+            "Decision boundary (.png)",
+            data=png_bytes(
+                boundary_picture(
+                    run.probability_grid(),
+                    train_xy=run.X_train,
+                    train_labels=run.y_train,
+                    test_xy=run.X_test if ss["tr_show_test"] else None,
+                    test_labels=run.y_test if ss["tr_show_test"] else None,
+                    size=BOUNDARY_PNG_PX,
+                )
+            ),
+            file_name=f"{stem}-boundary.png",
+            mime="image/png",
+            key="tr_download_png",
+            icon=":material/download:",
+            on_click="ignore",
+            disabled=running,
+            help="Pause first: the picture shows the network you see."
+            if running
+            else "The plane coloured by the network's class probabilities, with the points.",
+        )
+        st.caption(
+            f"The boundary picture at epoch {run.epoch:,}, {BOUNDARY_PNG_PX} px square, "
+            "lossless: for slides and notes."
         )
     st.markdown("**Link to this configuration** (point at it for the copy button)")
     st.code(

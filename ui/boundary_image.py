@@ -220,6 +220,13 @@ def jpeg_data_uri(picture: Image.Image, *, quality: int = 85) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def png_bytes(picture: Image.Image) -> bytes:
+    """The picture as a PNG file (lossless: for a download, not the live frames)."""
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def img_tag(uri: str, *, alt: str, test_id: str) -> str:
     """An ``<img>`` tag for st.markdown(unsafe_allow_html=True), findable by ``test_id``."""
     style = "max-width:100%;margin-bottom:0.75rem;"

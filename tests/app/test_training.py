@@ -259,11 +259,14 @@ def test_export_offers_the_weights_the_data_and_a_link_to_the_settings(at):
     step(at, 2)
     open_section(at, "tr_export_open")
     npz, csv = at.download_button(key="tr_download_npz"), at.download_button(key="tr_download_csv")
+    png = at.download_button(key="tr_download_png")
     assert npz.label == "Network weights (.npz)" and csv.label == "Data points (.csv)"
-    assert not npz.proto.disabled
-    assert npz.proto.url and csv.proto.url
+    assert png.label == "Decision boundary (.png)"
+    assert not npz.proto.disabled and not png.proto.disabled
+    assert npz.proto.url and csv.proto.url and png.proto.url
     captions = " ".join(c.value for c in at.caption)
     assert "xent-xor-2-8-4-2-epoch-2.npz" in captions
+    assert "The boundary picture at epoch 2, 720 px square" in captions
     link = next(c.value for c in at.code if "tr_data" in c.value)
     assert link == "/training?tr_data=xor"
     assert any("np.load(" in c.value for c in at.code)

@@ -19,6 +19,7 @@ from ui.boundary_image import (
     jpeg_data_uri,
     live_html,
     mix_colors,
+    png_bytes,
     to_pixels,
     unit_colors,
     units_picture,
@@ -336,3 +337,15 @@ def test_the_cross_entropy_axis_shows_the_valley_not_the_blow_up_at_small_tau():
     top = fig.layout.yaxis.range[1]
     assert fig.layout.yaxis.range[0] == 0
     assert top < 10 and top >= 1.3 * (0.3 + 2.0)
+
+
+def test_the_downloaded_boundary_is_a_lossless_png_of_the_same_pixels():
+    """png_bytes round-trips every pixel (the live frames are JPEG; the download is not)."""
+    picture = boundary_picture(
+        _top_bottom_grid(), train_xy=np.empty((0, 2)), train_labels=np.empty(0, int), size=120
+    )
+    data = png_bytes(picture)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    back = Image.open(io.BytesIO(data))
+    assert back.size == picture.size
+    assert np.array_equal(np.asarray(back.convert("RGB")), np.asarray(picture.convert("RGB")))
