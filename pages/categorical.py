@@ -309,6 +309,10 @@ if n_rows:
     if ss[ROW.key] not in range(1, n_rows + 1):
         st.warning(f"There is no row {ss[ROW.key]} (the table has {n_rows}); showing row 1.")
         ss[ROW.key] = 1
+    # Set again every run: the menu shows "Row 1: true class panda", and the browser keeps the
+    # text it showed when only the label changes (a class renamed, a true class picked, a
+    # file uploaded); a value set by the script is redrawn with the current label.
+    ss[ROW.key] = ss[ROW.key]
     picker, _ = st.columns([1, 2])
     row = picker.selectbox(
         "Row",

@@ -145,6 +145,17 @@ def test_choosing_another_true_class_in_the_select_box_changes_the_loss(page: Pa
     assert_no_app_errors(page)
 
 
+def test_the_row_menu_names_a_rows_new_true_class(page: Page) -> None:
+    """Row 1's true class from panda to seal: the row menu says so (the browser kept the old
+    text until the page set the menu's value each run)."""
+    open_categorical(page)
+    menu = page.locator(".st-key-row").get_by_role("combobox")
+    expect(menu).to_have_value("Row 1: true class panda")
+    choose_true_class(page, row=0, name="seal")
+    wait_for_app_idle(page)
+    expect(menu).to_have_value("Row 1: true class seal")
+
+
 def test_weights_and_smoothing_apply_to_probabilities_and_are_screenshotted(
     page: Page, screenshot_dir: Path
 ) -> None:
