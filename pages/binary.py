@@ -2,6 +2,7 @@
 
 import math
 import sys
+from functools import partial
 
 import streamlit as st
 
@@ -205,8 +206,12 @@ def table_section() -> None:
         )
 
     def offer_download(loss: list[float]) -> None:
-        data = binary_csv(edited, column, loss)
-        download_csv(data, file_name=f"xent-binary-{column}.csv", key="bce_download", where=actions)
+        download_csv(
+            partial(binary_csv, edited, column, loss),
+            file_name=f"xent-binary-{column}.csv",
+            key="bce_download",
+            where=actions,
+        )
 
     if too_many_rows(edited):
         offer_download([math.nan] * len(edited))

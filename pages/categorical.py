@@ -6,6 +6,8 @@ Read widgets -> the table model (ui.categorical_table, ui.categorical_state) -> 
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from deep_links import ensure_router
@@ -256,7 +258,7 @@ with st.container(horizontal=True):
         help="The article's 4 × 3 table: panda, seal, duck.",
     )
     download_csv(
-        categorical_csv(edited, ids=ids, names=names, loss=losses.per_row, target=TARGET),
+        partial(categorical_csv, edited, ids=ids, names=names, loss=losses.per_row, target=TARGET),
         file_name=f"xent-categorical-{'p' if mode == 'probabilities' else 'z'}.csv",
         key="cat_download",
     )

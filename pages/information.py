@@ -3,6 +3,8 @@
 Table (text cells, checked cell by cell) → xent_core.information → ui.information_figures.
 """
 
+from functools import partial
+
 import streamlit as st
 
 from deep_links import ensure_router
@@ -150,7 +152,7 @@ with editing:
         else None
     )  # fmt: skip
     download_csv(
-        information_csv(edited, unit=unit, terms=terms),
+        partial(information_csv, edited, unit=unit, terms=terms),
         file_name="xent-information.csv",
         key="info_download",
     )

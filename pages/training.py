@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from functools import partial
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -488,6 +489,20 @@ def show_calibration(run: Training) -> None:
         )
 
 
+def boundary_png(run: Training, *, test: bool) -> bytes:
+    """The decision boundary picture at BOUNDARY_PNG_PX, as a PNG file (made on a click)."""
+    return png_bytes(
+        boundary_picture(
+            run.probability_grid(),
+            train_xy=run.X_train,
+            train_labels=run.y_train,
+            test_xy=run.X_test if test else None,
+            test_labels=run.y_test if test else None,
+            size=BOUNDARY_PNG_PX,
+        )
+    )
+
+
 def show_export(run: Training) -> None:
     """Downloads of the network and the data, and a link to the settings."""
     ss = st.session_state
@@ -498,7 +513,8 @@ def show_export(run: Training) -> None:
     with weights_col:
         st.download_button(
             "Network weights (.npz)",
-            data=weights_npz(
+            data=partial(
+                weights_npz,
                 run.net,
                 epoch=run.epoch,
                 class_names=run.class_names,
@@ -523,7 +539,8 @@ def show_export(run: Training) -> None:
     with data_col:
         st.download_button(
             "Data points (.csv)",
-            data=points_csv(
+            data=partial(
+                points_csv,
                 X_train=run.X_train,
                 y_train=run.y_train,
                 X_test=run.X_test,
@@ -544,16 +561,7 @@ def show_export(run: Training) -> None:
     with picture_col:
         st.download_button(
             "Decision boundary (.png)",
-            data=png_bytes(
-                boundary_picture(
-                    run.probability_grid(),
-                    train_xy=run.X_train,
-                    train_labels=run.y_train,
-                    test_xy=run.X_test if ss["tr_show_test"] else None,
-                    test_labels=run.y_test if ss["tr_show_test"] else None,
-                    size=BOUNDARY_PNG_PX,
-                )
-            ),
+            data=partial(boundary_png, run, test=ss["tr_show_test"]),
             file_name=f"{stem}-boundary.png",
             mime="image/png",
             key="tr_download_png",

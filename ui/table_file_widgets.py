@@ -50,12 +50,17 @@ def _chosen(key: str, read: Read, load: Load) -> None:
 
 
 def download_csv(
-    data: bytes, *, file_name: str, key: str, where: DeltaGenerator | None = None
+    make: Callable[[], bytes], *, file_name: str, key: str, where: DeltaGenerator | None = None
 ) -> None:
-    """A "Download CSV" button for ``data`` (it does not rerun the page when clicked)."""
+    """A "Download CSV" button for the bytes ``make()`` returns when it is clicked.
+
+    The file is made only on a click (Streamlit calls ``make`` then, off the script), not on
+    every edit of the table; clicking does not rerun the page. Bind the table's values now,
+    e.g. ``functools.partial(binary_csv, edited, "p", loss)``.
+    """
     (where or st).download_button(
         "Download CSV",
-        data=data,
+        data=make,
         file_name=file_name,
         mime="text/csv",
         key=key,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,3 +44,23 @@ def open_page(path: str, timeout: float = 30, **query: str) -> AppTest:
 def open_page_fixture() -> Callable[..., AppTest]:
     """The :func:`open_page` helper as a fixture: ``at = open_page("pages/binary.py")``."""
     return open_page
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes of each download button, by file name (the last run's win).
+
+    The pages make a file only when it is clicked (``data=`` a callable, run by Streamlit's
+    media file manager); AppTest cannot click a download, so this calls it at once.
+    """
+    files: dict[str, bytes] = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        if file_name:
+            data = data_callable()
+            files[file_name] = data.encode() if isinstance(data, str) else data
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return files

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import xent_core
@@ -264,21 +263,6 @@ def test_a_paste_is_folded_once_and_deleting_the_extra_rows_brings_the_sum_back(
 
 
 # ---------------------------------------------------------------- CSV download and upload
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes each download button was given, by file name (the last run's win)."""
-    files: dict[str, bytes] = {}
-    add = MediaFileManager.add
-
-    def recording(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
-        if file_name:
-            files[file_name] = path_or_data
-        return add(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", recording)
-    return files
 
 
 def upload(at: AppTest, content: bytes | str, name: str = "mine.csv") -> AppTest:

@@ -10,7 +10,6 @@ import json
 import math
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, open_page
@@ -488,21 +487,6 @@ def test_the_logit_gradient_from_p_equals_the_one_from_z_when_p_is_its_softmax(
 
 
 # ---------------------------------------------------------------- CSV download and upload
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes each download button was given, by file name (the last run's win)."""
-    files: dict[str, bytes] = {}
-    add = MediaFileManager.add
-
-    def recording(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
-        if file_name:
-            files[file_name] = path_or_data
-        return add(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", recording)
-    return files
 
 
 def upload(at: AppTest, content: bytes | str, name: str = "mine.csv") -> AppTest:

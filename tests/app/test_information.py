@@ -7,7 +7,6 @@ import io
 import math
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import open_page, ran_cleanly
@@ -190,21 +189,6 @@ def test_a_typed_class_name_is_shown_literally(at):
 
 
 # ---------------------------------------------------------------- CSV download
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes each download button was given, by file name (the last run's win)."""
-    files: dict[str, bytes] = {}
-    add = MediaFileManager.add
-
-    def recording(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
-        if file_name:
-            files[file_name] = path_or_data
-        return add(self, path_or_data, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", recording)
-    return files
 
 
 def downloaded_rows(downloads: dict[str, bytes]) -> list[list[str]]:

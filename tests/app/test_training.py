@@ -5,9 +5,12 @@ The Play loop runs until paused, so AppTest drives the page with Step (one epoch
 
 from __future__ import annotations
 
+import io
 import re
 
+import numpy as np
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import xent_core
@@ -253,8 +256,9 @@ def test_fewer_bins_change_the_ece_and_go_into_the_link(at):
     assert at.query_params["tr_bins"] == "5"
 
 
-def test_export_offers_the_weights_the_data_and_a_link_to_the_settings(at):
-    """Two downloads named after data, network and epoch; the link names changed settings."""
+def test_export_offers_the_weights_the_data_and_a_link_to_the_settings(at, downloads):
+    """Three downloads named after data, network and epoch, made on a click from the network
+    shown; the link names the changed settings."""
     ok(at.selectbox(key="tr_data").set_value("xor").run())
     step(at, 2)
     open_section(at, "tr_export_open")
@@ -263,10 +267,16 @@ def test_export_offers_the_weights_the_data_and_a_link_to_the_settings(at):
     assert npz.label == "Network weights (.npz)" and csv.label == "Data points (.csv)"
     assert png.label == "Decision boundary (.png)"
     assert not npz.proto.disabled and not png.proto.disabled
-    assert npz.proto.url and csv.proto.url and png.proto.url
+    assert npz.proto.deferred_file_id and csv.proto.deferred_file_id and png.proto.deferred_file_id
     captions = " ".join(c.value for c in at.caption)
     assert "xent-xor-2-8-4-2-epoch-2.npz" in captions
     assert "The boundary picture at epoch 2, 720 px square" in captions
+    run = at.session_state["tr_state"]
+    with np.load(io.BytesIO(downloads["xent-xor-2-8-4-2-epoch-2.npz"])) as weights:
+        assert np.array_equal(weights["W0"], run.net.weights[0])
+    assert downloads["xent-xor-points.csv"].decode().startswith("x1,x2,label,split")
+    png = downloads["xent-xor-2-8-4-2-epoch-2-boundary.png"]
+    assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).size[0] > 720
     link = next(c.value for c in at.code if "tr_data" in c.value)
     assert link == "/training?tr_data=xor"
     assert any("np.load(" in c.value for c in at.code)
