@@ -5,6 +5,8 @@ step_sweep) → ui.gradcheck_figures. The integer switch shows the classic all-z
 beside its fix.
 """
 
+from functools import partial
+
 import streamlit as st
 
 from deep_links import ensure_router
@@ -31,6 +33,8 @@ from ui.gradcheck_figures import (
     typed_default_frame,
     undefined_note,
 )
+from ui.table_file_widgets import download_csv
+from ui.table_files import frame_csv
 from ui.tables import show_problems
 from xent_core.gradient_check import (
     CHECKABLE,
@@ -244,6 +248,7 @@ st.dataframe(
     column_config=results_column_config(results),
     key="gc_results",
 )
+download_csv(partial(frame_csv, results), file_name=f"xent-gradcheck-{loss}.csv", key="gc_download")
 st.caption(
     "Every digit float64 holds. An element whose gradient is tiny next to L sits higher "
     "(rounding costs about ε·|L|/h in absolute terms), and so does a probability near 0, where "

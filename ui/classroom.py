@@ -168,6 +168,7 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
         Control("step", "step h", ("gc_h",)),
         Control("integers", "the integer-inputs switch", ("gc_int",)),
         Control("table", "the typed table and its reset", ("gc_table_*", "gc_reset")),
+        Control("csv", "Download CSV of the results", ("gc_download",)),
     ),
 }
 

@@ -40,6 +40,7 @@ __all__ = [
     "UploadError",
     "binary_csv",
     "categorical_csv",
+    "frame_csv",
     "guard",
     "information_csv",
     "losses_by_row",
@@ -126,6 +127,16 @@ def _write(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     writer.writerow([guard(name) for name in header])
     writer.writerows([guard(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8")
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A table of text cells as shown (a results table), as a guarded UTF-8 CSV.
+
+    The typographic minus of the page (−0.25) is written as ``-`` so that a spreadsheet
+    reads the number.
+    """
+    cells = frame.astype(str).map(lambda text: text.replace("\u2212", "-"))
+    return _write([str(c) for c in frame.columns], cells.itertuples(index=False))
 
 
 def losses_by_row(n_rows: int, rows: Sequence[int], loss: Sequence[float]) -> list[float]:

@@ -3,6 +3,9 @@ the step h, the integer pitfall and its fix, new random inputs, and shared links
 
 from __future__ import annotations
 
+import csv
+import io
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -71,6 +74,17 @@ def test_default_check_is_softmax_ce_on_seeded_random_logits(at):
     assert len(at.latex) >= 5
     assert not at.error and not at.warning
     assert dict(at.query_params) == {}
+
+
+def test_the_results_download_as_csv_with_every_digit_and_ascii_minus(downloads):
+    """xent-gradcheck-softmax_ce.csv: the table shown, each gradient parses back exactly."""
+    at = open_gradcheck()
+    check = check_gradient(random_case("softmax_ce", 0), 1e-5)
+    rows = list(csv.reader(io.StringIO(downloads["xent-gradcheck-softmax_ce.csv"].decode())))
+    assert rows[0] == list(results(at).columns)
+    analytic = [float(row[rows[0].index("analytic")]) for row in rows[1:]]
+    assert analytic == check.analytic.ravel().tolist()
+    assert at.download_button(key="gc_download").label == "Download CSV"
 
 
 def test_typed_softmax_starts_at_the_seed_logits_and_shows_p_minus_t(at):

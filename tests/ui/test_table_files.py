@@ -27,6 +27,7 @@ from ui.table_files import (
     UploadError,
     binary_csv,
     categorical_csv,
+    frame_csv,
     guard,
     information_csv,
     losses_by_row,
@@ -404,3 +405,9 @@ def test_a_categorical_file_with_ten_classes_and_an_odd_target_loads() -> None:
     loaded = read_categorical_csv(f"True Class,{','.join(names)}\nk99{',0.1' * 10}\n".encode())
     assert loaded.columns == (TRUE_CLASS, *names)
     assert loaded.rows == (("k99", *["0.1"] * 10),)
+
+
+def test_a_results_table_downloads_as_shown_with_ascii_minus_and_guarded_text():
+    """frame_csv: the page's −0.5 becomes -0.5 (a number to a spreadsheet); =1+1 is guarded."""
+    frame = pd.DataFrame({"element": ["z[0]", "=1+1"], "analytic": ["\u22120.5", "0.25"]})
+    assert frame_csv(frame).decode() == "element,analytic\r\nz[0],-0.5\r\n'=1+1,0.25\r\n"
