@@ -120,6 +120,25 @@ def test_chain_rule_figure_shows_the_three_vectors():
     assert list(direct.text) == ["−0.91", "0.245", "0.665"]
 
 
+def test_chain_rule_figure_has_two_titled_panels_side_by_side():
+    """Left 0.4 and right 0.6 of the width with a gap, each panel titled above it."""
+    chain = softmax_chain_rule(Z, 0)
+    fig = chain_rule_figure(
+        dl_dp=chain.dl_dp,
+        via_jacobian=chain.via_jacobian,
+        direct=chain.direct,
+        labels=class_labels(3),
+    )
+    left, right = fig.layout.xaxis.domain, fig.layout.xaxis2.domain
+    assert left[0] == 0 and right[1] == 1 and left[1] < right[0]
+    assert (right[1] - right[0]) / (left[1] - left[0]) == pytest.approx(1.5, rel=0.05)
+    assert (fig.layout.yaxis2.anchor, fig.layout.xaxis2.anchor) == ("x2", "y2")
+    titles = {a.text: a.x for a in fig.layout.annotations}
+    assert titles["∂L/∂p = −t/p"] == pytest.approx(sum(left) / 2)
+    assert titles["∂L/∂z, two ways"] == pytest.approx(sum(right) / 2)
+    assert fig.layout.barmode == "group"
+
+
 def test_chain_rule_figure_names_the_temperature():
     """At τ ≠ 1 the direct route is labelled (p − t)/τ with τ's value."""
     chain = softmax_chain_rule(Z, 1, temperature=2.0)
