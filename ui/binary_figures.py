@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import xent_core
-from ui.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, level_line, look, style
+from ui.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, level_line, look
 
 SOFT = "#6A3D9A"  # the soft-target curve: neither class colour
 MISTAKE_LOSS = 1.0  # nats: a wrong-side prediction whose loss is above this is "confident"
@@ -108,14 +108,15 @@ def loss_curve_figure(
     a marker at the chosen (p, L(t, p))."""
     grid = np.linspace(0.0, 1.0, GRID_POINTS + 2)  # endpoints kept where the loss is finite
     soft = 0.0 < t < 1.0
-    fig = go.Figure()
+    traces = []
+    notes = []
     for target, name, colour in (
         (1.0, "t = 1:  −log p", POSITIVE),
         (0.0, "t = 0:  −log(1 − p)", NEGATIVE),
     ):
         x, y = _curve(target, grid)
         active = t == target
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=x,
                 y=y,
@@ -129,7 +130,7 @@ def loss_curve_figure(
     if soft:
         x, y = _curve(t, grid)
         name = f"t = {t:g}:  soft target"
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=x,
                 y=y,
@@ -142,7 +143,16 @@ def loss_curve_figure(
 
     loss = float(xent_core.binary_cross_entropy([t], [p], reduction="sum"))
     y_range = Y_RANGE[yscale]
-    fig.add_vline(x=p, line=dict(color=NEUTRAL, width=1, dash="dot"))
+    you_line = dict(  # a dotted vertical line at the chosen p, across the plot
+        type="line",
+        xref="x",
+        x0=p,
+        x1=p,
+        yref="y domain",
+        y0=0,
+        y1=1,
+        line=dict(color=NEUTRAL, width=1, dash="dot"),
+    )
     lowest, highest = (10**e for e in y_range) if yscale == "log" else y_range
     marker = dict(size=14, color="white", line=dict(color="black", width=3))
     if lowest <= loss <= highest:
@@ -160,19 +170,21 @@ def loss_curve_figure(
             text = f"loss = 0 at p = {p:g}: a log axis cannot show 0"
         else:
             text = f"loss = {short(loss, 4)}: {'above' if top else 'below'} the chart"
-        fig.add_annotation(
-            x=p,
-            y=edge,  # plotly places annotations on a log axis in log10 units
-            text=text,
-            showarrow=True,
-            arrowhead=2,
-            ax=40 if p < 0.5 else -40,
-            ay=40 if top else -40,
-            xanchor="left" if p < 0.5 else "right",
-            bgcolor="white",
-            bordercolor="black",
+        notes.append(
+            dict(
+                x=p,
+                y=edge,  # plotly places annotations on a log axis in log10 units
+                text=text,
+                showarrow=True,
+                arrowhead=2,
+                ax=40 if p < 0.5 else -40,
+                ay=40 if top else -40,
+                xanchor="left" if p < 0.5 else "right",
+                bgcolor="white",
+                bordercolor="black",
+            )
         )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=[p],
             y=[y],
@@ -184,11 +196,18 @@ def loss_curve_figure(
         )
     )
 
-    fig.update_xaxes(title_text="predicted probability p", range=[0, 1], dtick=0.1)
-    fig.update_yaxes(title_text="loss L (nats)", type=yscale, range=list(y_range))
-    style(fig, height=470)
-    fig.update_layout(hovermode="closest")
-    return fig
+    # Built in one go (no add_vline or update_* calls): redrawn on every slider move.
+    return go.Figure(
+        data=traces,
+        layout=dict(
+            **look(height=470),
+            hovermode="closest",
+            shapes=[you_line],
+            annotations=notes,
+            xaxis=dict(title_text="predicted probability p", range=[0, 1], dtick=0.1),
+            yaxis=dict(title_text="loss L (nats)", type=yscale, range=list(y_range)),
+        ),
+    )
 
 
 def loss_bars_figure(

@@ -11,7 +11,7 @@ from typing import Literal
 
 import plotly.graph_objects as go
 
-from ui.theme import CLASS_COLORS, MISTAKE, NEUTRAL, POSITIVE, style
+from ui.theme import CLASS_COLORS, MISTAKE, NEUTRAL, POSITIVE, look
 
 # -------------------------------------------------------------------------- figures
 
@@ -28,8 +28,9 @@ def prediction_figure(
     """Bars of the predicted p (one colour per class) beside the target t (grey) for each class."""
     names = list(classes)
     colors = [CLASS_COLORS[j % len(CLASS_COLORS)] for j in range(len(names))]
-    fig = go.Figure(
-        [
+    # Built in one go (no update_* calls): redrawn on every edit of the table (bench/load.py).
+    return go.Figure(
+        data=[
             go.Bar(
                 name="p (predicted)",
                 x=names,
@@ -56,20 +57,25 @@ def prediction_figure(
                 cliponaxis=False,
                 hovertemplate="%{x}: t = %{y:.6g}<extra></extra>",
             ),
-        ]
+        ],
+        layout=dict(
+            **look(title=title),
+            barmode="group",
+            bargap=0.3,
+            showlegend=True,
+            yaxis=dict(title_text="probability", range=[0, 1.15]),
+            xaxis=dict(title_text="class"),
+            annotations=[
+                dict(
+                    x=names[target],
+                    y=1.1,
+                    text="true class",
+                    showarrow=False,
+                    font=dict(color=MISTAKE),
+                )
+            ],
+        ),
     )
-    fig.update_layout(barmode="group", bargap=0.3, showlegend=True)
-    fig = style(fig, title=title)
-    fig.update_yaxes(title_text="probability", range=[0, 1.15])
-    fig.update_xaxes(title_text="class")
-    fig.add_annotation(
-        x=names[target],
-        y=1.1,
-        text="true class",
-        showarrow=False,
-        font=dict(color=MISTAKE),
-    )
-    return fig
 
 
 def gradient_figure(
@@ -89,8 +95,8 @@ def gradient_figure(
     values = [float(g) for g in grad]
     if name is None:
         name = "∂L/∂z = p − t" if wrt == "logits" else "∂L/∂p = −t/p"
-    fig = go.Figure(
-        go.Bar(
+    return go.Figure(
+        data=go.Bar(
             name=name,
             x=list(classes),
             y=values,
@@ -99,9 +105,11 @@ def gradient_figure(
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: %{y:.6g}<extra></extra>",
-        )
+        ),
+        layout=dict(
+            **look(title=title, height=height),
+            showlegend=False,
+            yaxis=dict(title_text=name, zeroline=True, zerolinewidth=2, zerolinecolor=NEUTRAL),
+            xaxis=dict(title_text="class"),
+        ),
     )
-    fig.update_yaxes(title_text=name, zeroline=True, zerolinewidth=2, zerolinecolor=NEUTRAL)
-    fig.update_xaxes(title_text="class")
-    fig.update_layout(showlegend=False)
-    return style(fig, title=title, height=height)
