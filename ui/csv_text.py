@@ -6,6 +6,10 @@ text editor numbers it, and says what to do.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
+
 DELIMITERS = (",", ";", "\t")
 
 
@@ -57,3 +61,33 @@ def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, … 21st."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+class CsvLines:
+    """A student's CSV file as ``(line, row)`` pairs: blank lines skipped, ``line`` the one
+    a row starts on (a quoted value may span lines), as a text editor numbers it.
+
+    Raises :class:`UploadError` with ``empty`` for a file with no text. While iterating,
+    ``line`` is the last line read and ``line_num`` the csv reader's, for messages about a
+    ``csv.Error`` raised by the iteration.
+    """
+
+    def __init__(self, data: bytes, *, empty: str, strict: bool = False) -> None:
+        text = decode_text(data)
+        if not text.strip():
+            raise UploadError(empty)
+        self.delimiter = sniff_delimiter(text.lstrip("\r\n").splitlines()[0])
+        self._reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=self.delimiter, strict=strict
+        )
+        self.line = 0
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        for row in self._reader:
+            start, self.line = self.line + 1, self._reader.line_num
+            if any(cell.strip() for cell in row):
+                yield start, row

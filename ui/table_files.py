@@ -25,7 +25,7 @@ from typing import Literal
 import pandas as pd
 
 # Shared with the training page's upload: the same decoding, delimiters and error type.
-from ui.csv_text import UploadError, decode_text, ordinal, sniff_delimiter
+from ui.csv_text import CsvLines, UploadError, ordinal
 from ui.text import quote_typed
 
 __all__ = [
@@ -259,15 +259,12 @@ def _read(data: bytes, check_header: HeaderCheck, *, max_rows: int, example: str
             f"The file is {len(data) / 1000:,.1f} KB; at most {MAX_BYTES // 1000} KB can be "
             f"uploaded (a table holds at most {max_rows} rows)."
         )
-    text = decode_text(data)
-    if not text.strip():
-        raise UploadError(
-            f"The file is empty. It needs a header line (e.g. “{example}”) and one line per "
-            "table row."
-        )
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    file = CsvLines(
+        data,
+        empty=f"The file is empty. It needs a header line (e.g. “{example}”) and one line per "
+        "table row.",
+        strict=True,
+    )
     picked: tuple[int, ...] | None = None
     columns: tuple[str, ...] = ()
     header: list[str] = []
@@ -275,12 +272,8 @@ def _read(data: bytes, check_header: HeaderCheck, *, max_rows: int, example: str
     ignored: tuple[str, ...] = ()
     rows: list[tuple[str | None, ...]] = []
     lines: list[int] = []
-    line = 0
     try:
-        for row in reader:
-            line_start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue  # a blank line
+        for line_start, row in file:
             if picked is None:
                 header_line = line_start
                 while row and not row[-1].strip():
@@ -303,13 +296,13 @@ def _read(data: bytes, check_header: HeaderCheck, *, max_rows: int, example: str
     except csv.Error as err:
         if "end of data" in str(err):
             raise UploadError(
-                f'{_where(line + 1)}: a quote (") opens a value that is never closed, so every '
-                "line after it would join that value. Close the quote, or remove it."
+                f'{_where(file.line + 1)}: a quote (") opens a value that is never closed, so '
+                "every line after it would join that value. Close the quote, or remove it."
             ) from None
         raise UploadError(
-            f"{_where(reader.line_num)} cannot be read as CSV: a value in quotes must end with "
-            f"its quote, then a {_delimiter_name(delimiter)} or the end of the line. Check the "
-            'quotes on this line (a quote inside quotes is written twice: "").'
+            f"{_where(file.line_num)} cannot be read as CSV: a value in quotes must end with "
+            f"its quote, then a {_delimiter_name(file.delimiter)} or the end of the line. Check "
+            'the quotes on this line (a quote inside quotes is written twice: "").'
         ) from None
     if not rows:
         raise UploadError(

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ui.csv_text import UploadError, decode_text, ordinal, sniff_delimiter
+from ui.csv_text import CsvLines, UploadError, ordinal
 from ui.text import quote_typed
 
 COLUMNS = ("x1", "x2", "label")
@@ -173,26 +172,19 @@ def parse_points_csv(data: bytes, *, file_name: str = "points.csv") -> UploadedP
             f"The file is {len(data) / 1000:,.1f} KB; at most {MAX_BYTES // 1000} KB "
             f"(about {MAX_ROWS:,} points) can be uploaded."
         )
-    text = decode_text(data)
-    if not text.strip():
-        raise UploadError(
-            "The file is empty. It needs a header line (x1,x2,label) and at least "
-            f"{MIN_ROWS} points."
-        )
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    file = CsvLines(
+        data,
+        empty="The file is empty. It needs a header line (x1,x2,label) and at least "
+        f"{MIN_ROWS} points.",
+    )
+    delimiter = file.delimiter
     columns: dict[str, int] | None = None
     ignored: tuple[str, ...] = ()
     coords: list[tuple[float, float]] = []
     labels: list[str] = []
     seen_labels: dict[str, int] = {}
-    line = 0
     try:
-        for row in reader:
-            line_start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue  # a blank line
+        for line_start, row in file:
             if columns is None:
                 columns, ignored = _header(row, line_start)
                 width = len(row)
@@ -235,7 +227,7 @@ def parse_points_csv(data: bytes, *, file_name: str = "points.csv") -> UploadedP
             labels.append(key)
     except csv.Error as err:
         raise UploadError(
-            f"{_where(line + 1)} cannot be read as CSV ({err}). Check its quotes."
+            f"{_where(file.line + 1)} cannot be read as CSV ({err}). Check its quotes."
         ) from None
     if columns is None:  # pragma: no cover - a non-blank text always has a first row
         raise UploadError("The file has no header line (x1,x2,label).")
