@@ -12,7 +12,9 @@ import dataclasses
 import time
 from functools import partial
 
+import numpy as np
 import streamlit as st
+from PIL import Image
 from streamlit.delta_generator import DeltaGenerator
 
 import xent_core
@@ -263,18 +265,26 @@ def train(run: Training, *, epochs: int) -> None:
 # --- drawing --------------------------------------------------------------------------------
 
 
+def run_picture(
+    run: Training, *, test: bool, highlight: np.ndarray | None = None, size: int = 360
+) -> Image.Image:
+    """The plane coloured by the network's class probabilities, its points (and test points)."""
+    return boundary_picture(
+        run.probability_grid(),
+        train_xy=run.X_train,
+        train_labels=run.y_train,
+        test_xy=run.X_test if test else None,
+        test_labels=run.y_test if test else None,
+        highlight=highlight,
+        size=size,
+    )
+
+
 def live_block(run: Training) -> str:
     """The epoch counter over the boundary picture, with its points and costliest rings."""
     ss = st.session_state
     costly = run.costliest(COSTLIEST)
-    picture = boundary_picture(
-        run.probability_grid(),
-        train_xy=run.X_train,
-        train_labels=run.y_train,
-        test_xy=run.X_test if ss["tr_show_test"] else None,
-        test_labels=run.y_test if ss["tr_show_test"] else None,
-        highlight=costly,
-    )
+    picture = run_picture(run, test=ss["tr_show_test"], highlight=costly)
     losses = ", ".join(f"{v:.2f}" for v in run.point_losses()[costly])
     m = run.metrics()
     return live_html(
@@ -491,16 +501,7 @@ def show_calibration(run: Training) -> None:
 
 def boundary_png(run: Training, *, test: bool) -> bytes:
     """The decision boundary picture at BOUNDARY_PNG_PX, as a PNG file (made on a click)."""
-    return png_bytes(
-        boundary_picture(
-            run.probability_grid(),
-            train_xy=run.X_train,
-            train_labels=run.y_train,
-            test_xy=run.X_test if test else None,
-            test_labels=run.y_test if test else None,
-            size=BOUNDARY_PNG_PX,
-        )
-    )
+    return png_bytes(run_picture(run, test=test, size=BOUNDARY_PNG_PX))
 
 
 def show_export(run: Training) -> None:

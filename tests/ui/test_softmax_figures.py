@@ -99,15 +99,21 @@ def test_jacobian_heatmap_grows_with_the_number_of_classes(n, height):
     assert fig.layout.height == height
 
 
-def test_chain_rule_figure_shows_the_three_vectors():
-    """−t/p on the left; Jᵀ(−t/p) and p − t as grouped bars on the right, with values."""
-    chain = softmax_chain_rule(Z, 0)
-    fig = chain_rule_figure(
+def seed_chain_figure(*, target: int, temperature: float = 1.0):
+    """The chain-rule figure for the seed logits Z and a one-hot target, as the page draws it."""
+    chain = softmax_chain_rule(Z, target, temperature=temperature)
+    return chain_rule_figure(
         dl_dp=chain.dl_dp,
         via_jacobian=chain.via_jacobian,
         direct=chain.direct,
         labels=class_labels(3),
+        temperature=temperature,
     )
+
+
+def test_chain_rule_figure_shows_the_three_vectors():
+    """−t/p on the left; Jᵀ(−t/p) and p − t as grouped bars on the right, with values."""
+    fig = seed_chain_figure(target=0)
     names = [trace.name for trace in fig.data]
     assert names == ["−t/p", "Jᵀ(−t/p)", "p − t"]
     left, via, direct = fig.data
@@ -122,13 +128,7 @@ def test_chain_rule_figure_shows_the_three_vectors():
 
 def test_chain_rule_figure_has_two_titled_panels_side_by_side():
     """Left 0.4 and right 0.6 of the width with a gap, each panel titled above it."""
-    chain = softmax_chain_rule(Z, 0)
-    fig = chain_rule_figure(
-        dl_dp=chain.dl_dp,
-        via_jacobian=chain.via_jacobian,
-        direct=chain.direct,
-        labels=class_labels(3),
-    )
+    fig = seed_chain_figure(target=0)
     left, right = fig.layout.xaxis.domain, fig.layout.xaxis2.domain
     assert left[0] == 0 and right[1] == 1 and left[1] < right[0]
     assert (right[1] - right[0]) / (left[1] - left[0]) == pytest.approx(1.5, rel=0.05)
@@ -141,14 +141,7 @@ def test_chain_rule_figure_has_two_titled_panels_side_by_side():
 
 def test_chain_rule_figure_names_the_temperature():
     """At τ ≠ 1 the direct route is labelled (p − t)/τ with τ's value."""
-    chain = softmax_chain_rule(Z, 1, temperature=2.0)
-    fig = chain_rule_figure(
-        dl_dp=chain.dl_dp,
-        via_jacobian=chain.via_jacobian,
-        direct=chain.direct,
-        labels=class_labels(3),
-        temperature=2.0,
-    )
+    fig = seed_chain_figure(target=1, temperature=2.0)
     assert fig.data[2].name == "(p − t)/τ, τ = 2"
 
 
