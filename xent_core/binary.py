@@ -21,18 +21,47 @@ from ._checks import (
 from .activations import _sigmoid, softplus
 
 
+def _times_log(x: np.ndarray, log_y: np.ndarray) -> np.ndarray:
+    """``x · log y`` given ``log y``, with ``0 · log 0 = 0``: where x = 0 the term is 0.
+
+    The one place the convention lives: :func:`xlogy`, :func:`xlog1my`, the categorical
+    losses (which get ``log p`` from ``log_softmax``) and the KL divergence call it.
+    """
+    with np.errstate(invalid="ignore"):  # 0 · -inf in the branch np.where discards
+        return np.where(x == 0, 0.0, x * log_y)
+
+
 def xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``x · log y`` with the convention ``0 · log 0 = 0`` (the limit of x log x at 0)."""
     safe_y = np.where(x == 0, 1.0, y)
     with np.errstate(divide="ignore"):
-        return np.where(x == 0, 0.0, x * np.log(safe_y))
+        return _times_log(x, np.log(safe_y))
 
 
 def xlog1my(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``x · log(1 - y)`` with ``0 · log 0 = 0``; ``log1p(-y)`` is exact for small y."""
     safe_y = np.where(x == 0, 0.0, y)
     with np.errstate(divide="ignore"):
-        return np.where(x == 0, 0.0, x * np.log1p(-safe_y))
+        return _times_log(x, np.log1p(-safe_y))
+
+
+def _bce_with_logits(t: np.ndarray, z: np.ndarray, w=1.0) -> np.ndarray:
+    """Elementwise ``L = w t softplus(-z) + (1 - t) softplus(z)`` (checked float arrays).
+
+    ``softplus(-z) = -log σ(z)`` and ``softplus(z) = -log(1 - σ(z))``; for w = 1 this is the
+    article's ``max(z, 0) - z t + log(1 + e^{-|z|})``. Shared by
+    :func:`binary_cross_entropy_with_logits` and the neuron of ``xent_core.neuron``.
+    """
+    return w * t * softplus(-z) + (1.0 - t) * softplus(z)
+
+
+def _bce_with_logits_grad(t: np.ndarray, z: np.ndarray, w=1.0) -> np.ndarray:
+    """Elementwise ``dL/dz = (1 - t) σ(z) - w t σ(-z)``, which is ``σ(z) - t`` for w = 1.
+
+    Written with ``σ(-z) = 1 - σ(z)`` so that ``σ(z) - 1`` never cancels when σ(z) ≈ 1:
+    the tiny error of a nearly right prediction (t = 1, z = 40) keeps its digits.
+    """
+    return (1.0 - t) * _sigmoid(z) - w * t * _sigmoid(-z)
 
 
 def _checked_pair(t, p, eps: float | None, reduction: str) -> tuple[np.ndarray, np.ndarray]:
@@ -148,8 +177,7 @@ def binary_cross_entropy_with_logits(t, z, reduction: str = "mean", pos_weight=N
     ``max(z, 0) - z t + log(1 + e^{-|z|})``.
     """
     t, z, w = _checked_logits(t, z, pos_weight, reduction)
-    loss = w * t * softplus(-z) + (1.0 - t) * softplus(z)
-    return reduce(loss, reduction)
+    return reduce(_bce_with_logits(t, z, w), reduction)
 
 
 def binary_cross_entropy_with_logits_grad(t, z, reduction: str = "mean", pos_weight=None):
@@ -170,7 +198,4 @@ def binary_cross_entropy_with_logits_grad(t, z, reduction: str = "mean", pos_wei
     largest when the prediction is most wrong.
     """
     t, z, w = _checked_logits(t, z, pos_weight, reduction)
-    # (1 - t) σ(z) - w t σ(-z): the same as σ(z) - t when w = 1, but without the
-    # cancellation of σ(z) - 1 when σ(z) ≈ 1 (σ(-z) = 1 - σ(z) keeps every digit)
-    grad = (1.0 - t) * _sigmoid(z) - w * t * _sigmoid(-z)
-    return grad * scale_for(reduction, z.size)
+    return _bce_with_logits_grad(t, z, w) * scale_for(reduction, z.size)

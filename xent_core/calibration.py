@@ -16,6 +16,7 @@ import numpy as np
 
 from ._checks import as_finite_array, as_labels, check_positive
 from .activations import _log_softmax, _softmax
+from .categorical import _mean_nll
 from .metrics import expected_calibration_error
 
 # τ from 1/20 to 20, evenly spaced in log τ: 1 is a grid point (index 40).
@@ -91,8 +92,7 @@ def _check_scalable(z: np.ndarray, largest_beta: float) -> None:
 
 def _cross_entropy(z: np.ndarray, y: np.ndarray, beta: float) -> float:
     """Mean cross-entropy of ``softmax(β z)`` against the labels (β = 1/τ)."""
-    log_p = _log_softmax(beta * z)  # (N, C)
-    return float(-log_p[np.arange(len(y)), y].mean())
+    return float(_mean_nll(_log_softmax(beta * z), y))  # (N, C) -> ()
 
 
 def _slope_and_curvature(z: np.ndarray, y: np.ndarray, beta: float) -> tuple[float, float]:

@@ -19,13 +19,23 @@ from ._checks import (
     reduce,
 )
 from .activations import _log_softmax, _softmax
-from .binary import xlogy
+from .binary import _times_log, xlogy
 
 
 def one_hot(labels, n_classes: int) -> np.ndarray:
     """``T[i, c] = 1`` if ``labels[i] == c`` else 0; shape (N, n_classes), float64."""
     labels = as_labels(labels, "labels", n_classes)
     return np.eye(n_classes)[labels]  # (N,) -> (N, C)
+
+
+def _mean_nll(log_p: np.ndarray, y: np.ndarray) -> np.float64:
+    """``-(1/N) Σ_i log p_{i, y_i}``: the mean negative log-likelihood of the labels.
+
+    ``log_p`` (N, C) are log-probabilities (from ``log_softmax``), ``y`` (N,) checked integer
+    labels. The mean cross-entropy of a softmax output with one-hot targets; shared by the
+    MLP's loss and temperature scaling. Returns a numpy float64 scalar.
+    """
+    return -log_p[np.arange(len(y)), y].mean()  # (N, C) -> (N,) -> ()
 
 
 def normalize_rows(p) -> np.ndarray:
@@ -290,8 +300,7 @@ def softmax_cross_entropy(t, z, reduction: str = "mean", weight=None, label_smoo
     z_in, z = _logit_rows(z)
     coef, divisor = _coefficients(t, z_in, z, weight, label_smoothing)
     log_p = _log_softmax(z)  # (N, C); -inf only if two logits differ by more than ~1.8e308
-    with np.errstate(invalid="ignore"):  # 0 · -inf in the branch np.where discards
-        loss = 0.0 - np.where(coef == 0, 0.0, coef * log_p).sum(axis=1)  # 0·log 0 = 0; (N,)
+    loss = 0.0 - _times_log(coef, log_p).sum(axis=1)  # 0·log 0 = 0; (N, C) -> (N,)
     return reduce(loss, reduction, count=divisor)
 
 

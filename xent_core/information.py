@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_probabilities, check_positive, check_same_shape
-from .binary import xlogy
+from .binary import _times_log, xlogy
 
 SUM_TOL = 1e-6  # how far a distribution's sum may stray from 1 (typed decimals, rounding)
 
@@ -152,7 +152,7 @@ def kl_divergence(t, p, base: float | None = None, terms: bool = False):
     with np.errstate(divide="ignore"):
         log_t = np.log(np.where(t == 0, 1.0, t))
         log_p = np.log(np.where(t == 0, 1.0, p))
-    kl_terms = np.where(t == 0, 0.0, t * (log_t - log_p))  # +inf where t > 0 = p
+    kl_terms = _times_log(t, log_t - log_p)  # t log(t/p); 0 where t = 0, +inf where t > 0 = p
     if terms:
         return _total(kl_terms, base, True)
     total = np.maximum(_total(kl_terms, base, False), 0.0)  # Gibbs: never below 0

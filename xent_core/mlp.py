@@ -13,6 +13,7 @@ import numpy as np
 
 from ._checks import as_finite_array, as_labels
 from .activations import _log_softmax, _sigmoid, _softmax
+from .categorical import _mean_nll
 
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
 
@@ -181,7 +182,7 @@ class MLP:
         logits = acts[-1]
         rows = np.arange(n)
         log_p = _log_softmax(logits)  # (N, C)
-        loss = -log_p[rows, y].mean()
+        loss = _mean_nll(log_p, y)
         if l2:
             loss += 0.5 * l2 * sum(float((W * W).sum()) for W in self.weights)
         delta = np.exp(log_p)  # p

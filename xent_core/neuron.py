@@ -22,7 +22,8 @@ from ._checks import (
     reduce,
     scale_for,
 )
-from .activations import _sigmoid, softplus
+from .activations import _sigmoid
+from .binary import _bce_with_logits, _bce_with_logits_grad
 
 LOSSES = ("cross_entropy", "squared_error")
 MAX_STEPS = 100_000
@@ -50,8 +51,13 @@ def sigmoid_derivative(z) -> np.ndarray:
 
 
 def _error(t: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """``σ(z) - t`` written as ``(1 - t) σ(z) - t σ(-z)``: exact when σ(z) is near 1."""
-    return (1.0 - t) * _sigmoid(z) - t * _sigmoid(-z)
+    """``σ(z) - t``, exact when σ(z) is near 1: binary cross-entropy's gradient from the logit."""
+    return _bce_with_logits_grad(t, z)
+
+
+def _squared_error_dz(err: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Elementwise ``dL/dz = 2 (σ(z) - t) σ'(z)`` given ``err = σ(z) - t``; not reduced."""
+    return 2.0 * err * _sigmoid(z) * _sigmoid(-z)  # σ'(z) = σ(z) σ(-z), exact for any z
 
 
 def _checked(t, z, reduction: str) -> tuple[np.ndarray, np.ndarray]:
@@ -105,8 +111,7 @@ def squared_error_with_logits_grad(t, z, reduction: str = "mean"):
     tends to -1 there instead.
     """
     t, z = _checked(t, z, reduction)
-    grad = 2.0 * _error(t, z) * _sigmoid(z) * _sigmoid(-z)
-    return grad * scale_for(reduction, z.size)
+    return _squared_error_dz(_error(t, z), z) * scale_for(reduction, z.size)
 
 
 class NeuronHistory(NamedTuple):
@@ -133,12 +138,12 @@ def _loss_and_dz(loss: str, t: np.ndarray, z: np.ndarray) -> tuple[float, np.nda
     """Mean loss over the samples and ``dL/dz`` per sample (already divided by n)."""
     n = z.size
     if loss == "cross_entropy":
-        per_sample = t * softplus(-z) + (1.0 - t) * softplus(z)  # -log σ(z), -log(1 - σ(z))
+        per_sample = _bce_with_logits(t, z)  # -log σ(z) for t = 1, -log(1 - σ(z)) for t = 0
         dz = _error(t, z)  # σ(z) - t: σ' has cancelled
     else:
         err = _error(t, z)
         per_sample = err**2
-        dz = 2.0 * err * _sigmoid(z) * _sigmoid(-z)  # 2 (σ(z) - t) σ'(z)
+        dz = _squared_error_dz(err, z)  # 2 (σ(z) - t) σ'(z)
     return float(per_sample.sum() / n), dz / n
 
 
