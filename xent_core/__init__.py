@@ -13,6 +13,19 @@ from .activations import (
     softmax_jacobian,
     softplus,
 )
+from .article import (
+    ARTICLE_AUTHOR,
+    ARTICLE_BINARY_CONFIDENT_MISTAKES,
+    ARTICLE_BINARY_P,
+    ARTICLE_BINARY_SUM,
+    ARTICLE_BINARY_T,
+    ARTICLE_CATEGORICAL_CLASSES,
+    ARTICLE_CATEGORICAL_LABELS,
+    ARTICLE_CATEGORICAL_P,
+    ARTICLE_CATEGORICAL_SUM,
+    ARTICLE_CATEGORICAL_TARGETS,
+    ARTICLE_TITLE,
+)
 from .binary import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
@@ -77,6 +90,17 @@ from .neuron import (
 from .squared import squared_error, squared_error_grad
 
 __all__ = [
+    "ARTICLE_AUTHOR",
+    "ARTICLE_BINARY_CONFIDENT_MISTAKES",
+    "ARTICLE_BINARY_P",
+    "ARTICLE_BINARY_SUM",
+    "ARTICLE_BINARY_T",
+    "ARTICLE_CATEGORICAL_CLASSES",
+    "ARTICLE_CATEGORICAL_LABELS",
+    "ARTICLE_CATEGORICAL_P",
+    "ARTICLE_CATEGORICAL_SUM",
+    "ARTICLE_CATEGORICAL_TARGETS",
+    "ARTICLE_TITLE",
     "EceCurve",
     "TemperatureFit",
     "calibrated_probabilities",

@@ -1,6 +1,6 @@
 """Binary cross-entropy (log loss): from probabilities and, stably, from logits.
 
-Reductions: ``"none"`` gives the loss of each element, ``"sum"`` adds them (as the seed
+Reductions: ``"none"`` gives the loss of each element, ``"sum"`` adds them (as the
 article's table does), ``"mean"`` divides that sum by the number of elements (the
 default of most frameworks).
 """
@@ -94,7 +94,9 @@ def binary_cross_entropy(t, p, reduction: str = "mean", eps: float | None = None
     For ``t = 1`` the loss is ``-log p``, for ``t = 0`` it is ``-log(1 - p)``: zero for a
     perfect prediction, unbounded for a confident mistake. With ``0 · log 0 = 0`` the exact
     loss is ``+inf`` only for a certain wrong answer (t=1, p=0) and exactly 0 for a certain
-    right one (t=0, p=0 or t=1, p=1) — never nan. Seed table sum: 4.460303459760249.
+    right one (t=0, p=0 or t=1, p=1) — never nan. The article's table
+    (``ARTICLE_BINARY_T``, ``ARTICLE_BINARY_P`` in ``xent_core.article``) sums to
+    4.460303459760249.
     """
     t, p = _checked_pair(t, p, eps, reduction)
     loss = 0.0 - (xlogy(t, p) + xlog1my(1.0 - t, p))  # 0.0 - x: an exact 0 is +0.0, not -0.0
@@ -173,7 +175,7 @@ def binary_cross_entropy_with_logits(t, z, reduction: str = "mean", pos_weight=N
     ``L = w t softplus(-z) + (1 - t) softplus(z)``, where ``softplus(x) = log(1 + e^x)``
     ``= max(x, 0) + log1p(e^{-|x|})`` never overflows. This sum of two non-negative terms is
     the same function as the closed form above (``softplus(z) = z + softplus(-z)``) but
-    keeps full relative precision when the loss is tiny. For w = 1 it is the seed's
+    keeps full relative precision when the loss is tiny. For w = 1 it is the article's
     ``max(z, 0) - z t + log(1 + e^{-|z|})``.
     """
     t, z, w = _checked_logits(t, z, pos_weight, reduction)

@@ -205,8 +205,9 @@ def categorical_cross_entropy(
     Notes
     -----
     ``0 · log 0 = 0``: a zero probability on a class whose target is 0 costs nothing; a zero
-    probability on the target class is ``+inf`` (when ``eps`` is None). Seed table (targets
-    0, 1, 2, 0): sum 2.214574215671332.
+    probability on the target class is ``+inf`` (when ``eps`` is None). The article's table
+    (``ARTICLE_CATEGORICAL_LABELS`` 0, 1, 2, 0 and ``ARTICLE_CATEGORICAL_P`` in
+    ``xent_core.article``): sum 2.214574215671332.
     """
     coef, p, divisor = _checked_probabilities(t, p, eps, reduction, weight, label_smoothing)
     loss = 0.0 - xlogy(coef, p).sum(axis=1)  # (N, C) -> (N,); 0.0 - x keeps an exact 0 positive

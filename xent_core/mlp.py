@@ -1,7 +1,7 @@
 """A small multilayer perceptron with a softmax cross-entropy output, trained by backprop.
 
 Layer k computes ``h_k = act(h_{k-1} @ W_k + b_k)``; the last layer is linear and gives the
-logits z, and ``p = softmax(z)``. The output gradient is the seed article's ``p - t``.
+logits z, and ``p = softmax(z)``. The output gradient is the article's ``p - t``.
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ class MLP:
 
     Parameters
     ----------
-    sizes : layer widths, e.g. ``[2, 16, 3]`` (the seed's network: 2 inputs, one hidden
-        layer of 16 units, 3 classes); ``sizes[-1] ≥ 2`` classes
+    sizes : layer widths, e.g. ``[2, 16, 3]`` (the classic 16-unit numpy network: 2 inputs,
+        one hidden layer of 16 units, 3 classes); ``sizes[-1] ≥ 2`` classes
     activation : hidden-layer activation, ``"tanh"``, ``"relu"``, ``"sigmoid"`` or
         ``"linear"``
     seed : seeds the initial weights; same sizes, activation and seed, same weights

@@ -1,4 +1,8 @@
-"""The seed article's worked numbers (../shared/reference/seed-facts.md), to 1e-13."""
+"""The article's worked numbers (/work/shared/reference/worked-numbers.md), to 1e-13.
+
+The inputs come from ``xent_core.article``; the losses and sums below are the reference's
+printed values, an independent check of both the data and the math.
+"""
 
 import numpy as np
 import pytest
@@ -7,26 +11,25 @@ import xent_core as xc
 
 EXACT = dict(rtol=0, atol=1e-13)
 
-# (t, p, loss) — the seed's binary table, losses as printed there.
-BCE_TABLE = [
-    (0, 0.07, 0.0725706928348355),
-    (1, 0.91, 0.09431067947124129),
-    (1, 0.74, 0.3011050927839216),
-    (0, 0.23, 0.2613647641344075),
-    (0, 0.85, 1.897119984885881),
-    (1, 0.17, 1.7719568419318752),
-    (1, 0.94, 0.06187540371808753),
-]
+# The reference's per-row losses, in the order of the article's rows.
+BCE_LOSSES = (
+    0.0725706928348355,
+    0.09431067947124129,
+    0.3011050927839216,
+    0.2613647641344075,
+    1.897119984885881,
+    1.7719568419318752,
+    0.06187540371808753,
+)
 BCE_SUM = 4.460303459760249
-
-# (label, [p0, p1, p2], loss) — the seed's categorical table.
-CAT_TABLE = [
-    (0, [0.91, 0.04, 0.05], 0.09431067947124129),
-    (1, [0.11, 0.80, 0.09], 0.2231435513142097),
-    (2, [0.30, 0.10, 0.60], 0.5108256237659907),
-    (0, [0.25, 0.40, 0.35], 1.3862943611198906),
-]
+CAT_LOSSES = (0.09431067947124129, 0.2231435513142097, 0.5108256237659907, 1.3862943611198906)
 CAT_SUM = 2.214574215671332
+
+# (t, p, loss) and (label, [p0, p1, p2], loss), rows of the article's tables.
+BCE_TABLE = list(zip(xc.ARTICLE_BINARY_T, xc.ARTICLE_BINARY_P, BCE_LOSSES, strict=True))
+CAT_TABLE = list(
+    zip(xc.ARTICLE_CATEGORICAL_LABELS, xc.ARTICLE_CATEGORICAL_P, CAT_LOSSES, strict=True)
+)
 
 SOFTMAX_234 = [0.09003057317038046, 0.24472847105479764, 0.6652409557748218]
 
@@ -45,10 +48,67 @@ def cat_columns():
     return y, p, loss
 
 
-def test_seed_table_sums_are_consistent():
+def test_reference_sums_are_consistent():
     """The reference itself: printed rows add up to the printed sums."""
-    assert sum(r[2] for r in BCE_TABLE) == pytest.approx(BCE_SUM, rel=0, abs=1e-13)
-    assert sum(r[2] for r in CAT_TABLE) == pytest.approx(CAT_SUM, rel=0, abs=1e-13)
+    assert sum(BCE_LOSSES) == pytest.approx(BCE_SUM, rel=0, abs=1e-13)
+    assert sum(CAT_LOSSES) == pytest.approx(CAT_SUM, rel=0, abs=1e-13)
+
+
+# ------------------------------------------------------------ xent_core.article
+def test_article_constants_are_the_reference_tables():
+    assert xc.ARTICLE_BINARY_T == (0, 1, 1, 0, 0, 1, 1)
+    assert xc.ARTICLE_BINARY_P == (0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94)
+    assert xc.ARTICLE_CATEGORICAL_CLASSES == ("panda", "seal", "duck")
+    assert xc.ARTICLE_CATEGORICAL_TARGETS == ("panda", "seal", "duck", "panda")
+    assert xc.ARTICLE_CATEGORICAL_LABELS == tuple(
+        xc.ARTICLE_CATEGORICAL_CLASSES.index(name) for name in xc.ARTICLE_CATEGORICAL_TARGETS
+    )
+    assert np.array(xc.ARTICLE_CATEGORICAL_P).shape == (4, 3)
+    assert xc.ARTICLE_BINARY_SUM == BCE_SUM
+    assert xc.ARTICLE_CATEGORICAL_SUM == CAT_SUM
+    assert xc.ARTICLE_AUTHOR == "Bala Priya C"
+    assert xc.ARTICLE_TITLE == "Cross-Entropy Loss: Make Predictions with Confidence"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ARTICLE_BINARY_T",
+        "ARTICLE_BINARY_P",
+        "ARTICLE_BINARY_CONFIDENT_MISTAKES",
+        "ARTICLE_CATEGORICAL_CLASSES",
+        "ARTICLE_CATEGORICAL_TARGETS",
+        "ARTICLE_CATEGORICAL_LABELS",
+        "ARTICLE_CATEGORICAL_P",
+    ],
+)
+def test_article_tables_are_immutable_tuples(name):
+    value = getattr(xc, name)
+    assert isinstance(value, tuple)
+    assert all(not isinstance(row, list | np.ndarray | dict) for row in value)
+    assert name in xc.__all__
+    with pytest.raises(TypeError):
+        value[0] = 0  # type: ignore[index]
+
+
+def test_article_categorical_rows_are_distributions():
+    np.testing.assert_allclose(np.array(xc.ARTICLE_CATEGORICAL_P).sum(axis=1), 1.0, atol=1e-15)
+
+
+def test_article_constants_reproduce_the_sums():
+    binary = xc.binary_cross_entropy(xc.ARTICLE_BINARY_T, xc.ARTICLE_BINARY_P, reduction="sum")
+    categorical = xc.categorical_cross_entropy(
+        xc.ARTICLE_CATEGORICAL_LABELS, xc.ARTICLE_CATEGORICAL_P, reduction="sum"
+    )
+    assert binary == pytest.approx(4.460303459760249, rel=0, abs=1e-13)
+    assert categorical == pytest.approx(2.214574215671332, rel=0, abs=1e-13)
+    assert binary == pytest.approx(xc.ARTICLE_BINARY_SUM, rel=0, abs=1e-13)
+    assert categorical == pytest.approx(xc.ARTICLE_CATEGORICAL_SUM, rel=0, abs=1e-13)
+
+
+def test_article_confident_mistakes_are_the_two_worst_rows():
+    loss = xc.binary_cross_entropy(xc.ARTICLE_BINARY_T, xc.ARTICLE_BINARY_P, reduction="none")
+    assert tuple(sorted(np.argsort(loss)[-2:].tolist())) == xc.ARTICLE_BINARY_CONFIDENT_MISTAKES
 
 
 # ---------------------------------------------------------------- binary
