@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, start_app_server  # noqa: E402
+from serving.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from serving.server import start_server  # noqa: E402
 
 # Collects, at every animation frame, the epoch counter and the picture's epoch and src.
 SAMPLER = """
@@ -76,20 +77,6 @@ def process_cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def server_pid(port: int) -> int | None:
-    """The pid of the streamlit process listening on ``port`` (found via /proc)."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmd = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"streamlit" in b" ".join(cmd) and str(port).encode() in cmd:
-            return int(proc.name)
-    return None
 
 
 def open_training(page: Page, base: str) -> None:
@@ -223,9 +210,8 @@ def main() -> None:
     parser.add_argument("--pauses", type=int, default=3, help="pause-latency tries")
     args = parser.parse_args()
 
-    with start_app_server() as base, sync_playwright() as pw:
-        port = int(base.rsplit(":", 1)[1])
-        pid = server_pid(port)
+    with start_server() as server, sync_playwright() as pw:
+        base, pid = server.url, server.pid
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         viewport = {"width": 1400, "height": 1000}
         student = browser.new_context(viewport=viewport).new_page()

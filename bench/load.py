@@ -6,7 +6,7 @@
     python3 bench/load.py --quick           # a 20 s smoke run: 6 light sessions, 1 browser
 
 Thirty chromium tabs on 2 cores would measure chromium, so most sessions are light clients
-(bench/stclient.py) speaking Streamlit's own websocket protocol; a few real headless
+(serving/stclient.py) speaking Streamlit's own websocket protocol; a few real headless
 chromium sessions run beside them and time what a student sees.
 
 1. Solo: one chromium session alone on the idle server edits the binary page's table (and
@@ -43,9 +43,7 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -54,21 +52,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from stclient import ProtocolError, RunResult, StreamlitSession  # noqa: E402
-
-from deploy.cluster import cluster, free_port, healthy, warm_up  # noqa: E402
+from deploy.cluster import cluster, warm_up  # noqa: E402
+from serving.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from serving.server import start_server  # noqa: E402
+from serving.stclient import ProtocolError, RunResult, StreamlitSession  # noqa: E402
 from ui.binary_figures import SEED_P, SEED_T  # noqa: E402  (the seed data, not its losses)
 from ui.categorical_table import SEED_CELLS, SEED_CLASSES, SEED_TARGETS  # noqa: E402
 from ui.softmax_figures import TAU_OPTIONS, format_tau  # noqa: E402
 
-CHROMIUM = os.environ.get("XENT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run",
-]  # fmt: skip
 TABLE_PAGES = ("binary", "categorical", "softmax")  # the pages of the table/slider sessions
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3")  # pages/training.py options
 TARGET_P95_S = 1.0
@@ -256,32 +248,10 @@ class Meter:
 def own_server(
     extra: list[str] | None = None, app_dir: Path = ROOT
 ) -> Iterator[tuple[str, list[int]]]:
-    """``streamlit run app.py`` (in ``app_dir``) on a free loopback port, as a teacher would."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py",
-               "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none",  # as hosted: no reloads mid-class
-               *(extra or [])]  # fmt: skip
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 90
-            while not healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"the server did not start:\n{log.read()[-3000:]}")
-                time.sleep(0.1)
-            yield url, [proc.pid]
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    """``streamlit run app.py`` (in ``app_dir``) on a free loopback port, as a teacher would,
+    hosted (no file watcher: no reloads mid-class), with ``extra`` flags; yields (url, [pid])."""
+    with start_server(app_dir=app_dir, hosted=True, flags=extra or ()) as server:
+        yield server.url, [server.pid]
 
 
 # ------------------------------------------------------------------------------ expectations

@@ -28,31 +28,25 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: bench.stclient for the warm-up
+if str(ROOT) not in sys.path:  # run as a script (deploy/run_cluster.sh): import serving
     sys.path.insert(0, str(ROOT))
+
+from serving.server import AppServer, free_port, launch, stop, wait_healthy  # noqa: E402
+
 DEFAULT_CONFIG = Path(__file__).with_name("nginx.conf")
 START_TIMEOUT_S = 90.0
 AFFINITY_COOKIE = "xent_affinity"
 BACKEND_HEADER = "X-Xent-Backend"  # which app process answered (an upstream address)
 WARM_PAGES = ("", "binary", "categorical", "softmax", "training")  # url paths in app.py
-
-# The app's production flags: no file watcher (no reloads in a classroom), loopback only.
-STREAMLIT_FLAGS = (
-    "--server.headless", "true",
-    "--server.fileWatcherType", "none",
-    "--browser.gatherUsageStats", "false",
-)  # fmt: skip
 
 
 def nginx_config(*, listen: str, backends: Sequence[str]) -> str:
@@ -134,31 +128,6 @@ http {{
 """
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
-def _wait_healthy(url: str, procs: Sequence[subprocess.Popen], logs: Sequence[Path]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not healthy(url):
-        dead = [p for p in procs if p.poll() is not None]
-        if dead or time.monotonic() > deadline:
-            tails = "\n".join(f"--- {log}\n{log.read_text()[-2000:]}" for log in logs)
-            raise RuntimeError(f"{url} did not become healthy (exited: {dead}).\n{tails}")
-        time.sleep(0.1)
-
-
 def warm_up(url: str, pages: Sequence[str] = WARM_PAGES) -> None:
     """Open each page once, one after the other, before students can reach the process.
 
@@ -167,7 +136,7 @@ def warm_up(url: str, pages: Sequence[str] = WARM_PAGES) -> None:
     AttributeError from a half-imported pandas (plotly peeks at ``sys.modules``).
     Raises RuntimeError if a page shows an exception.
     """
-    from bench.stclient import StreamlitSession, run_async
+    from serving.stclient import StreamlitSession, run_async  # websockets: not for --write-config
 
     async def visit() -> None:
         for page in pages:
@@ -207,18 +176,6 @@ class Cluster:
         return out
 
 
-def _stop(procs: Sequence[subprocess.Popen]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @contextlib.contextmanager
 def cluster(
     *,
@@ -246,24 +203,22 @@ def cluster(
     (folder / "tmp").mkdir(exist_ok=True)
     listen = listen or f"127.0.0.1:{free_port()}"
     ports = list(backend_ports or [free_port() for _ in range(backends)])
-    urls = [f"http://127.0.0.1:{p}" for p in ports]
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
+    servers: list[AppServer] = []
     procs: list[subprocess.Popen] = []
     logs: list[Path] = []
+
+    def tails() -> str:
+        return "\n".join(f"--- {log}\n{log.read_text(errors='replace')[-2000:]}" for log in logs)
+
     try:
-        for port in ports:
+        for port in ports:  # the app as hosted (no file watcher), on loopback
             log = folder / f"backend-{port}.log"
             logs.append(log)
-            command = [sys.executable, "-m", "streamlit", "run", "app.py", *STREAMLIT_FLAGS,
-                       "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
-            with log.open("w") as out:
-                procs.append(
-                    subprocess.Popen(
-                        command, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT
-                    )
-                )
-        for url in urls:
-            _wait_healthy(url, procs, logs)
+            servers.append(launch(app_dir=app_dir, port=port, hosted=True, log=log))
+            procs.append(servers[-1].process)
+        for server in servers:
+            server.wait_healthy(START_TIMEOUT_S, others=servers)
+        urls = [server.url for server in servers]
         if warm:
             for url in urls:
                 warm_up(url)
@@ -281,10 +236,12 @@ def cluster(
             )
         procs.append(proxy)
         url = f"http://{listen}"
-        _wait_healthy(url, procs, logs)
+        wait_healthy(url, processes=procs, log_tails=tails, timeout=START_TIMEOUT_S, what="nginx")
         yield Cluster(url=url, backend_urls=urls, backends=procs[:-1], nginx=proxy, folder=folder)
     finally:
-        _stop(procs[::-1])  # nginx first, then the apps
+        stop(procs[::-1])  # nginx first, then the apps
+        for server in servers:
+            server.log.close()
         if own_folder:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -8,31 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-ROOT = Path(__file__).resolve().parents[2]
+# Debian's chromium and its headless flags (Playwright's browser download is never used).
+from serving.browser import CHROMIUM, CHROMIUM_ARGS
+from serving.server import ROOT, start_server
 
-# Debian's chromium; Playwright's own browser download is neither needed nor possible.
-CHROMIUM = os.environ.get("XENT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT"]  # re-exported for the test modules
 
 # The menu as designed: (url_path, st.Page title) in app.py's order. An independent copy of
 # the spec, so a test fails if app.py drifts from it.
@@ -70,59 +55,16 @@ def chromium_problem() -> str | None:
     )
 
 
-def free_port() -> int:
-    """A TCP port that was free a moment ago on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
 def start_app_server(app_dir: Path = ROOT, script: str = "app.py") -> Iterator[str]:
     """Run ``streamlit run <script>`` in ``app_dir`` on a free port; yield its base URL.
 
-    Polls ``/_stcore/health`` until it answers ``ok`` and terminates the server on exit.
-    If it does not come up, the error carries the tail of the server's log.
+    ``serving.server.start_server``: the server is this interpreter's streamlit, it is
+    healthy when the URL is yielded and terminated on exit; if it does not come up, the error
+    carries the tail of its log.
     """
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", script,
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    tail = log.read()[-3000:]
-                    raise RuntimeError(
-                        f"`streamlit run {script}` in {app_dir} did not become healthy at "
-                        f"{url} (exit code {proc.poll()}). Server log:\n{tail}"
-                    )
-                time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with start_server(app_dir=app_dir, script=script, timeout=SERVER_START_TIMEOUT_S) as server:
+        yield server.url
 
 
 def wait_for_app_idle(page: Page, timeout: float = APP_IDLE_TIMEOUT_MS) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import load
-from bench.stclient import StreamlitSession, run_async
+from serving.server import start_server
+from serving.stclient import StreamlitSession, run_async
 
 PAGES = ["binary", "categorical", "softmax", "training", ""] * 2
 
@@ -26,6 +26,6 @@ async def open_all(url: str) -> list[tuple[str, str, list[str]]]:
 
 def test_ten_sessions_opening_a_cold_server_at_once_see_no_exception() -> None:
     """Ten first pages at the same moment on a fresh process: every run ends ok, no exception."""
-    with load.own_server() as (url, _):
-        opened = run_async(open_all(url))
+    with start_server(hosted=True) as server:
+        opened = run_async(open_all(server.url))
     assert [(page, status, exc) for page, status, exc in opened if status != "ok" or exc] == []

@@ -1,4 +1,4 @@
-"""The load harness's light client (bench/stclient.py) against a real `streamlit run`.
+"""The load harness's light client (serving/stclient.py) against a real `streamlit run`.
 
 It must see what a browser sees: the seed numbers on open, a slider move and a table edit
 changing the loss, a bad cell's message; otherwise bench/load.py measures nothing.
@@ -11,16 +11,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import load
-from bench.stclient import RunResult, StreamlitSession, run_async
+from serving.server import start_server
+from serving.stclient import RunResult, StreamlitSession, run_async
 
 SEED_SUM = 4.460303459760249
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with load.own_server() as (url, _):
-        yield url
+    with start_server(hosted=True) as running:
+        yield running.url
 
 
 def binary_session(url: str, steps) -> list:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from bench import load
-from bench.stclient import run_async
 from deploy.cluster import (
     AFFINITY_COOKIE,
     BACKEND_HEADER,
@@ -26,6 +25,7 @@ from deploy.cluster import (
     main,
     nginx_config,
 )
+from serving.stclient import run_async
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}

@@ -12,7 +12,8 @@ ship inside the ``streamlit`` package, the way its frontend does:
 - read ``ForwardMsg``s: ``new_session`` (a run starts), ``delta`` (elements, kept as the
   page's element tree by delta path), ``script_finished`` (the run is over).
 
-Used by ``bench/load.py`` and ``tests/scaleout``. Example::
+Used by ``bench/load.py`` (the classroom load), ``deploy/cluster.py`` (the warm-up) and
+``tests/scaleout``. Example::
 
     async with StreamlitSession("http://127.0.0.1:8501", page="binary") as s:
         opened = await s.open()
