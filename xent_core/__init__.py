@@ -9,6 +9,7 @@ from .activations import (
     log_softmax,
     logit,
     sigmoid,
+    sigmoid_jacobian,
     softmax,
     softmax_jacobian,
     softplus,
@@ -77,7 +78,7 @@ from .jacobian import (
     softmax_chain_rule,
 )
 from .metrics import Reliability, accuracy, expected_calibration_error, reliability_bins
-from .mlp import ACTIVATIONS, MLP
+from .mlp import ACTIVATIONS, MLP, OUTPUTS, BackpropTrace, output_jacobians
 from .neuron import (
     LOSSES,
     NeuronHistory,
@@ -133,6 +134,10 @@ __all__ = [
     "jacobian_properties",
     "softmax_chain_rule",
     "ACTIVATIONS",
+    "BackpropTrace",
+    "OUTPUTS",
+    "output_jacobians",
+    "sigmoid_jacobian",
     "DATASETS",
     "MLP",
     "MULTICLASS",

@@ -176,3 +176,28 @@ def softmax_jacobian(z, temperature: float = 1.0) -> np.ndarray:
     diag = p[..., :, None] * np.eye(p.shape[-1])  # (..., C, C)
     outer = p[..., :, None] * p[..., None, :]  # (..., C, 1) * (..., 1, C) -> (..., C, C)
     return (diag - outer) / tau
+
+
+def sigmoid_jacobian(z) -> np.ndarray:
+    """The Jacobian of an elementwise sigmoid, ``J_ij = ∂σ(z_i)/∂z_j = δ_ij σ(z_i)(1 - σ(z_i))``.
+
+    Parameters
+    ----------
+    z : array_like of finite logits, a vector (C,) or a batch (N, C)
+
+    Returns
+    -------
+    ndarray (C, C) for a vector, (N, C, C) for a batch: ``J = diag(σ(z) σ(-z))``.
+
+    Notes
+    -----
+    Each output depends on its own logit only, so J is diagonal, with the derivative
+    ``σ'(z) = σ(z)(1 - σ(z)) ≤ 1/4`` on the diagonal, written ``σ(z) σ(-z)`` so that it keeps
+    its digits when σ(z) rounds to 1. Unlike the softmax Jacobian its rows do not sum to 0:
+    raising one logit raises that output and leaves the others alone.
+    """
+    z = as_finite_array(z, "z")
+    if z.ndim not in (1, 2):
+        raise ValueError(f"z must be a vector of C logits or a batch (N, C); got shape {z.shape}.")
+    slope = _sigmoid(z) * _sigmoid(-z)  # (..., C)
+    return slope[..., :, None] * np.eye(z.shape[-1])  # (..., C, 1) * (C, C) -> (..., C, C)

@@ -7,12 +7,14 @@ logits z, and ``p = softmax(z)``. The output gradient is the article's ``p - t``
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from ._checks import as_finite_array, as_labels
-from .activations import _log_softmax, _sigmoid, _softmax
+from .activations import _log_softmax, _sigmoid, _softmax, sigmoid_jacobian, softmax_jacobian
+from .binary import _bce_with_logits, _bce_with_logits_grad
 from .categorical import _mean_nll
 
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
@@ -54,6 +56,91 @@ ACTIVATIONS = {
     "sigmoid": (_sigmoid, _sigmoid_grad),
     "linear": (_linear, _linear_grad),
 }
+
+
+Output = Literal["softmax", "sigmoid"]
+OUTPUTS: tuple[Output, ...] = ("softmax", "sigmoid")
+
+
+def _softmax_head(logits: np.ndarray, y: np.ndarray):
+    """Softmax output: ``(L, log P, δ)`` with ``L = -(1/N) Σ_n log P_{n, y_n}`` (float64),
+    ``log P = log_softmax(Z)`` (N, C) and ``δ = ∂L/∂Z = (P - T) / N`` (N, C)."""
+    n = logits.shape[0]
+    log_p = _log_softmax(logits)  # (N, C)
+    loss = _mean_nll(log_p, y)
+    delta = np.exp(log_p)  # p
+    delta[np.arange(n), y] -= 1.0  # p - T
+    delta /= n  # ∂L/∂z for the mean over N points, (N, C)
+    return loss, log_p, delta
+
+
+def _sigmoid_head(logits: np.ndarray, y: np.ndarray):
+    """One sigmoid per class: ``(L, P, δ)`` with ``P = σ(Z)`` (N, C),
+    ``L = (1/N) Σ_n Σ_c BCE(T_nc, P_nc)`` from the logits and ``δ = (P - T) / N`` (N, C)."""
+    n, c = logits.shape
+    t = np.eye(c)[y]  # (N, C) one-hot
+    loss = _bce_with_logits(t, logits).sum() / n  # (N, C) -> (): sum over classes, mean over N
+    delta = _bce_with_logits_grad(t, logits) / n  # σ(Z) - T, exact near σ = 1
+    return np.float64(loss), _sigmoid(logits), delta
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """A read-only view: the trace cannot be edited, and the caller's X keeps its flags."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+def _frozen(arrays) -> tuple[np.ndarray, ...]:
+    return tuple(_read_only(a) for a in arrays)
+
+
+@dataclass(frozen=True)
+class BackpropTrace:
+    """One forward and backward pass of an :class:`MLP` on a batch, every array kept.
+
+    For a network of L layers (``len(sizes) - 1``) on N points with C classes:
+
+    ``pre_activations``: ``(Z_1, …, Z_L)``, ``Z_k = A_{k-1} W_k + b_k`` shaped (N, sizes[k]).
+    ``activations``: ``(X, A_1, …, A_{L-1}, Z_L)``, ``A_k = act(Z_k)``; the last entry is the
+    logits (the output layer is linear).
+    ``deltas``: ``(∂L/∂Z_1, …, ∂L/∂Z_L)``, each shaped like its Z; ``deltas[-1] = (P - T)/N``.
+    ``grads``: ``((dW_1, db_1), …, (dW_L, db_L))``, as :meth:`MLP.loss_and_gradients` gives.
+    ``probabilities``: P (N, C), ``softmax(Z_L)`` (rows sum to 1) or ``σ(Z_L)`` (they need not).
+    ``targets``: T (N, C), the one-hot labels. ``loss``: L, including the L2 term.
+    ``output``: ``"softmax"`` or ``"sigmoid"``, the head the loss was computed with.
+    """
+
+    pre_activations: tuple[np.ndarray, ...]
+    activations: tuple[np.ndarray, ...]
+    deltas: tuple[np.ndarray, ...]
+    grads: tuple[tuple[np.ndarray, np.ndarray], ...]
+    probabilities: np.ndarray
+    targets: np.ndarray
+    loss: float
+    output: Output
+
+    def output_jacobians(self) -> np.ndarray:
+        """``∂P_n/∂Z_n`` for every row n, (N, C, C): see :func:`output_jacobians`."""
+        return output_jacobians(self.activations[-1], self.output)
+
+
+def output_jacobians(logits, output: Output = "softmax") -> np.ndarray:
+    """The Jacobian ``J_n = ∂P_n/∂Z_n`` of the output layer, row by row, (N, C, C).
+
+    Parameters
+    ----------
+    logits : finite logits Z (N, C) (or one row (C,), giving (C, C))
+    output : ``"softmax"``: ``J = diag(p) - p pᵀ`` (:func:`softmax_jacobian`); ``"sigmoid"``:
+        ``J = diag(σ(z)(1 - σ(z)))`` (:func:`sigmoid_jacobian`), each class on its own
+
+    Returns
+    -------
+    ndarray (N, C, C); the chain rule ``δ_n = J_nᵀ ∂L/∂P_n`` gives the output delta.
+    """
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}.")
+    return softmax_jacobian(logits) if output == "softmax" else sigmoid_jacobian(logits)
 
 
 def _non_negative(value: float, name: str) -> float:
@@ -176,20 +263,27 @@ class MLP:
             raise ValueError(f"y must hold one label per row of X ({X.shape[0]}); got {y.shape}.")
         return X, y
 
+    def _penalty(self, l2: float) -> float:
+        """``l2/2 · Σ_k ||W_k||²``, the L2 term of the loss (biases are not regularised)."""
+        return 0.5 * l2 * sum(float((W * W).sum()) for W in self.weights)
+
     def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l2: float):
-        n = X.shape[0]
         hs, acts = self._forward(X)
-        logits = acts[-1]
-        rows = np.arange(n)
-        log_p = _log_softmax(logits)  # (N, C)
-        loss = _mean_nll(log_p, y)
+        loss, _, delta = _softmax_head(acts[-1], y)
         if l2:
-            loss += 0.5 * l2 * sum(float((W * W).sum()) for W in self.weights)
-        delta = np.exp(log_p)  # p
-        delta[rows, y] -= 1.0  # p - T
-        delta /= n  # ∂L/∂z for the mean over N points, (N, C)
+            loss += self._penalty(l2)
+        return float(loss), self._backward(hs, acts, delta, l2)
+
+    def _backward(self, hs, acts, delta: np.ndarray, l2: float, deltas=None):
+        """``[(dW_1, db_1), …]`` from the output delta ``∂L/∂Z_L``, layer by layer down.
+
+        ``deltas``, when a list, receives ``∂L/∂Z_L``, ``∂L/∂Z_{L-1}``, … ``∂L/∂Z_1``
+        (top first). ``delta`` is consumed: the arrays are updated in place.
+        """
         grads = []
         for k in range(len(self.weights) - 1, -1, -1):
+            if deltas is not None:
+                deltas.append(delta)
             W = self.weights[k]
             dW = acts[k].T @ delta  # (fan_in, N) @ (N, fan_out) -> (fan_in, fan_out)
             if l2:
@@ -199,7 +293,66 @@ class MLP:
                 delta = delta @ W.T  # (N, fan_out) @ (fan_out, fan_in) -> (N, fan_in)
                 delta *= self._act_grad(hs[k - 1], acts[k])  # in place
         grads.reverse()
-        return float(loss), grads
+        return grads
+
+    def backprop_trace(self, X, y, l2: float = 0.0, output: Output = "softmax") -> BackpropTrace:
+        """Every intermediate of one forward and backward pass, for showing backpropagation.
+
+        Parameters
+        ----------
+        X : points (N, sizes[0])
+        y : integer class labels (N,); ``T`` is their one-hot matrix (N, C)
+        l2 : L2 strength λ ≥ 0, as in :meth:`loss_and_gradients`
+        output : ``"softmax"``, the network's own head: ``P = softmax(Z_L)`` and
+            ``L = (1/N) Σ_n -log P_{n, y_n}`` (:meth:`loss_and_gradients`'s loss); or
+            ``"sigmoid"``, one sigmoid per class with binary cross-entropy (multi-label):
+            ``P = σ(Z_L)`` elementwise and ``L = (1/N) Σ_n Σ_c BCE(T_nc, P_nc)``, the
+            **sum over the C classes, mean over the N rows**. Both add ``λ/2 Σ_k ||W_k||²``.
+
+        Returns
+        -------
+        :class:`BackpropTrace`, its arrays read-only. For ``"softmax"`` its ``loss`` and
+        ``grads`` are bit for bit those of :meth:`loss_and_gradients`.
+
+        Notes
+        -----
+        With ``A_0 = X``, ``Z_k = A_{k-1} W_k + b_k`` and ``A_k = act(Z_k)`` (``A_L = Z_L``):
+        both heads give the same output delta, ``δ_L = ∂L/∂Z_L = (P - T) / N``. Softmax:
+        ``Jᵀ(-t/p) = p - t`` per row through ``J = diag(p) - p pᵀ``. Sigmoid:
+        ``∂BCE/∂p = -t/p + (1-t)/(1-p)`` times ``σ'(z) = p(1 - p)`` gives ``p - t`` for each
+        class on its own (``J = diag(p(1 - p))``; see :meth:`BackpropTrace.output_jacobians`).
+        Then ``δ_{k-1} = (δ_k W_kᵀ) ⊙ act'(Z_{k-1})``, ``∂L/∂W_k = A_{k-1}ᵀ δ_k + λ W_k`` and
+        ``∂L/∂b_k = Σ_rows δ_k``; element by element for the last layer,
+        ``∂L/∂W_L[i, j] = (1/N) Σ_n (p_nj - t_nj) a_ni + λ W_L[i, j]``.
+        """
+        if output not in OUTPUTS:
+            raise ValueError(
+                f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}."
+            )
+        X, y = self._check_batch(X, y)
+        l2 = _non_negative(l2, "l2")
+        hs, acts = self._forward(X)
+        logits = acts[-1]
+        if output == "softmax":
+            loss, log_p, delta = _softmax_head(logits, y)
+            p = np.exp(log_p)  # (N, C)
+        else:
+            loss, p, delta = _sigmoid_head(logits, y)
+        if l2:
+            loss += self._penalty(l2)
+        deltas = []
+        grads = self._backward(hs, acts, delta, l2, deltas)
+        deltas.reverse()
+        return BackpropTrace(
+            pre_activations=_frozen(hs),
+            activations=_frozen(acts),
+            deltas=_frozen(deltas),
+            grads=tuple((_read_only(dW), _read_only(db)) for dW, db in grads),
+            probabilities=_read_only(p),
+            targets=_read_only(np.eye(self.n_classes)[y]),
+            loss=float(loss),
+            output=output,
+        )
 
     def train_step(self, X, y, lr: float, l2: float = 0.0) -> float:
         """One SGD step on this batch, ``θ ← θ - lr · ∂L/∂θ``; returns L before the update."""

@@ -28,6 +28,10 @@ CASES = [
     ("log_softmax axis 0", xc.log_softmax, [Z], dict(axis=0)),
     ("softmax_jacobian", xc.softmax_jacobian, [Z[0]], {}),
     ("softmax_jacobian batch", xc.softmax_jacobian, [Z], dict(temperature=0.5)),
+    ("sigmoid_jacobian", xc.sigmoid_jacobian, [ZB], {}),
+    ("sigmoid_jacobian batch", xc.sigmoid_jacobian, [Z], {}),
+    ("output_jacobians softmax", xc.output_jacobians, [Z], {}),
+    ("output_jacobians sigmoid", xc.output_jacobians, [Z], dict(output="sigmoid")),
     ("binary_cross_entropy", xc.binary_cross_entropy, [TB, PB], {}),
     (
         "binary_cross_entropy none eps",
@@ -231,6 +235,7 @@ def test_read_only_inputs_work():
     xc.softmax_jacobian(z)
     net = xc.MLP([3, 4, 3], seed=1)
     net.train_step(z, y, lr=0.1)
+    net.backprop_trace(z, y, output="sigmoid")
 
 
 def test_mlp_methods_leave_inputs_unchanged():
@@ -244,6 +249,9 @@ def test_mlp_methods_leave_inputs_unchanged():
     net.loss_and_gradients(X, y, l2=0.1)
     net.train_step(X, y, lr=0.1, l2=0.1)
     net.train_epoch(X, y, lr=0.1, batch_size=4, rng=np.random.default_rng(0))
+    for output in ("softmax", "sigmoid"):
+        net.backprop_trace(X, y, l2=0.1, output=output)
+    assert X.flags.writeable and y.flags.writeable
     assert_unchanged(X0, X)
     assert_unchanged(y0, y)
 
@@ -260,6 +268,9 @@ def test_mlp_accepts_lists():
     for (dWa, dba), (dWb, dbb) in zip(ga, gb, strict=True):
         np.testing.assert_array_equal(dWa, dWb)
         np.testing.assert_array_equal(dba, dbb)
+    ta, tb = a.backprop_trace(X.tolist(), y.tolist()), b.backprop_trace(X, y)
+    assert ta.loss == tb.loss
+    np.testing.assert_array_equal(ta.deltas[0], tb.deltas[0])
     assert a.train_step(X.tolist(), y.tolist(), lr=0.5) == b.train_step(X, y, lr=0.5)
 
 
