@@ -12,7 +12,7 @@ import pandas  # noqa: F401
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from ui import classroom
+from ui.widgets import classroom
 
 st.set_page_config(
     page_title="xent — the cross-entropy explorer",

@@ -57,9 +57,9 @@ from deploy.cluster import cluster, warm_up  # noqa: E402
 from serving.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serving.server import start_server  # noqa: E402
 from serving.stclient import ProtocolError, RunResult, StreamlitSession  # noqa: E402
-from ui.binary_figures import SEED_P, SEED_T  # noqa: E402  (the seed data, not its losses)
-from ui.categorical_table import SEED_CELLS, SEED_CLASSES, SEED_TARGETS  # noqa: E402
-from ui.softmax_figures import TAU_OPTIONS, format_tau  # noqa: E402
+from ui.figures.binary import SEED_P, SEED_T  # noqa: E402  (the seed data, not its losses)
+from ui.figures.softmax import TAU_OPTIONS, format_tau  # noqa: E402
+from ui.model.categorical_table import SEED_CELLS, SEED_CLASSES, SEED_TARGETS  # noqa: E402
 
 TABLE_PAGES = ("binary", "categorical", "softmax")  # the pages of the table/slider sessions
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3")  # pages/training.py options

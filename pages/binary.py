@@ -8,8 +8,7 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui import classroom, url_state
-from ui.binary_figures import (
+from ui.figures.binary import (
     MISTAKE_LOSS,
     confident_mistakes,
     full,
@@ -20,8 +19,7 @@ from ui.binary_figures import (
     seed_frame,
     short,
 )
-from ui.table_file_widgets import download_csv, forget, upload_csv
-from ui.table_files import (
+from ui.files.tables import (
     BINARY_EXAMPLE,
     BINARY_HELP,
     TableFile,
@@ -30,14 +28,19 @@ from ui.table_files import (
     read_binary_csv,
     upload_note,
 )
-from ui.tables import KeptEditor, parse_numbers, show_problems, too_many_rows
+from ui.model import params
+from ui.model.cells import parse_numbers
+from ui.model.table_keeper import KeptEditor
+from ui.widgets import classroom, url_state
+from ui.widgets.table_files import download_csv, forget, upload_csv
+from ui.widgets.tables import show_problems, too_many_rows
 
 SCALES = ("linear", "log")
 PARAMS = [
-    url_state.Param("p", 0.7, url_state.number(0.0, 1.0), "{:g}".format),
-    url_state.Param("t", 1.0, url_state.number(0.0, 1.0), "{:g}".format),
-    url_state.Param("yscale", "linear", url_state.choice(SCALES)),
-    url_state.Param("logits", False, url_state.boolean, url_state.format_bool),
+    params.Param("p", 0.7, params.number(0.0, 1.0), "{:g}".format),
+    params.Param("t", 1.0, params.number(0.0, 1.0), "{:g}".format),
+    params.Param("yscale", "linear", params.choice(SCALES)),
+    params.Param("logits", False, params.boolean, params.format_bool),
 ]
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)

@@ -1,7 +1,7 @@
 """Categorical cross-entropy: an editable table of predictions, its losses, one row up close.
 
-Read widgets -> the table model (ui.categorical_table, ui.categorical_state) -> the numbers
-(ui.categorical_results, from xent_core) -> words and figures -> draw.
+Read widgets -> the table model (ui.model.categorical_table, ui.model.categorical_state)
+-> the numbers (ui.model.categorical_results, from xent_core) -> words and figures -> draw.
 """
 
 from __future__ import annotations
@@ -11,12 +11,20 @@ from functools import partial
 import streamlit as st
 
 from deep_links import ensure_router
-from ui import categorical_state as state
-from ui import classroom, url_state
-from ui.categorical_figures import gradient_figure, prediction_figure
-from ui.categorical_results import MODES, infinite_loss_causes, results_frame, row_view
-from ui.categorical_results import table_losses as compute_losses
-from ui.categorical_table import (
+from ui.figures.categorical import gradient_figure, prediction_figure
+from ui.files.tables import (
+    CATEGORICAL_EXAMPLE,
+    CATEGORICAL_HELP,
+    TableFile,
+    categorical_csv,
+    read_categorical_csv,
+    upload_note,
+)
+from ui.model import categorical_state as state
+from ui.model import params
+from ui.model.categorical_results import MODES, infinite_loss_causes, results_frame, row_view
+from ui.model.categorical_results import table_losses as compute_losses
+from ui.model.categorical_table import (
     MAX_CLASSES,
     MIN_CLASSES,
     SEED_CLASSES,
@@ -25,7 +33,8 @@ from ui.categorical_table import (
     class_name_problems,
     parse_table,
 )
-from ui.categorical_words import (
+from ui.model.cells import MAX_ROWS
+from ui.text.categorical import (
     format_loss,
     formulas,
     gradient_names,
@@ -39,28 +48,21 @@ from ui.categorical_words import (
     weight_sum_terms,
     zero_probability_warning,
 )
-from ui.table_file_widgets import download_csv, forget, upload_csv
-from ui.table_files import (
-    CATEGORICAL_EXAMPLE,
-    CATEGORICAL_HELP,
-    TableFile,
-    categorical_csv,
-    read_categorical_csv,
-    upload_note,
-)
-from ui.tables import MAX_ROWS, show_problems, too_many_rows
+from ui.widgets import classroom, url_state
+from ui.widgets.table_files import download_csv, forget, upload_csv
+from ui.widgets.tables import show_problems, too_many_rows
 
 ensure_router()
 
-MODE = url_state.Param("input", "probabilities", url_state.choice(MODES))
-SMOOTHING = url_state.Param("smoothing", 0.0, url_state.number(0.0, 1.0), "{:g}".format)
-WEIGHTS = url_state.Param(
+MODE = params.Param("input", "probabilities", params.choice(MODES))
+SMOOTHING = params.Param("smoothing", 0.0, params.number(0.0, 1.0), "{:g}".format)
+WEIGHTS = params.Param(
     state.WEIGHTS,
     (1.0,) * len(SEED_CLASSES),
-    url_state.number_list(MIN_CLASSES, MAX_CLASSES, 0.0, 100.0),
-    url_state.format_numbers,
+    params.number_list(MIN_CLASSES, MAX_CLASSES, 0.0, 100.0),
+    params.format_numbers,
 )
-ROW = url_state.Param("row", 1, url_state.integer(1, MAX_ROWS))
+ROW = params.Param("row", 1, params.integer(1, MAX_ROWS))
 PARAMS = (MODE, SMOOTHING, WEIGHTS, ROW)
 UPLOAD = "cat_upload"
 

@@ -1,7 +1,7 @@
 """Gradient check: each loss's analytic gradient against central differences, element by element.
 
 Widgets (or the typed table) → xent_core.gradient_check (random_case, check_gradient,
-step_sweep) → ui.gradcheck_figures. The integer switch shows the classic all-zeros pitfall
+step_sweep) → ui.figures.gradcheck. The integer switch shows the classic all-zeros pitfall
 beside its fix.
 """
 
@@ -10,9 +10,8 @@ from functools import partial
 import streamlit as st
 
 from deep_links import ensure_router
-from ui import classroom, url_state
-from ui.binary_figures import full, short
-from ui.gradcheck_figures import (
+from ui.figures.binary import full, short
+from ui.figures.gradcheck import (
     CENTRAL_DIFFERENCE,
     FORMULAS,
     RELATIVE_ERROR,
@@ -24,7 +23,7 @@ from ui.gradcheck_figures import (
     parse_typed,
     points_frame,
     relative_error_figure,
-    results_column_config,
+    results_column_widths,
     results_frame,
     step_label,
     step_sweep_figure,
@@ -33,9 +32,11 @@ from ui.gradcheck_figures import (
     typed_default_frame,
     undefined_note,
 )
-from ui.table_file_widgets import download_csv
-from ui.table_files import frame_csv
-from ui.tables import show_problems
+from ui.files.tables import frame_csv
+from ui.model import params
+from ui.widgets import classroom, url_state
+from ui.widgets.table_files import download_csv
+from ui.widgets.tables import show_problems
 from xent_core.gradient_check import (
     CHECKABLE,
     EXPECTED_RELATIVE_ERROR,
@@ -50,11 +51,11 @@ from xent_core.gradient_check import (
 
 SOURCES = ("random", "typed")
 MAX_SEED = 999_999
-LOSS = url_state.Param("gc_loss", "softmax_ce", url_state.choice(CHECKABLE))
-SOURCE = url_state.Param("gc_src", "random", url_state.choice(SOURCES))
-SEED = url_state.Param("gc_seed", 0, url_state.integer(0, MAX_SEED))
-STEP = url_state.Param("gc_h", 1e-5, parse_step, step_label)
-WHOLE = url_state.Param("gc_int", False, url_state.boolean, url_state.format_bool)
+LOSS = params.Param("gc_loss", "softmax_ce", params.choice(CHECKABLE))
+SOURCE = params.Param("gc_src", "random", params.choice(SOURCES))
+SEED = params.Param("gc_seed", 0, params.integer(0, MAX_SEED))
+STEP = params.Param("gc_h", 1e-5, parse_step, step_label)
+WHOLE = params.Param("gc_int", False, params.boolean, params.format_bool)
 PARAMS = [LOSS, SOURCE, SEED, STEP, WHOLE]
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
@@ -245,7 +246,10 @@ st.dataframe(
     results,
     hide_index=True,
     height="content",
-    column_config=results_column_config(results),
+    column_config={
+        c: st.column_config.TextColumn(c, width=w)
+        for c, w in results_column_widths(results).items()
+    },
     key="gc_results",
 )
 download_csv(partial(frame_csv, results), file_name=f"xent-gradcheck-{loss}.csv", key="gc_download")

@@ -1,6 +1,6 @@
 """Information view: entropy, cross-entropy and KL divergence of two editable distributions.
 
-Table (text cells, checked cell by cell) → xent_core.information → ui.information_figures.
+Table (text cells, checked cell by cell) → xent_core.information → ui.figures.information.
 """
 
 from functools import partial
@@ -8,9 +8,8 @@ from functools import partial
 import streamlit as st
 
 from deep_links import ensure_router
-from ui import classroom, url_state
-from ui.binary_figures import full, short
-from ui.information_figures import (
+from ui.figures.binary import full, short
+from ui.figures.information import (
     DEFAULT_NAMES,
     DEFAULT_P,
     DEFAULT_T,
@@ -30,16 +29,19 @@ from ui.information_figures import (
     with_p_equal_t,
     with_uniform_p,
 )
-from ui.table_file_widgets import download_csv
-from ui.table_files import information_csv
-from ui.tables import parse_numbers, show_problems
-from ui.text import quote_typed
+from ui.files.tables import information_csv
+from ui.model import params
+from ui.model.cells import parse_numbers
+from ui.text.quoting import quote_typed
+from ui.widgets import classroom, url_state
+from ui.widgets.table_files import download_csv
+from ui.widgets.tables import show_problems
 from xent_core.information import cross_entropy, decomposition, entropy, kl_divergence
 
-DISTRIBUTION = url_state.number_list(MIN_CLASSES, MAX_CLASSES, 0.0, 1.0)
-T = url_state.Param("info_t", DEFAULT_T, DISTRIBUTION, url_state.format_numbers)
-P = url_state.Param("info_p", DEFAULT_P, DISTRIBUTION, url_state.format_numbers)
-UNIT = url_state.Param("info_unit", "nats", url_state.choice(UNITS))
+DISTRIBUTION = params.number_list(MIN_CLASSES, MAX_CLASSES, 0.0, 1.0)
+T = params.Param("info_t", DEFAULT_T, DISTRIBUTION, params.format_numbers)
+P = params.Param("info_p", DEFAULT_P, DISTRIBUTION, params.format_numbers)
+UNIT = params.Param("info_unit", "nats", params.choice(UNITS))
 PARAMS = [T, P, UNIT]
 BASE, EDITOR, SAVED = "info_base", "info_table", "info_saved"
 

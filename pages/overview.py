@@ -7,8 +7,8 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui import url_state
-from ui.softmax_figures import full, short
+from ui.figures.softmax import full, short
+from ui.widgets import url_state
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 

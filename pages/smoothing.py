@@ -2,14 +2,13 @@
 the loss and to the best prediction.
 
 Widgets → xent_core (smoothed_targets, information, softmax, log_softmax) →
-ui.smoothing_figures.
+ui.figures.smoothing.
 """
 
 import streamlit as st
 
 from deep_links import ensure_router
-from ui import classroom, url_state
-from ui.smoothing_figures import (
+from ui.figures.smoothing import (
     DEFAULT_EPSILONS,
     DEFAULT_Z,
     EPSILONS,
@@ -25,14 +24,16 @@ from ui.smoothing_figures import (
     temperature_figure,
     temperature_frame,
 )
-from ui.softmax_figures import TAU_OPTIONS, format_tau, parse_tau
-from ui.text import quote_typed
+from ui.figures.softmax import TAU_OPTIONS, format_tau, parse_tau
+from ui.model import params
+from ui.text.quoting import quote_typed
+from ui.widgets import classroom, url_state
 
-CLASSES = url_state.Param("ls_classes", 3, url_state.integer(MIN_CLASSES, MAX_CLASSES))
-EPS = url_state.Param("ls_eps", list(DEFAULT_EPSILONS), parse_epsilons, format_epsilons)
-Z = url_state.Param("ls_z", DEFAULT_Z, checked_logits)
-TAU = url_state.Param("ls_tau", 1.0, parse_tau, format_tau)
-TARGET = url_state.Param("ls_target", 2, url_state.integer(0, MAX_CLASSES - 1))
+CLASSES = params.Param("ls_classes", 3, params.integer(MIN_CLASSES, MAX_CLASSES))
+EPS = params.Param("ls_eps", list(DEFAULT_EPSILONS), parse_epsilons, format_epsilons)
+Z = params.Param("ls_z", DEFAULT_Z, checked_logits)
+TAU = params.Param("ls_tau", 1.0, parse_tau, format_tau)
+TARGET = params.Param("ls_target", 2, params.integer(0, MAX_CLASSES - 1))
 PARAMS = [CLASSES, EPS, Z, TAU, TARGET]
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)

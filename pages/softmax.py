@@ -1,14 +1,13 @@
 """Softmax & its Jacobian: logits → probabilities, ∂p/∂z as a matrix, and the chain rule.
 
-Widgets → xent_core (softmax, softmax_jacobian, xent_core.jacobian) → ui.softmax_figures.
+Widgets → xent_core (softmax, softmax_jacobian, xent_core.jacobian) → ui.figures.softmax.
 """
 
 import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui import classroom, url_state
-from ui.softmax_figures import (
+from ui.figures.softmax import (
     DEFAULT_Z,
     MAX_CLASSES,
     MIN_CLASSES,
@@ -28,16 +27,18 @@ from ui.softmax_figures import (
     softmax_bars,
     subscript,
 )
+from ui.model import params
+from ui.widgets import classroom, url_state
 from xent_core.jacobian import jacobian_properties, softmax_chain_rule
 
-Z = url_state.Param(
+Z = params.Param(
     "z",
     DEFAULT_Z,
-    url_state.number_list(MIN_CLASSES, MAX_CLASSES, Z_MIN, Z_MAX),
-    url_state.format_numbers,
+    params.number_list(MIN_CLASSES, MAX_CLASSES, Z_MIN, Z_MAX),
+    params.format_numbers,
 )
-TAU = url_state.Param("tau", 1.0, parse_tau, format_tau)
-TARGET = url_state.Param("target", 0, url_state.integer(0, MAX_CLASSES - 1))
+TAU = params.Param("tau", 1.0, parse_tau, format_tau)
+TARGET = params.Param("target", 0, params.integer(0, MAX_CLASSES - 1))
 PARAMS = [Z, TAU, TARGET]
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)

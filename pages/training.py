@@ -1,7 +1,7 @@
 """Live training: a small MLP learns a 2-D dataset while the student watches and steers.
 
-Read the settings -> keep one ``Training`` per session (ui.training_state, over xent_core)
--> draw a frame (pictures from ui.boundary_image, loss curve from ui.training_figures).
+Read the settings -> keep one ``Training`` per session (ui.model.training, over xent_core)
+-> draw a frame (pictures from ui.figures.boundary, loss curve from ui.figures.training).
 While playing, the script loops and redraws into ``st.empty`` placeholders; any widget
 interaction interrupts the loop with a rerun, which picks the state up from session state.
 """
@@ -19,8 +19,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 import xent_core
 from deep_links import ensure_router
-from ui import classroom, url_state
-from ui.boundary_image import (
+from ui.figures import projector
+from ui.figures.boundary import (
     boundary_picture,
     class_label,
     img_tag,
@@ -29,15 +29,20 @@ from ui.boundary_image import (
     png_bytes,
     units_picture,
 )
-from ui.text import quote_typed
-from ui.training_calibration import (
-    DEFAULT_BINS,
-    MAX_BINS,
-    MIN_BINS,
-    calibration_metrics,
-    calibration_verdict,
+from ui.figures.training import (
+    AFTER_COLOR,
+    loss_curve_figure,
+    reliability_figure,
+    temperature_figure,
 )
-from ui.training_export import (
+from ui.files.points import (
+    FORMAT_HELP,
+    UploadedPoints,
+    UploadError,
+    parse_points_csv,
+    placement_words,
+)
+from ui.files.training_export import (
     config_link,
     file_stem,
     link_query,
@@ -45,13 +50,8 @@ from ui.training_export import (
     usage_snippet,
     weights_npz,
 )
-from ui.training_figures import (
-    AFTER_COLOR,
-    loss_curve_figure,
-    reliability_figure,
-    temperature_figure,
-)
-from ui.training_state import (
+from ui.model import params
+from ui.model.training import (
     DATASET_CHOICES,
     IDLE_SECONDS,
     MAX_EPOCHS_PER_FRAME,
@@ -69,13 +69,15 @@ from ui.training_state import (
     limit_blas_threads,
     playing,
 )
-from ui.training_upload import (
-    FORMAT_HELP,
-    UploadedPoints,
-    UploadError,
-    parse_points_csv,
-    placement_words,
+from ui.text.calibration import (
+    DEFAULT_BINS,
+    MAX_BINS,
+    MIN_BINS,
+    calibration_metrics,
+    calibration_verdict,
 )
+from ui.text.quoting import quote_typed
+from ui.widgets import classroom, url_state
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 L2_STRENGTHS = (0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -109,25 +111,25 @@ def _g(value: float) -> str:
 
 
 PARAMS = [
-    url_state.Param("tr_data", "circle", url_state.choice(DATASET_CHOICES)),
-    url_state.Param("tr_classes", 3, url_state.integer(2, 5)),
-    url_state.Param("tr_points", 300, url_state.integer(MIN_POINTS, MAX_POINTS)),
-    url_state.Param("tr_noise", 0.1, url_state.number(0.0, 1.0), _g),
-    url_state.Param("tr_test", 50, url_state.integer(10, 90)),
-    url_state.Param("tr_seed", 0, url_state.integer(0, 9999)),
-    url_state.Param("tr_layers", 2, url_state.integer(0, MAX_HIDDEN_LAYERS)),
+    params.Param("tr_data", "circle", params.choice(DATASET_CHOICES)),
+    params.Param("tr_classes", 3, params.integer(2, 5)),
+    params.Param("tr_points", 300, params.integer(MIN_POINTS, MAX_POINTS)),
+    params.Param("tr_noise", 0.1, params.number(0.0, 1.0), _g),
+    params.Param("tr_test", 50, params.integer(10, 90)),
+    params.Param("tr_seed", 0, params.integer(0, 9999)),
+    params.Param("tr_layers", 2, params.integer(0, MAX_HIDDEN_LAYERS)),
     *[
-        url_state.Param(f"tr_units{k}", UNIT_DEFAULTS[k - 1], url_state.integer(1, MAX_UNITS))
+        params.Param(f"tr_units{k}", UNIT_DEFAULTS[k - 1], params.integer(1, MAX_UNITS))
         for k in range(1, MAX_HIDDEN_LAYERS + 1)
     ],
-    url_state.Param("tr_act", "tanh", url_state.choice(tuple(xent_core.ACTIVATIONS))),
-    url_state.Param("tr_lr", 0.03, _choice_of(LEARNING_RATES), _g),
-    url_state.Param("tr_batch", 10, url_state.integer(1, 100)),
-    url_state.Param("tr_l2", 0.0, _choice_of(L2_STRENGTHS), _g),
-    url_state.Param("tr_speed", 1, url_state.integer(1, MAX_EPOCHS_PER_FRAME)),
-    url_state.Param("tr_show_test", False, url_state.boolean, url_state.format_bool),
-    url_state.Param("tr_log", False, url_state.boolean, url_state.format_bool),
-    url_state.Param("tr_bins", DEFAULT_BINS, url_state.integer(MIN_BINS, MAX_BINS)),
+    params.Param("tr_act", "tanh", params.choice(tuple(xent_core.ACTIVATIONS))),
+    params.Param("tr_lr", 0.03, _choice_of(LEARNING_RATES), _g),
+    params.Param("tr_batch", 10, params.integer(1, 100)),
+    params.Param("tr_l2", 0.0, _choice_of(L2_STRENGTHS), _g),
+    params.Param("tr_speed", 1, params.integer(1, MAX_EPOCHS_PER_FRAME)),
+    params.Param("tr_show_test", False, params.boolean, params.format_bool),
+    params.Param("tr_log", False, params.boolean, params.format_bool),
+    params.Param("tr_bins", DEFAULT_BINS, params.integer(MIN_BINS, MAX_BINS)),
 ]
 
 CHANGED = {
@@ -312,7 +314,7 @@ def loss_curve(run: Training):
 
 # Redrawn every few frames while training: a toolbar with only the camera (a PNG of the curves).
 BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px)
-CHART_CONFIG = {"modeBarButtons": [["toImage"]], **classroom.png_export("training_curves")}
+CHART_CONFIG = {"modeBarButtons": [["toImage"]], **projector.png_export("training_curves")}
 
 
 def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:

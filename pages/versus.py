@@ -1,6 +1,6 @@
 """Cross-entropy versus squared error: the σ'(z) factor, and a race of two logistic neurons.
 
-Widgets → xent_core (sigmoid, the two losses from logits, train_neuron) → ui.versus_figures.
+Widgets → xent_core (sigmoid, the two losses from logits, train_neuron) → ui.figures.versus.
 Each section is a fragment: moving z does not rebuild the race, and the race's animation
 (plotly frames) plays in the browser, costing the server nothing.
 """
@@ -10,9 +10,8 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui import classroom, url_state
-from ui.binary_figures import full, short
-from ui.versus_figures import (
+from ui.figures.binary import full, short
+from ui.figures.versus import (
     LEARNING_RATES,
     STEP_CHOICES,
     Z_MAX,
@@ -22,6 +21,8 @@ from ui.versus_figures import (
     race_figure,
     start_verdict,
 )
+from ui.model import params
+from ui.widgets import classroom, url_state
 from xent_core.neuron import (
     NeuronHistory,
     sigmoid_derivative,
@@ -37,11 +38,11 @@ CLOSE = 0.1  # "there": |p − t| below this
 W_MIN, W_MAX = -6.0, 6.0
 
 PARAMS = [
-    url_state.Param("vs_z", -4.0, url_state.number(Z_MIN, Z_MAX), "{:g}".format),
-    url_state.Param("vs_w0", -2.0, url_state.number(W_MIN, W_MAX), "{:g}".format),
-    url_state.Param("vs_b0", -2.0, url_state.number(W_MIN, W_MAX), "{:g}".format),
-    url_state.Param("vs_lr", 0.15, number_choice(LEARNING_RATES), "{:g}".format),
-    url_state.Param("vs_steps", 300, number_choice(STEP_CHOICES)),
+    params.Param("vs_z", -4.0, params.number(Z_MIN, Z_MAX), "{:g}".format),
+    params.Param("vs_w0", -2.0, params.number(W_MIN, W_MAX), "{:g}".format),
+    params.Param("vs_b0", -2.0, params.number(W_MIN, W_MAX), "{:g}".format),
+    params.Param("vs_lr", 0.15, number_choice(LEARNING_RATES), "{:g}".format),
+    params.Param("vs_steps", 300, number_choice(STEP_CHOICES)),
 ]
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)

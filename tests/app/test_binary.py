@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import xent_core
 from tests.app.conftest import APP, open_page
-from ui.binary_figures import SEED_P, SEED_T
+from ui.figures.binary import SEED_P, SEED_T
 
 PAGE = "pages/binary.py"
 SEED_SUM = "4.460303459760249"

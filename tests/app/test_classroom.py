@@ -8,8 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, open_page, ran_cleanly
-from ui import classroom
-from ui.classroom import CONTROLS, Classroom
+from ui.model import classroom
+from ui.model.classroom import Classroom
+from ui.model.controls import CONTROLS
+from ui.widgets import classroom as classroom_widgets
 
 # A number each page shows on opening (the seed article's, or its own default's), and the
 # rendered text to find it in.
@@ -40,7 +42,7 @@ def shown_text(at: AppTest) -> str:
 
 
 def room(at: AppTest) -> Classroom:
-    return at.session_state[classroom.SESSION]
+    return at.session_state[classroom_widgets.SESSION]
 
 
 def everything(page: str) -> str:

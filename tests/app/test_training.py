@@ -194,7 +194,7 @@ def test_a_bad_link_value_falls_back_to_the_default_with_a_note():
 
 def test_play_trains_until_the_idle_limit_then_pauses_with_a_note(at, monkeypatch):
     """With a 1 s idle limit, Play trains for about a second and pauses by itself."""
-    monkeypatch.setattr("ui.training_state.IDLE_SECONDS", 1.0)
+    monkeypatch.setattr("ui.model.training.IDLE_SECONDS", 1.0)
     ok(at.button(key="tr_play").click().run())
     assert not at.session_state["tr_running"]
     assert epoch(at) >= 3

@@ -19,8 +19,8 @@ from tests.e2e.helpers import (
     sidebar_nav_links,
     wait_for_app_idle,
 )
-from ui import classroom
-from ui.binary_figures import short
+from ui.figures.binary import short
+from ui.model import classroom
 
 # Runs before any page script: keeps the real clipboard for the test to read, then takes
 # navigator.clipboard away, as on a plain-http classroom server (not a secure context).

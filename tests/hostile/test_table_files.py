@@ -16,7 +16,7 @@ from tests.hostile.conftest import edit, open_page, ran
 
 BINARY = "pages/binary.py"
 CATEGORICAL = "pages/categorical.py"
-BIG = 100_000  # ui.table_files.MAX_BYTES
+BIG = 100_000  # ui.files.tables.MAX_BYTES
 
 BINARY_FILES: list[tuple[bytes, str]] = [
     (b"", "The file is empty"),

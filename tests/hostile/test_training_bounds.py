@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import xent_core
 from tests.hostile.conftest import message_texts, ran, with_link
-from ui.training_state import (
+from ui.model.training import (
     DUTY,
     MAX_EPOCHS_PER_FRAME,
     MAX_HIDDEN_LAYERS,

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ui.binary_figures import (
+from ui.figures.binary import (
     SEED_P,
     SEED_T,
     Y_RANGE,
@@ -20,7 +20,7 @@ from ui.binary_figures import (
     seed_frame,
     short,
 )
-from ui.theme import MISTAKE, NEGATIVE, POSITIVE
+from ui.figures.theme import MISTAKE, NEGATIVE, POSITIVE
 
 SEED_LOSS = np.array(
     [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from ui.categorical_figures import gradient_figure, prediction_figure
-from ui.theme import CLASS_COLORS, MISTAKE, POSITIVE
+from ui.figures.categorical import gradient_figure, prediction_figure
+from ui.figures.theme import CLASS_COLORS, MISTAKE, POSITIVE
 
 CLASSES = ["panda", "seal", "duck"]
 

@@ -7,13 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from ui.categorical_results import (
+from ui.model.categorical_results import (
     infinite_loss_causes,
     results_frame,
     row_view,
     table_losses,
 )
-from ui.categorical_table import apply_edits, parse_table, seed_classes
+from ui.model.categorical_table import apply_edits, parse_table, seed_classes
 
 CLASSES = ["panda", "seal", "duck"]
 SEED_ROWS = [  # (true class, p)

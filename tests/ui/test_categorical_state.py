@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ui import categorical_state as state
-from ui.categorical_table import SEED_CLASSES, seed_table
-from ui.tables import apply_edits
+from ui.model import categorical_state as state
+from ui.model.categorical_table import SEED_CLASSES, seed_table
+from ui.model.table_keeper import apply_edits
 
 
 @pytest.fixture

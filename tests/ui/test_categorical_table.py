@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ui.categorical_table import (
+from ui.model.categorical_table import (
     MAX_CLASSES,
     SEED_CELLS,
     SEED_CLASSES,
@@ -29,7 +29,7 @@ from ui.categorical_table import (
     seed_table,
     with_edits,
 )
-from ui.tables import CellProblem
+from ui.model.cells import CellProblem
 
 CLASSES = ["panda", "seal", "duck"]
 

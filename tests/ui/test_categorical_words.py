@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ui.categorical_words import (
+from ui.text.categorical import (
     format_loss,
     formulas,
     gradient_names,

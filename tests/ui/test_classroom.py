@@ -1,5 +1,6 @@
 """Classroom mode's pure parts: the registry of hideable controls, the link parsing, the CSS,
-the projector figure and the copy buttons' HTML (ui/classroom.py)."""
+the projector figure and the copy buttons' HTML (ui/model/classroom.py, ui/model/controls.py,
+ui/figures/projector.py, ui/widgets/classroom.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from ui import classroom, url_state
-from ui.classroom import CONTROLS, Classroom, Control
+from ui.figures import projector
+from ui.model import classroom, params
+from ui.model.classroom import Classroom
+from ui.model.controls import CONTROLS, Control
+from ui.widgets import classroom as classroom_widgets
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,13 +22,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def page_source(page: str) -> str:
     """pages/<page>.py and the ui modules it imports (where some of its keys are built)."""
     text = (ROOT / "pages" / f"{page}.py").read_text()
-    modules = re.findall(r"^from ui import (.+)$", text, re.M)
-    modules += re.findall(r"^from ui\.(\w+) import", text, re.M)
-    names = {m.strip() for group in modules for m in group.split(",")}
-    names = {n.split(" as ")[0].strip() for n in names}
-    for name in sorted(names):
-        module = ROOT / "ui" / f"{name}.py"
-        if module.exists() and name != "classroom":
+    modules = [
+        f"{package}.{name.split(' as ')[0].strip()}"
+        for package, names in re.findall(r"^from ui\.(\w+) import (.+)$", text, re.M)
+        for name in names.split(",")
+    ]
+    modules += re.findall(r"^from ui\.(\w+\.\w+) import", text, re.M)
+    for name in sorted(set(modules)):
+        module = ROOT / "ui" / (name.replace(".", "/") + ".py")
+        if module.exists() and name != "widgets.classroom":
             text += "\n" + module.read_text()
     return text
 
@@ -91,8 +97,8 @@ def test_names_are_unique_lower_case_words_and_every_control_covers_something(pa
 
 
 def test_the_classroom_parameters_are_kept_by_url_state_publish():
-    """publish() leaves hide and projector in the link (ui/url_state.APP_WIDE)."""
-    assert {classroom.HIDE, classroom.PROJECTOR} <= set(url_state.APP_WIDE)
+    """publish() leaves hide and projector in the link (ui/params.APP_WIDE)."""
+    assert {classroom.HIDE, classroom.PROJECTOR} <= set(params.APP_WIDE)
 
 
 # ---------------------------------------------------------------------------- parsing
@@ -224,7 +230,7 @@ def figure() -> go.Figure:
 
 def test_the_projector_figure_scales_every_font_size_and_margin_and_is_taller():
     """Each font size and margin times FONT_SCALE, the height times HEIGHT_SCALE."""
-    big = classroom.projector_figure(figure(), font_scale=1.5, height_scale=1.4)
+    big = projector.projector_figure(figure(), font_scale=1.5, height_scale=1.4)
     assert big.layout.font.size == 21
     assert big.layout.annotations[0].font.size == 18
     assert big.layout.annotations[0].font.color == "red"
@@ -238,14 +244,14 @@ def test_the_projector_figure_leaves_the_original_alone():
     """A cached figure (the race) must not grow each time it is drawn."""
     original = figure()
     before = original.to_dict()
-    classroom.projector_figure(original)
+    projector.projector_figure(original)
     assert original.to_dict() == before
 
 
 def test_a_figure_without_sizes_gets_plotlys_defaults_enlarged():
-    big = classroom.projector_figure(go.Figure(go.Scatter(y=[1, 2])), font_scale=2, height_scale=2)
-    assert big.layout.font.size == 2 * classroom.PLOTLY_FONT_SIZE
-    assert big.layout.height == 2 * classroom.PLOTLY_HEIGHT
+    big = projector.projector_figure(go.Figure(go.Scatter(y=[1, 2])), font_scale=2, height_scale=2)
+    assert big.layout.font.size == 2 * projector.PLOTLY_FONT_SIZE
+    assert big.layout.height == 2 * projector.PLOTLY_HEIGHT
 
 
 def test_animation_frames_are_scaled_too():
@@ -253,7 +259,7 @@ def test_animation_frames_are_scaled_too():
         go.Scatter(y=[1]),
         frames=[go.Frame(data=[go.Scatter(y=[2], textfont=dict(size=10))], name="1")],
     )
-    big = classroom.projector_figure(fig, font_scale=2)
+    big = projector.projector_figure(fig, font_scale=2)
     assert big.frames[0].data[0].textfont.size == 20
 
 
@@ -261,7 +267,7 @@ class FakeStreamlit:
     """Records plotly_chart calls; a session state to put a Classroom in."""
 
     def __init__(self, room: Classroom | None) -> None:
-        self.session_state = {} if room is None else {classroom.SESSION: room}
+        self.session_state = {} if room is None else {classroom_widgets.SESSION: room}
         self.calls: list[tuple[go.Figure, dict]] = []
 
     def plotly_chart(self, fig, **kwargs):
@@ -271,23 +277,23 @@ class FakeStreamlit:
 
 def test_chart_draws_exactly_the_figure_built_outside_projector_mode(monkeypatch):
     fake = FakeStreamlit(Classroom(page="binary", hidden=("p",)))
-    monkeypatch.setattr(classroom, "st", fake)
+    monkeypatch.setattr(classroom_widgets, "st", fake)
     fig = figure()
-    assert classroom.chart(fig, key="k", width="stretch") == "element"
-    config = classroom.png_export("k")
+    assert classroom_widgets.chart(fig, key="k", width="stretch") == "element"
+    config = projector.png_export("k")
     assert fake.calls == [(fig, {"key": "k", "config": config, "width": "stretch"})]
 
 
 def test_chart_draws_the_projector_figure_in_projector_mode_into_the_given_place(monkeypatch):
     fake = FakeStreamlit(Classroom(page="binary", projector=True))
     place = FakeStreamlit(None)
-    monkeypatch.setattr(classroom, "st", fake)
-    classroom.chart(figure(), key="k", into=place)
+    monkeypatch.setattr(classroom_widgets, "st", fake)
+    classroom_widgets.chart(figure(), key="k", into=place)
     assert not fake.calls
     ((drawn, kwargs),) = place.calls
-    assert drawn.layout.height == round(380 * classroom.HEIGHT_SCALE)
-    assert drawn.layout.font.size == 14 * classroom.FONT_SCALE
-    assert kwargs == {"key": "k", "config": classroom.png_export("k")}
+    assert drawn.layout.height == round(380 * projector.HEIGHT_SCALE)
+    assert drawn.layout.font.size == 14 * projector.FONT_SCALE
+    assert kwargs == {"key": "k", "config": projector.png_export("k")}
 
 
 # ---------------------------------------------------------------------------- copy buttons
@@ -295,7 +301,7 @@ def test_chart_draws_the_projector_figure_in_projector_mode_into_the_given_place
 
 def test_the_copy_button_copies_the_address_as_it_is():
     """No classroom data: the script copies window.location.href itself."""
-    text = classroom.copy_button_html("Copy link to this view", test_id="xent-copy-link")
+    text = classroom_widgets.copy_button_html("Copy link to this view", test_id="xent-copy-link")
     assert 'data-xent-copy="1"' in text and 'data-testid="xent-copy-link"' in text
     assert "data-classroom" not in text and 'data-done="Link copied"' in text
     assert "window.location.href" in text and "execCommand" in text
@@ -303,25 +309,25 @@ def test_the_copy_button_copies_the_address_as_it_is():
 
 
 def test_the_classroom_button_carries_the_chosen_names_and_projector():
-    text = classroom.copy_button_html(
+    text = classroom_widgets.copy_button_html(
         "Copy classroom link", test_id="b", hidden=["p", "table"], projector=True
     )
     assert 'data-classroom="1"' in text and 'data-hide="p,table"' in text
     assert 'data-projector="1"' in text
-    nothing = classroom.copy_button_html("x", test_id="b", hidden=[], projector=False)
+    nothing = classroom_widgets.copy_button_html("x", test_id="b", hidden=[], projector=False)
     assert 'data-hide=""' in nothing and 'data-projector="0"' in nothing
 
 
 def test_only_the_first_button_carries_the_style_and_the_script():
     """``assets=False``: the button alone (the page's first button brought the rest)."""
-    full = classroom.copy_button_html("x", test_id="a")
-    bare = classroom.copy_button_html("y", test_id="b", hidden=["p"], assets=False)
+    full = classroom_widgets.copy_button_html("x", test_id="a")
+    bare = classroom_widgets.copy_button_html("y", test_id="b", hidden=["p"], assets=False)
     assert "<script>" in full and "<style>" in full
     assert "<script>" not in bare and "<style>" not in bare and "data-xent-copy" in bare
 
 
 def test_the_button_text_and_colours_are_escaped():
-    text = classroom.copy_button_html("<b>", test_id="b", primary='red" onclick="x')
+    text = classroom_widgets.copy_button_html("<b>", test_id="b", primary='red" onclick="x')
     assert "<b>" not in text.split("<button")[1].split("</button>")[0]
     assert 'onclick="x' not in text
 
@@ -337,21 +343,21 @@ def test_the_readmes_table_of_names_is_the_registry():
 
 def test_a_figures_png_is_named_after_its_key_at_twice_the_resolution():
     """The toolbar camera saves xent-<key>.png at scale 2 (sharp on a slide), no plotly logo."""
-    config = classroom.png_export("bce_curve")
+    config = projector.png_export("bce_curve")
     assert config["toImageButtonOptions"] == {
         "format": "png",
         "filename": "xent-bce-curve",
         "scale": 2,
     }
     assert config["displaylogo"] is False
-    assert classroom.png_export(None)["toImageButtonOptions"]["filename"] == "xent-figure"
+    assert projector.png_export(None)["toImageButtonOptions"]["filename"] == "xent-figure"
 
 
 def test_a_pages_own_chart_config_is_kept_over_the_png_defaults(monkeypatch):
     """The training curves pass their own toolbar; chart() adds to it, never replaces it."""
     fake = FakeStreamlit(Classroom(page="training"))
-    monkeypatch.setattr(classroom, "st", fake)
-    classroom.chart(figure(), key="c", config={"modeBarButtons": [["toImage"]]})
+    monkeypatch.setattr(classroom_widgets, "st", fake)
+    classroom_widgets.chart(figure(), key="c", config={"modeBarButtons": [["toImage"]]})
     ((_, kwargs),) = fake.calls
     assert kwargs["config"]["modeBarButtons"] == [["toImage"]]
     assert kwargs["config"]["toImageButtonOptions"]["filename"] == "xent-c"

@@ -1,4 +1,4 @@
-"""ui.gradcheck_figures: steps, the typed tables and their messages, the results table and
+"""ui.figures.gradcheck: steps, the typed tables and their messages, the results table and
 the two figures, checked through fig.data / fig.layout and frame values."""
 
 import math
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.binary_figures import SEED_P, SEED_T, full
-from ui.gradcheck_figures import (
+from ui.figures.binary import SEED_P, SEED_T, full
+from ui.figures.gradcheck import (
     CAST_COLOR,
     MAX_TYPED_ROWS,
     NAIVE_COLOR,
@@ -22,7 +22,7 @@ from ui.gradcheck_figures import (
     parse_typed,
     points_frame,
     relative_error_figure,
-    results_column_config,
+    results_column_widths,
     results_frame,
     step_label,
     step_sweep_figure,
@@ -221,7 +221,7 @@ def test_results_frame_with_the_naive_check_shows_its_zeros_then_the_fix():
     assert set(frame["numeric, naive"]) == {"0.0"}
     assert set(frame["rel. error, naive"]) == {"1"}
     assert frame["x (int64)"].tolist() == [str(v).replace("-", "−") for v in case.x]
-    assert set(results_column_config(frame)) == {"analytic", "numeric, float64"}
+    assert set(results_column_widths(frame)) == {"analytic", "numeric, float64"}
 
 
 def test_summary_counts_each_verdict():

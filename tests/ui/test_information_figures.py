@@ -1,4 +1,4 @@
-"""ui.information_figures: table helpers and the three figures, via values and fig.data."""
+"""ui.figures.information: table helpers and the three figures, via values and fig.data."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.information_figures import (
+from ui.figures.information import (
     CE_COLOR,
     DEFAULT_NAMES,
     DEFAULT_P,
@@ -28,7 +28,7 @@ from ui.information_figures import (
     with_p_equal_t,
     with_uniform_p,
 )
-from ui.tables import parse_numbers
+from ui.model.cells import parse_numbers
 from xent_core.information import cross_entropy, decomposition, entropy, kl_divergence
 
 LABELS = list(DEFAULT_NAMES)

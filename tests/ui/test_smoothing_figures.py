@@ -1,4 +1,4 @@
-"""ui.smoothing_figures: loss against p_target per ε, softmax against τ, tables and parsers."""
+"""ui.figures.smoothing: loss against p_target per ε, softmax against τ, tables and parsers."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import xent_core as xc
-from ui.smoothing_figures import (
+from ui.figures.smoothing import (
     EPSILONS,
     P_GRID,
     TAU_GRID,
@@ -23,7 +23,7 @@ from ui.smoothing_figures import (
     temperature_figure,
     temperature_frame,
 )
-from ui.theme import CLASS_COLORS
+from ui.figures.theme import CLASS_COLORS
 
 Z = (2.0, 3.0, 4.0)
 

@@ -1,11 +1,11 @@
-"""ui.softmax_figures: pure builders, checked through fig.data and fig.layout."""
+"""ui.figures.softmax: pure builders, checked through fig.data and fig.layout."""
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 import xent_core as xc
-from ui.softmax_figures import (
+from ui.figures.softmax import (
     TAU_OPTIONS,
     chain_rule_figure,
     chain_rule_frame,
@@ -21,7 +21,7 @@ from ui.softmax_figures import (
     softmax_bars,
     subscript,
 )
-from ui.theme import CLASS_COLORS, DIVERGING
+from ui.figures.theme import CLASS_COLORS, DIVERGING
 from xent_core.jacobian import jacobian_properties, softmax_chain_rule
 
 Z = [2.0, 3.0, 4.0]

@@ -1,4 +1,4 @@
-"""CSV files of the loss tables (ui/table_files.py): written as typed, read back, refused well.
+"""CSV files of the loss tables (ui/files/tables.py): written as typed, read back, refused well.
 
 Every malformed file must raise an UploadError naming its line (the header is line 1) and,
 where there is one, its column; good files must come back exactly as they were written.
@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 
 import xent_core
-from ui import categorical_table, tables
-from ui.binary_figures import SEED_P, SEED_T, seed_frame
-from ui.table_files import (
+from ui.figures.binary import SEED_P, SEED_T, seed_frame
+from ui.files.tables import (
     LOSS,
     MAX_BYTES,
     MAX_CLASSES,
@@ -37,6 +36,8 @@ from ui.table_files import (
     unguard,
     upload_note,
 )
+from ui.model import categorical_table
+from ui.model import cells as table_cells
 
 SEED_LOSSES = [  # the seed table's per-row losses (they add up to 4.460303459760249)
     float(v) for v in xent_core.binary_cross_entropy(SEED_T, SEED_P, reduction="none")
@@ -84,8 +85,8 @@ def error(read, data: bytes) -> str:
 
 
 def test_the_limits_are_the_pages_own() -> None:
-    """Rows, classes and class-name length match ui.tables and ui.categorical_table."""
-    assert MAX_ROWS == tables.MAX_ROWS
+    """Rows, classes and class-name length match ui.tables and ui.model.categorical_table."""
+    assert MAX_ROWS == table_cells.MAX_ROWS
     assert (MIN_CLASSES, MAX_CLASSES) == (
         categorical_table.MIN_CLASSES,
         categorical_table.MAX_CLASSES,

@@ -9,14 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ui.tables import (
-    FOLD_ADDED_ROWS,
-    MAX_ROWS,
-    Fold,
-    KeptEditor,
-    apply_edits,
-    should_fold,
-)
+from ui.model.cells import MAX_ROWS
+from ui.model.table_keeper import FOLD_ADDED_ROWS, Fold, KeptEditor, apply_edits, should_fold
 
 SEED = {"t": ["0", "1"], "p": ["0.2", "0.9"]}
 

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 
 import xent_core
-from ui.training_calibration import calibration_metrics, calibration_verdict
-from ui.training_state import Calibration, Setup, Training
+from ui.model.training import Calibration, Setup, Training
+from ui.text.calibration import calibration_metrics, calibration_verdict
 
 
 def trained(epochs: int = 20) -> Calibration:

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import xent_core
-from ui import url_state
-from ui.training_export import (
+from ui.files.points import parse_points_csv
+from ui.files.training_export import (
     SNIPPET_POINT,
     config_link,
     file_stem,
@@ -20,8 +20,8 @@ from ui.training_export import (
     usage_snippet,
     weights_npz,
 )
-from ui.training_state import Setup, Training
-from ui.training_upload import parse_points_csv
+from ui.model import params
+from ui.model.training import Setup, Training
 
 
 @pytest.fixture(name="run")
@@ -135,14 +135,14 @@ def test_file_labels_are_written_as_named_quoted_when_needed_and_never_as_formul
 
 def test_the_link_names_only_the_settings_away_from_their_default():
     """Defaults are left out; values are written as the URL writes them."""
-    params = [
-        url_state.Param("tr_data", "circle", url_state.choice(("circle", "xor"))),
-        url_state.Param("tr_noise", 0.1, url_state.number(0, 1), lambda v: f"{v:g}"),
-        url_state.Param("tr_log", False, url_state.boolean, url_state.format_bool),
+    settings = [
+        params.Param("tr_data", "circle", params.choice(("circle", "xor"))),
+        params.Param("tr_noise", 0.1, params.number(0, 1), lambda v: f"{v:g}"),
+        params.Param("tr_log", False, params.boolean, params.format_bool),
     ]
     values = {"tr_data": "xor", "tr_noise": 0.1, "tr_log": True, "unrelated": 3}
-    assert link_query(params, values) == {"tr_data": "xor", "tr_log": "1"}
-    assert link_query(params, {"tr_data": "circle"}) == {}
+    assert link_query(settings, values) == {"tr_data": "xor", "tr_log": "1"}
+    assert link_query(settings, {"tr_data": "circle"}) == {}
 
 
 def test_the_link_is_the_page_address_with_the_settings():

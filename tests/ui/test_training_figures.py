@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui.boundary_image import (
+from ui.figures.boundary import (
     boundary_picture,
     class_label,
     class_rgb,
@@ -24,8 +24,8 @@ from ui.boundary_image import (
     unit_colors,
     units_picture,
 )
-from ui.theme import CLASS_COLORS, MISTAKE
-from ui.training_figures import (
+from ui.figures.theme import CLASS_COLORS, MISTAKE
+from ui.figures.training import (
     AFTER_COLOR,
     loss_curve_figure,
     reliability_figure,

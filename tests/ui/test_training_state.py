@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import xent_core
-from ui.training_state import (
+from ui.model.training import (
     FRAME_SECONDS,
     MAX_EPOCHS_PER_FRAME,
     MIN_SLEEP,
@@ -227,7 +227,7 @@ def test_a_player_that_stops_with_an_exception_leaves_the_count():
 
 def uploaded(n: int = 40):
     """A small file: two clusters labelled 'no' and 'yes', sorted by class as files often are."""
-    from ui.training_upload import parse_points_csv
+    from ui.files.points import parse_points_csv
 
     rows = [f"{10 + i % 5},{20 + i // 5},no" for i in range(n // 2)]
     rows += [f"{30 + i % 5},{20 + i // 5},yes" for i in range(n - n // 2)]

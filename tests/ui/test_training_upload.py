@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ui.training_upload import (
+from ui.files.points import (
     HALF_WIDTH,
     MAX_BYTES,
     MAX_CLASSES,

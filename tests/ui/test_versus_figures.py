@@ -1,11 +1,11 @@
-"""ui.versus_figures: the loss/gradient curves over z and the animated race, via fig.data/layout."""
+"""ui.figures.versus: the loss/gradient curves over z and the animated race, via fig.data/layout."""
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 import xent_core as xc
-from ui.versus_figures import (
+from ui.figures.versus import (
     CE_COLOR,
     LEARNING_RATES,
     RACE_FRAMES,

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import xent_core
-from ui.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, level_line, look
+from ui.figures.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, level_line, look
 
 SOFT = "#6A3D9A"  # the soft-target curve: neither class colour
 MISTAKE_LOSS = 1.0  # nats: a wrong-side prediction whose loss is above this is "confident"

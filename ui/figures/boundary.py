@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ui.theme import CLASS_COLORS, MISTAKE
+from ui.figures.theme import CLASS_COLORS, MISTAKE
 
 WHITE = np.array([255.0, 255.0, 255.0])
 TEXT = (60, 60, 60)
@@ -26,7 +26,7 @@ NEGATIVE_RGB = np.array([245.0, 147.0, 34.0])
 POSITIVE_RGB = np.array([8.0, 119.0, 189.0])
 
 
-# Names of ui.theme.CLASS_COLORS[:5] (Okabe-Ito), for tables that refer to the picture.
+# Names of ui.figures.theme.CLASS_COLORS[:5] (Okabe-Ito), for tables that refer to the picture.
 CLASS_NAMES = ("blue", "orange", "green", "pink", "sky blue")
 
 

@@ -1,7 +1,7 @@
 """Figure builders for the categorical cross-entropy page: numbers in, ``go.Figure`` out.
 
-No math happens here: every number comes from ``xent_core`` (see ``ui.categorical_results``).
-The table model is in ``ui.categorical_table``, the words in ``ui.categorical_words``.
+No math happens here: every number comes from ``xent_core`` (see ``ui.model.categorical_results``).
+The table model is in ``ui.model.categorical_table``, the words in ``ui.text.categorical``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Literal
 
 import plotly.graph_objects as go
 
-from ui.theme import CLASS_COLORS, MISTAKE, NEUTRAL, POSITIVE, look
+from ui.figures.theme import CLASS_COLORS, MISTAKE, NEUTRAL, POSITIVE, look
 
 # -------------------------------------------------------------------------- figures
 

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 import xent_core
-from ui.binary_figures import SEED_P, SEED_T, full
-from ui.tables import CellProblem, parse_numbers
-from ui.theme import CLASS_COLORS, MISTAKE, NEUTRAL, style
+from ui.figures.binary import SEED_P, SEED_T, full
+from ui.figures.theme import CLASS_COLORS, MISTAKE, NEUTRAL, style
+from ui.model.cells import CellProblem, parse_numbers
 from xent_core.gradient_check import (
     EXPECTED_RELATIVE_ERROR,
     LOSSES,
@@ -272,10 +271,9 @@ def results_frame(
     return frame
 
 
-def results_column_config(frame: pd.DataFrame) -> dict:
-    """Column widths for :func:`results_frame`: wide enough for every digit of a gradient."""
-    wide = {c: 175 for c in frame.columns if c in ("analytic", "numeric", "numeric, float64")}
-    return {c: st.column_config.TextColumn(c, width=w) for c, w in wide.items()}
+def results_column_widths(frame: pd.DataFrame) -> dict[str, int]:
+    """Column widths in px for :func:`results_frame`: wide enough for every digit of a gradient."""
+    return {c: 175 for c in frame.columns if c in ("analytic", "numeric", "numeric, float64")}
 
 
 def summary(check: GradientCheck) -> str:

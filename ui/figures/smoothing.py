@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 import xent_core
-from ui import url_state
-from ui.binary_figures import full, short
-from ui.theme import CLASS_COLORS, NEUTRAL, style
+from ui.figures.binary import full, short
+from ui.figures.theme import CLASS_COLORS, NEUTRAL, style
+from ui.model import params
 from xent_core.information import cross_entropy, entropy, spread_distribution
 
 EPSILONS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
@@ -58,7 +58,7 @@ def format_epsilons(values: Sequence[float]) -> str:
 
 def parse_logits(text: str) -> tuple[float, ...]:
     """Typed logits ``"2, 3, 4"`` as numbers; a ``ValueError`` says what is wrong."""
-    return url_state.number_list(MIN_CLASSES, MAX_CLASSES, -Z_LIMIT, Z_LIMIT)(text)
+    return params.number_list(MIN_CLASSES, MAX_CLASSES, -Z_LIMIT, Z_LIMIT)(text)
 
 
 def checked_logits(text: str) -> str:

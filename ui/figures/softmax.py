@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.theme import CLASS_COLORS, DIVERGING, NEUTRAL, look
+from ui.figures.theme import CLASS_COLORS, DIVERGING, NEUTRAL, look
 
 # The page's controls: 3 to 10 classes, logits in [-10, 10], τ from 0.1 to 10.
 MIN_CLASSES, MAX_CLASSES = 3, 10

@@ -8,14 +8,14 @@ from typing import Literal
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.theme import CLASS_COLORS, FONT, MISTAKE
+from ui.figures.theme import CLASS_COLORS, FONT, MISTAKE
 
 TRAIN_COLOR = CLASS_COLORS[0]
 TEST_COLOR = CLASS_COLORS[5]
 
-# ui.theme.style's look (plotly_white) spelled out. The curve is rebuilt several times a second
-# while training plays, and assigning the plotly_white template costs ~10x the rest of the
-# figure; a template-free layout built in one call looks the same at a fraction of the cost.
+# ui.figures.theme.style's look (plotly_white) spelled out. The curve is rebuilt several
+# times a second while training plays, and assigning the plotly_white template costs ~10x
+# the rest of the figure; a template-free layout built in one call looks the same at a fraction of the cost.
 _GRID = "#EBF0F8"
 _TEXT = "#2a3f5f"
 _AXIS = dict(gridcolor=_GRID, linecolor=_GRID, zerolinecolor=_GRID, zerolinewidth=2, ticks="")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 import xent_core
-from ui.theme import CLASS_COLORS, NEUTRAL, style
+from ui.figures.theme import CLASS_COLORS, NEUTRAL, style
 from xent_core.neuron import (
     NeuronHistory,
     sigmoid_derivative,

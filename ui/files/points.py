@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ui.csv_text import CsvLines, UploadError, ordinal
-from ui.text import quote_typed
+from ui.files.csv_text import CsvLines, UploadError, ordinal
+from ui.text.quoting import quote_typed
 
 COLUMNS = ("x1", "x2", "label")
 MAX_BYTES = 200_000

@@ -24,9 +24,11 @@ from typing import Literal
 
 import pandas as pd
 
+from ui.files.csv_text import CsvLines, UploadError, ordinal
+
 # Shared with the training page's upload: the same decoding, delimiters and error type.
-from ui.csv_text import CsvLines, UploadError, ordinal
-from ui.text import quote_typed
+from ui.model.cells import MAX_ROWS
+from ui.text.quoting import quote_typed
 
 __all__ = [
     "BINARY_EXAMPLE",
@@ -52,9 +54,8 @@ __all__ = [
 ]
 
 MAX_BYTES = 100_000
-MAX_ROWS = 500  # ui.tables.MAX_ROWS (a test checks they agree; ui.tables imports Streamlit)
-MIN_CLASSES, MAX_CLASSES = 2, 10  # ui.categorical_table's limits (checked likewise)
-MAX_NAME_CHARS = 40  # ui.categorical_table.MAX_NAME_CHARS
+MIN_CLASSES, MAX_CLASSES = 2, 10  # ui.model.categorical_table's limits (checked likewise)
+MAX_NAME_CHARS = 40  # ui.model.categorical_table.MAX_NAME_CHARS
 LOSS = "loss"  # the computed column of a downloaded loss table; ignored on upload
 TRUE_CLASS = "true class"  # the categorical table's target column, as its header reads
 INFO_TERMS = ("entropy term", "cross-entropy term", "KL term")  # −t log t, −t log p, t log t/p

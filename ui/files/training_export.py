@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import numpy as np
 
 import xent_core
-from ui.url_state import Param
+from ui.model.params import Param
 
 NPZ_README = (
     "A fully connected network from xent's Live training page. Layer k: h_k = act(h_(k-1) "

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 import xent_core as xc
-from ui.categorical_table import ParsedTable
-from ui.categorical_words import format_loss
+from ui.model.categorical_table import ParsedTable
+from ui.text.categorical import format_loss
 
 Mode = Literal["probabilities", "logits"]
 Reduction = Literal["mean", "sum", "none"]

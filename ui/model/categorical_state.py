@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ui import url_state
-from ui.categorical_table import (
+from ui.model import params
+from ui.model.categorical_table import (
     MAX_CLASSES,
     MIN_CLASSES,
     TARGET,
@@ -26,12 +26,12 @@ from ui.categorical_table import (
     seed_classes,
     with_edits,
 )
-from ui.categorical_table import add_class as added_class
-from ui.categorical_table import normalise_rows as normalised_rows
-from ui.categorical_table import remove_class as removed_class
-from ui.categorical_table import rename_classes as renamed_classes
-from ui.categorical_words import name_md
-from ui.tables import Fold, should_fold
+from ui.model.categorical_table import add_class as added_class
+from ui.model.categorical_table import normalise_rows as normalised_rows
+from ui.model.categorical_table import remove_class as removed_class
+from ui.model.categorical_table import rename_classes as renamed_classes
+from ui.model.table_keeper import Fold, should_fold
+from ui.text.categorical import name_md
 
 State = MutableMapping[str, Any]
 
@@ -72,7 +72,7 @@ def init(state: State) -> str | None:
     note = None
     if len(state[WEIGHTS]) != table.n_classes:
         note = (
-            f"Link setting `weights={url_state.format_numbers(state[WEIGHTS])}` lists "
+            f"Link setting `weights={params.format_numbers(state[WEIGHTS])}` lists "
             f"{len(state[WEIGHTS])} weights but the table has {table.n_classes} classes; "
             "using weight 1 for every class."
         )

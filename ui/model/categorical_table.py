@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 import xent_core as xc
-from ui.tables import CellProblem, apply_edits, parse_numbers, row_sum_problems
-from ui.text import quote_typed
+from ui.model.cells import CellProblem, parse_numbers, row_sum_problems
+from ui.model.table_keeper import apply_edits
+from ui.text.quoting import quote_typed
 
 TARGET = "target"  # the name of the target column
 TARGET_LABEL = "true class"  # its header in the grid, and its name in messages

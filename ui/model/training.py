@@ -18,8 +18,8 @@ from typing import Literal
 import numpy as np
 
 import xent_core
-from ui.training_upload import MIN_ROWS as UPLOAD_MIN_POINTS
-from ui.training_upload import UploadedPoints
+from ui.files.points import MIN_ROWS as UPLOAD_MIN_POINTS
+from ui.files.points import UploadedPoints
 from xent_core.calibration import (
     EceCurve,
     TemperatureFit,
@@ -67,7 +67,7 @@ LO, HI = -6.0, 6.0  # every dataset lives in [-6, 6]²
 
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
 
-UPLOAD = "upload"  # the dataset name of a student's own CSV (ui.training_upload)
+UPLOAD = "upload"  # the dataset name of a student's own CSV (ui.files.points)
 DATASET_CHOICES = (*xent_core.DATASETS, UPLOAD)
 
 

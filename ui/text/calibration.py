@@ -1,6 +1,6 @@
 """Words and numbers of the Live training page's calibration section (display only).
 
-The numbers come from :meth:`ui.training_state.Training.calibration` (xent_core underneath);
+The numbers come from :meth:`ui.model.training.Training.calibration` (xent_core underneath);
 this module formats them and says what they mean.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ui.training_state import Calibration
+from ui.model.training import Calibration
 
 MIN_BINS, MAX_BINS, DEFAULT_BINS = 5, 20, 10
 

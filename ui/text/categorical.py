@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
-from ui.categorical_table import MAX_NAME_CHARS
-from ui.text import quote_typed
+from ui.model.categorical_table import MAX_NAME_CHARS
+from ui.text.quoting import quote_typed
 
 Mode = Literal["probabilities", "logits"]
 ROW_CHOICE_CHARS = 30  # the true class as quoted in the row menu

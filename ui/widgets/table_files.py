@@ -1,6 +1,6 @@
 """The loss tables' CSV controls: a Download CSV button, and an upload that replaces the rows.
 
-The Streamlit side of :mod:`ui.table_files`. A newly chosen file is read once, in the file
+The Streamlit side of :mod:`ui.files.tables`. A newly chosen file is read once, in the file
 chooser's ``on_change`` callback (before the script runs): later reruns, and the student's
 edits after the upload, never read it again. Choosing a file again, even the same one,
 is a new upload and replaces the rows again. A file that cannot be used changes nothing;
@@ -14,8 +14,8 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui.table_files import TableFile, UploadError
-from ui.text import quote_typed
+from ui.files.tables import TableFile, UploadError
+from ui.text.quoting import quote_typed
 
 Read = Callable[..., TableFile]  # read(data, file_name=...) -> TableFile or UploadError
 Load = Callable[[TableFile], str]  # puts the rows in the table; returns the note to show
