@@ -16,7 +16,7 @@ from ui.widgets import classroom
 
 st.set_page_config(
     page_title="xent — the cross-entropy explorer",
-    page_icon=":material/functions:",
+    page_icon=__file__.removesuffix("app.py") + "static/xent-icon.png",  # served locally, no CDN
     layout="wide",
 )
 
