@@ -51,6 +51,7 @@ from .categorical import (
     softmax_cross_entropy_grad_from_probabilities,
 )
 from .datasets import DATASETS, MULTICLASS, grid, make_dataset, train_test_split
+from .features import FEATURES, features
 from .gradient_check import (
     GradientCase,
     GradientCheck,
@@ -78,7 +79,7 @@ from .jacobian import (
     softmax_chain_rule,
 )
 from .metrics import Reliability, accuracy, expected_calibration_error, reliability_bins
-from .mlp import ACTIVATIONS, MLP, OUTPUTS, BackpropTrace, output_jacobians
+from .mlp import ACTIVATIONS, INITS, MLP, OUTPUTS, BackpropTrace, output_jacobians
 from .neuron import (
     LOSSES,
     NeuronHistory,
@@ -88,6 +89,7 @@ from .neuron import (
     steps_to_within,
     train_neuron,
 )
+from .optim import SGD, Adam, RMSprop
 from .squared import squared_error, squared_error_grad
 
 __all__ = [
@@ -134,6 +136,12 @@ __all__ = [
     "jacobian_properties",
     "softmax_chain_rule",
     "ACTIVATIONS",
+    "Adam",
+    "FEATURES",
+    "INITS",
+    "RMSprop",
+    "SGD",
+    "features",
     "BackpropTrace",
     "OUTPUTS",
     "output_jacobians",

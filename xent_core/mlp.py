@@ -58,6 +58,10 @@ ACTIVATIONS = {
 }
 
 
+Init = Literal["glorot", "he", "small", "zeros"]
+INITS: tuple[Init, ...] = ("glorot", "he", "small", "zeros")
+SMALL_STD = 0.01  # the "small" initialisation: N(0, 0.01²) for every weight
+
 Output = Literal["softmax", "sigmoid"]
 OUTPUTS: tuple[Output, ...] = ("softmax", "sigmoid")
 
@@ -143,6 +147,14 @@ def output_jacobians(logits, output: Output = "softmax") -> np.ndarray:
     return softmax_jacobian(logits) if output == "softmax" else sigmoid_jacobian(logits)
 
 
+def _init_std(init: str, fan_in: int, fan_out: int) -> float:
+    """The standard deviation σ of a layer's initial weights (see :class:`MLP`)."""
+    if init == "small":
+        return SMALL_STD
+    var = 2.0 / fan_in if init == "he" else 2.0 / (fan_in + fan_out)
+    return np.sqrt(var)
+
+
 def _non_negative(value: float, name: str) -> float:
     """A hyper-parameter that must be a finite number ≥ 0 (a nan would fill the net with nan)."""
     v = float(value)
@@ -160,7 +172,11 @@ class MLP:
         one hidden layer of 16 units, 3 classes); ``sizes[-1] ≥ 2`` classes
     activation : hidden-layer activation, ``"tanh"``, ``"relu"``, ``"sigmoid"`` or
         ``"linear"``
-    seed : seeds the initial weights; same sizes, activation and seed, same weights
+    seed : seeds the initial weights; same sizes, activation, seed and init, same weights
+    init : how the weights start (biases always start at 0), each ``W_k`` drawn from
+        ``N(0, σ_k²)``: ``"glorot"`` ``σ² = 2 / (fan_in + fan_out)``; ``"he"``
+        ``σ² = 2 / fan_in``; ``"small"`` ``σ = 0.01`` whatever the width; ``"zeros"`` every
+        weight 0 (no random draw). None (the default) picks He for relu and Glorot otherwise.
 
     Attributes
     ----------
@@ -169,11 +185,17 @@ class MLP:
 
     Notes
     -----
-    Weights start from ``N(0, σ²)`` with ``σ² = 2 / fan_in`` for relu (He) and
-    ``σ² = 2 / (fan_in + fan_out)`` otherwise (Glorot), so signals neither explode nor die.
+    By default weights start from ``N(0, σ²)`` with ``σ² = 2 / fan_in`` for relu (He) and
+    ``σ² = 2 / (fan_in + fan_out)`` otherwise (Glorot), so signals neither explode nor die
+    from layer to layer. ``"small"`` (σ = 0.01) shrinks the signal by about
+    ``0.01 · √fan_in`` per layer, so a deep net starts with vanishing gradients. ``"zeros"``
+    makes every hidden unit of a layer compute the same function with the same gradient,
+    so they stay identical however long the net trains: the symmetry is never broken.
     """
 
-    def __init__(self, sizes, activation: Activation = "tanh", seed: int = 0):
+    def __init__(
+        self, sizes, activation: Activation = "tanh", seed: int = 0, init: Init | None = None
+    ):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
@@ -188,15 +210,23 @@ class MLP:
                 f"activation must be one of {', '.join(map(repr, ACTIVATIONS))}; "
                 f"got {activation!r}."
             )
+        if init is not None and init not in INITS:
+            raise ValueError(
+                f"init must be None or one of {', '.join(map(repr, INITS))}; got {init!r}."
+            )
         self.sizes = sizes
         self.activation = activation
+        self.init = init if init is not None else ("he" if activation == "relu" else "glorot")
         self._act, self._act_grad = ACTIVATIONS[activation]
         rng = np.random.default_rng(seed)
         self.weights = []
         self.biases = []
         for fan_in, fan_out in itertools.pairwise(sizes):
-            var = 2.0 / fan_in if activation == "relu" else 2.0 / (fan_in + fan_out)
-            self.weights.append(rng.normal(0.0, np.sqrt(var), size=(fan_in, fan_out)))
+            if self.init == "zeros":
+                self.weights.append(np.zeros((fan_in, fan_out)))
+            else:
+                std = _init_std(self.init, fan_in, fan_out)
+                self.weights.append(rng.normal(0.0, std, size=(fan_in, fan_out)))
             self.biases.append(np.zeros(fan_out))
 
     @property
@@ -234,14 +264,16 @@ class MLP:
         """The activation of every hidden layer, ``[(N, sizes[1]), (N, sizes[2]), …]``."""
         return self._forward(self._check_X(X))[1][1:-1]
 
-    def loss_and_gradients(self, X, y, l2: float = 0.0):
-        """``L = mean_i CE(y_i, softmax(z_i)) + l2/2 · Σ_k ||W_k||²`` and ``∂L/∂(W_k, b_k)``.
+    def loss_and_gradients(self, X, y, l2: float = 0.0, l1: float = 0.0):
+        """``L = mean_i CE(y_i, softmax(z_i)) + λ₂/2 Σ_k ||W_k||² + λ₁ Σ_k Σ|W_k|`` and its
+        gradients ``∂L/∂(W_k, b_k)``.
 
         Parameters
         ----------
         X : points (N, sizes[0])
         y : integer class labels (N,)
-        l2 : L2 strength λ ≥ 0 (biases are not regularised)
+        l2 : L2 strength λ₂ ≥ 0 (biases are not regularised)
+        l1 : L1 strength λ₁ ≥ 0 (biases are not regularised)
 
         Returns
         -------
@@ -252,9 +284,13 @@ class MLP:
         Backpropagation: at the output ``∂L/∂z = (p - T) / N`` (T one-hot). Going down a
         layer ``h_k = a_{k-1} @ W_k + b_k``: ``∂L/∂W_k = a_{k-1}ᵀ @ δ_k + λ W_k``,
         ``∂L/∂b_k = Σ_rows δ_k``, and ``δ_{k-1} = (δ_k @ W_kᵀ) * act'(h_{k-1})``.
+        The penalties add ``λ₂ W_k`` (weight decay) and ``λ₁ sign(W_k)`` to ``∂L/∂W_k``;
+        ``sign(0) = 0`` is the subgradient of ``|w|`` at 0 (PyTorch's autograd picks it too).
+        L1 pushes every weight towards 0 by the same amount, so small weights reach 0 and
+        stay near it (sparse weights); L2 shrinks each weight in proportion to its size.
         """
         X, y = self._check_batch(X, y)
-        return self._loss_and_gradients(X, y, _non_negative(l2, "l2"))
+        return self._loss_and_gradients(X, y, _non_negative(l2, "l2"), _non_negative(l1, "l1"))
 
     def _check_batch(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         X = self._check_X(X)
@@ -263,18 +299,23 @@ class MLP:
             raise ValueError(f"y must hold one label per row of X ({X.shape[0]}); got {y.shape}.")
         return X, y
 
-    def _penalty(self, l2: float) -> float:
-        """``l2/2 · Σ_k ||W_k||²``, the L2 term of the loss (biases are not regularised)."""
-        return 0.5 * l2 * sum(float((W * W).sum()) for W in self.weights)
+    def _penalty(self, l2: float, l1: float) -> float:
+        """``λ₂/2 Σ_k ||W_k||² + λ₁ Σ_k Σ|W_k|``, the penalty of the loss (no biases)."""
+        penalty = 0.0
+        if l2:
+            penalty += 0.5 * l2 * sum(float((W * W).sum()) for W in self.weights)
+        if l1:
+            penalty += l1 * sum(float(np.abs(W).sum()) for W in self.weights)
+        return penalty
 
-    def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l2: float):
+    def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l2: float, l1: float = 0.0):
         hs, acts = self._forward(X)
         loss, _, delta = _softmax_head(acts[-1], y)
-        if l2:
-            loss += self._penalty(l2)
-        return float(loss), self._backward(hs, acts, delta, l2)
+        if l2 or l1:
+            loss += self._penalty(l2, l1)
+        return float(loss), self._backward(hs, acts, delta, l2, l1)
 
-    def _backward(self, hs, acts, delta: np.ndarray, l2: float, deltas=None):
+    def _backward(self, hs, acts, delta: np.ndarray, l2: float, l1: float = 0.0, deltas=None):
         """``[(dW_1, db_1), …]`` from the output delta ``∂L/∂Z_L``, layer by layer down.
 
         ``deltas``, when a list, receives ``∂L/∂Z_L``, ``∂L/∂Z_{L-1}``, … ``∂L/∂Z_1``
@@ -288,6 +329,8 @@ class MLP:
             dW = acts[k].T @ delta  # (fan_in, N) @ (N, fan_out) -> (fan_in, fan_out)
             if l2:
                 dW += l2 * W
+            if l1:
+                dW += l1 * np.sign(W)  # sign(0) = 0
             grads.append((dW, delta.sum(axis=0)))
             if k:
                 delta = delta @ W.T  # (N, fan_out) @ (fan_out, fan_in) -> (N, fan_in)
@@ -295,19 +338,21 @@ class MLP:
         grads.reverse()
         return grads
 
-    def backprop_trace(self, X, y, l2: float = 0.0, output: Output = "softmax") -> BackpropTrace:
+    def backprop_trace(
+        self, X, y, l2: float = 0.0, output: Output = "softmax", l1: float = 0.0
+    ) -> BackpropTrace:
         """Every intermediate of one forward and backward pass, for showing backpropagation.
 
         Parameters
         ----------
         X : points (N, sizes[0])
         y : integer class labels (N,); ``T`` is their one-hot matrix (N, C)
-        l2 : L2 strength λ ≥ 0, as in :meth:`loss_and_gradients`
+        l2, l1 : penalty strengths ≥ 0, as in :meth:`loss_and_gradients`
         output : ``"softmax"``, the network's own head: ``P = softmax(Z_L)`` and
             ``L = (1/N) Σ_n -log P_{n, y_n}`` (:meth:`loss_and_gradients`'s loss); or
             ``"sigmoid"``, one sigmoid per class with binary cross-entropy (multi-label):
             ``P = σ(Z_L)`` elementwise and ``L = (1/N) Σ_n Σ_c BCE(T_nc, P_nc)``, the
-            **sum over the C classes, mean over the N rows**. Both add ``λ/2 Σ_k ||W_k||²``.
+            **sum over the C classes, mean over the N rows**. Both add the penalties.
 
         Returns
         -------
@@ -321,16 +366,17 @@ class MLP:
         ``Jᵀ(-t/p) = p - t`` per row through ``J = diag(p) - p pᵀ``. Sigmoid:
         ``∂BCE/∂p = -t/p + (1-t)/(1-p)`` times ``σ'(z) = p(1 - p)`` gives ``p - t`` for each
         class on its own (``J = diag(p(1 - p))``; see :meth:`BackpropTrace.output_jacobians`).
-        Then ``δ_{k-1} = (δ_k W_kᵀ) ⊙ act'(Z_{k-1})``, ``∂L/∂W_k = A_{k-1}ᵀ δ_k + λ W_k`` and
-        ``∂L/∂b_k = Σ_rows δ_k``; element by element for the last layer,
-        ``∂L/∂W_L[i, j] = (1/N) Σ_n (p_nj - t_nj) a_ni + λ W_L[i, j]``.
+        Then ``δ_{k-1} = (δ_k W_kᵀ) ⊙ act'(Z_{k-1})``,
+        ``∂L/∂W_k = A_{k-1}ᵀ δ_k + λ₂ W_k + λ₁ sign(W_k)`` and ``∂L/∂b_k = Σ_rows δ_k``;
+        element by element for the last layer (without penalties),
+        ``∂L/∂W_L[i, j] = (1/N) Σ_n (p_nj - t_nj) a_ni``.
         """
         if output not in OUTPUTS:
             raise ValueError(
                 f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}."
             )
         X, y = self._check_batch(X, y)
-        l2 = _non_negative(l2, "l2")
+        l2, l1 = _non_negative(l2, "l2"), _non_negative(l1, "l1")
         hs, acts = self._forward(X)
         logits = acts[-1]
         if output == "softmax":
@@ -338,10 +384,10 @@ class MLP:
             p = np.exp(log_p)  # (N, C)
         else:
             loss, p, delta = _sigmoid_head(logits, y)
-        if l2:
-            loss += self._penalty(l2)
+        if l2 or l1:
+            loss += self._penalty(l2, l1)
         deltas = []
-        grads = self._backward(hs, acts, delta, l2, deltas)
+        grads = self._backward(hs, acts, delta, l2, l1, deltas)
         deltas.reverse()
         return BackpropTrace(
             pre_activations=_frozen(hs),
@@ -354,10 +400,14 @@ class MLP:
             output=output,
         )
 
-    def train_step(self, X, y, lr: float, l2: float = 0.0) -> float:
-        """One SGD step on this batch, ``θ ← θ - lr · ∂L/∂θ``; returns L before the update."""
+    def train_step(self, X, y, lr: float, l2: float = 0.0, l1: float = 0.0) -> float:
+        """One SGD step on this batch, ``θ ← θ - lr · ∂L/∂θ``; returns L before the update.
+
+        Plain SGD; :class:`xent_core.SGD`, :class:`xent_core.RMSprop` and
+        :class:`xent_core.Adam` give momentum and adaptive steps.
+        """
         lr = _non_negative(lr, "lr")
-        loss, grads = self.loss_and_gradients(X, y, l2)
+        loss, grads = self.loss_and_gradients(X, y, l2, l1)
         self._sgd_update(grads, lr)
         return loss
 
@@ -366,19 +416,22 @@ class MLP:
             W -= lr * dW  # in place: the net owns its parameters
             b -= lr * db
 
-    def train_epoch(self, X, y, lr: float, batch_size: int, l2: float = 0.0, rng=None) -> float:
+    def train_epoch(
+        self, X, y, lr: float, batch_size: int, l2: float = 0.0, rng=None, l1: float = 0.0
+    ) -> float:
         """One pass over (X, y) in shuffled mini-batches; returns the mean of the batch losses.
 
         ``rng`` (a ``numpy.random.Generator``) shuffles the points; None keeps their order.
         """
         X, y = self._check_batch(X, y)
         lr, l2 = _non_negative(lr, "lr"), _non_negative(l2, "l2")
+        l1 = _non_negative(l1, "l1")
         order = rng.permutation(len(X)) if rng is not None else np.arange(len(X))
         batch_size = max(1, int(batch_size))
         losses = []
         for start in range(0, len(X), batch_size):
             idx = order[start : start + batch_size]
-            loss, grads = self._loss_and_gradients(X[idx], y[idx], l2)
+            loss, grads = self._loss_and_gradients(X[idx], y[idx], l2, l1)
             self._sgd_update(grads, lr)
             losses.append(loss)
         return float(np.mean(losses))

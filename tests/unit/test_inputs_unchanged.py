@@ -29,6 +29,7 @@ CASES = [
     ("softmax_jacobian", xc.softmax_jacobian, [Z[0]], {}),
     ("softmax_jacobian batch", xc.softmax_jacobian, [Z], dict(temperature=0.5)),
     ("sigmoid_jacobian", xc.sigmoid_jacobian, [ZB], {}),
+    ("features", xc.features, [Z[:, :2]], dict(names=xc.FEATURES)),
     ("sigmoid_jacobian batch", xc.sigmoid_jacobian, [Z], {}),
     ("output_jacobians softmax", xc.output_jacobians, [Z], {}),
     ("output_jacobians sigmoid", xc.output_jacobians, [Z], dict(output="sigmoid")),
