@@ -57,9 +57,14 @@ from deploy.cluster import cluster, warm_up  # noqa: E402
 from serving.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from serving.server import start_server  # noqa: E402
 from serving.stclient import ProtocolError, RunResult, StreamlitSession  # noqa: E402
-from ui.figures.binary import SEED_P, SEED_T  # noqa: E402  (the seed data, not its losses)
 from ui.figures.softmax import TAU_OPTIONS, format_tau  # noqa: E402
-from ui.model.categorical_table import SEED_CELLS, SEED_CLASSES, SEED_TARGETS  # noqa: E402
+from ui.model.categorical_table import ARTICLE_CELLS  # noqa: E402
+from xent_core import (  # noqa: E402  (the seed data, not its losses)
+    ARTICLE_BINARY_P,
+    ARTICLE_BINARY_T,
+    ARTICLE_CATEGORICAL_CLASSES,
+    ARTICLE_CATEGORICAL_TARGETS,
+)
 
 TABLE_PAGES = ("binary", "categorical", "softmax")  # the pages of the table/slider sessions
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3")  # pages/training.py options
@@ -331,7 +336,7 @@ async def opened(plan: Plan, who: str, page: str) -> StreamlitSession:
 
 async def binary_student(plan: Plan, who: str, rng: random.Random) -> None:
     """Moves the p slider and types probabilities into the seven-row table."""
-    rows = [(float(t), float(p)) for t, p in zip(SEED_T, SEED_P, strict=True)]
+    rows = [(float(t), float(p)) for t, p in zip(ARTICLE_BINARY_T, ARTICLE_BINARY_P, strict=True)]
     s = await opened(plan, who, "binary")
     problem = close(s.metric("sum over 7 rows"), bce_sum(rows))
     if problem:
@@ -366,10 +371,10 @@ def random_distribution(rng: random.Random, n: int) -> list[float]:
 
 async def categorical_student(plan: Plan, who: str, rng: random.Random) -> None:
     """Changes true classes, pastes whole rows of probabilities, moves label smoothing."""
-    classes = list(SEED_CLASSES)
+    classes = list(ARTICLE_CATEGORICAL_CLASSES)
     rows = [
         (classes.index(target), [float(x) for x in cells])
-        for target, cells in zip(SEED_TARGETS, SEED_CELLS, strict=True)
+        for target, cells in zip(ARTICLE_CATEGORICAL_TARGETS, ARTICLE_CELLS, strict=True)
     ]
     smoothing = 0.0
     key = "cat_editor_0"
@@ -559,7 +564,9 @@ class BrowserStudent:
     def __init__(self, context: object, url: str) -> None:
         self.context = context
         self.url = url
-        self.rows = [(float(t), float(p)) for t, p in zip(SEED_T, SEED_P, strict=True)]
+        self.rows = [
+            (float(t), float(p)) for t, p in zip(ARTICLE_BINARY_T, ARTICLE_BINARY_P, strict=True)
+        ]
         self.page = None
 
     async def open(self) -> float:

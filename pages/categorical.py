@@ -27,7 +27,6 @@ from ui.model.categorical_results import table_losses as compute_losses
 from ui.model.categorical_table import (
     MAX_CLASSES,
     MIN_CLASSES,
-    SEED_CLASSES,
     TARGET,
     TARGET_LABEL,
     class_name_problems,
@@ -35,7 +34,6 @@ from ui.model.categorical_table import (
 )
 from ui.model.cells import MAX_ROWS
 from ui.text.categorical import (
-    format_loss,
     formulas,
     gradient_names,
     logit_gradient_words,
@@ -48,9 +46,11 @@ from ui.text.categorical import (
     weight_sum_terms,
     zero_probability_warning,
 )
+from ui.text.numbers import full
 from ui.widgets import classroom, url_state
 from ui.widgets.table_files import download_csv, forget, upload_csv
 from ui.widgets.tables import show_problems, too_many_rows
+from xent_core import ARTICLE_CATEGORICAL_CLASSES
 
 ensure_router()
 
@@ -58,7 +58,7 @@ MODE = params.Param("input", "probabilities", params.choice(MODES))
 SMOOTHING = params.Param("smoothing", 0.0, params.number(0.0, 1.0), "{:g}".format)
 WEIGHTS = params.Param(
     state.WEIGHTS,
-    (1.0,) * len(SEED_CLASSES),
+    (1.0,) * len(ARTICLE_CATEGORICAL_CLASSES),
     params.number_list(MIN_CLASSES, MAX_CLASSES, 0.0, 100.0),
     params.format_numbers,
 )
@@ -280,13 +280,13 @@ if causes := infinite_loss_causes(parsed, losses, names):
 st.subheader("Totals")
 if losses.total is not None:
     sum_col, mean_col = st.columns(2, gap="medium")
-    sum_col.metric(f'Sum over the {n_rows} rows (reduction="sum")', format_loss(losses.total))
+    sum_col.metric(f'Sum over the {n_rows} rows (reduction="sum")', full(losses.total))
     mean_label = (
         'Weighted mean (reduction="mean")'
         if weighted
         else f'Mean over the {n_rows} rows (reduction="mean")'
     )
-    mean_col.metric(mean_label, format_loss(losses.mean))
+    mean_col.metric(mean_label, full(losses.mean))
     st.markdown(
         mean_words(
             n_rows=n_rows,

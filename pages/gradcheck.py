@@ -10,7 +10,6 @@ from functools import partial
 import streamlit as st
 
 from deep_links import ensure_router
-from ui.figures.binary import full, short
 from ui.figures.gradcheck import (
     CENTRAL_DIFFERENCE,
     FORMULAS,
@@ -34,6 +33,7 @@ from ui.figures.gradcheck import (
 )
 from ui.files.tables import frame_csv
 from ui.model import params
+from ui.text.numbers import full, short
 from ui.widgets import classroom, url_state
 from ui.widgets.table_files import download_csv
 from ui.widgets.tables import show_problems

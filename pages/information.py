@@ -8,7 +8,6 @@ from functools import partial
 import streamlit as st
 
 from deep_links import ensure_router
-from ui.figures.binary import full, short
 from ui.figures.information import (
     DEFAULT_NAMES,
     DEFAULT_P,
@@ -32,6 +31,7 @@ from ui.figures.information import (
 from ui.files.tables import information_csv
 from ui.model import params
 from ui.model.cells import parse_numbers
+from ui.text.numbers import full, short
 from ui.text.quoting import quote_typed
 from ui.widgets import classroom, url_state
 from ui.widgets.table_files import download_csv

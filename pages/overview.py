@@ -7,23 +7,18 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui.figures.softmax import full, short
+from ui.text.numbers import full, short
 from ui.widgets import url_state
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 
-# The seed article's worked tables (data, not math): binary (t, p) and categorical.
-BCE_T = (0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0)
-BCE_P = (0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94)
-CONFIDENT_MISTAKES = (4, 5)  # rows 5 and 6 (from 1): p = 0.85 for a 0, p = 0.17 for a 1
-OTHER_ROWS = (0, 1, 2, 3, 6)
-CAT_LABELS = (0, 1, 2, 0)
-CAT_P = (
-    (0.91, 0.04, 0.05),
-    (0.11, 0.80, 0.09),
-    (0.30, 0.10, 0.60),
-    (0.25, 0.40, 0.35),
-)
+# The article's worked tables live in xent_core.article (data, not math).
+BCE_T = tuple(float(t) for t in xent_core.ARTICLE_BINARY_T)
+BCE_P = xent_core.ARTICLE_BINARY_P
+CONFIDENT_MISTAKES = xent_core.ARTICLE_BINARY_CONFIDENT_MISTAKES  # p = 0.85 for a 0, 0.17 for a 1
+OTHER_ROWS = tuple(i for i in range(len(BCE_T)) if i not in CONFIDENT_MISTAKES)
+CAT_LABELS = xent_core.ARTICLE_CATEGORICAL_LABELS
+CAT_P = xent_core.ARTICLE_CATEGORICAL_P
 Z_EXAMPLE = (2.0, 3.0, 4.0)
 P_SATURATED = 0.01  # a sigmoid neuron that is confidently wrong about a positive
 

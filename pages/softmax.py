@@ -132,7 +132,7 @@ with facts:
         colour = "green" if verdict == "pass" else "orange"
         st.markdown(f":{colour}[{icon}] **{claim}** — {evidence}")
     st.caption(
-        f"Computed live in float64. “0” means at most {short(props.tol)} "
+        f"Computed live in float64. “0” means at most {short(props.tol, 3)} "
         "(4·C·ε/τ, the size of float64 rounding here)."
     )
 with st.expander("Every digit of J"):

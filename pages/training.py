@@ -96,16 +96,6 @@ POINTS = "tr_upload_points"  # the last file that parsed: UploadedPoints
 UPLOAD_ERROR = "tr_upload_error"  # (file name, message) of the last file that did not
 
 
-def _choice_of(options: tuple[float, ...]):
-    def parse(text: str) -> float:
-        for value in options:
-            if text == f"{value:g}":
-                return value
-        raise ValueError(f"is not one of {', '.join(f'{v:g}' for v in options)}")
-
-    return parse
-
-
 def _g(value: float) -> str:
     return f"{value:g}"
 
@@ -123,9 +113,9 @@ PARAMS = [
         for k in range(1, MAX_HIDDEN_LAYERS + 1)
     ],
     params.Param("tr_act", "tanh", params.choice(tuple(xent_core.ACTIVATIONS))),
-    params.Param("tr_lr", 0.03, _choice_of(LEARNING_RATES), _g),
+    params.Param("tr_lr", 0.03, params.number_choice(LEARNING_RATES), _g),
     params.Param("tr_batch", 10, params.integer(1, 100)),
-    params.Param("tr_l2", 0.0, _choice_of(L2_STRENGTHS), _g),
+    params.Param("tr_l2", 0.0, params.number_choice(L2_STRENGTHS), _g),
     params.Param("tr_speed", 1, params.integer(1, MAX_EPOCHS_PER_FRAME)),
     params.Param("tr_show_test", False, params.boolean, params.format_bool),
     params.Param("tr_log", False, params.boolean, params.format_bool),

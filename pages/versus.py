@@ -10,18 +10,17 @@ import streamlit as st
 
 import xent_core
 from deep_links import ensure_router
-from ui.figures.binary import full, short
 from ui.figures.versus import (
     LEARNING_RATES,
     STEP_CHOICES,
     Z_MAX,
     Z_MIN,
     curves_figure,
-    number_choice,
     race_figure,
     start_verdict,
 )
 from ui.model import params
+from ui.text.numbers import full, short
 from ui.widgets import classroom, url_state
 from xent_core.neuron import (
     NeuronHistory,
@@ -41,8 +40,8 @@ PARAMS = [
     params.Param("vs_z", -4.0, params.number(Z_MIN, Z_MAX), "{:g}".format),
     params.Param("vs_w0", -2.0, params.number(W_MIN, W_MAX), "{:g}".format),
     params.Param("vs_b0", -2.0, params.number(W_MIN, W_MAX), "{:g}".format),
-    params.Param("vs_lr", 0.15, number_choice(LEARNING_RATES), "{:g}".format),
-    params.Param("vs_steps", 300, number_choice(STEP_CHOICES)),
+    params.Param("vs_lr", 0.15, params.number_choice(LEARNING_RATES), "{:g}".format),
+    params.Param("vs_steps", 300, params.number_choice(STEP_CHOICES)),
 ]
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import xent_core
 from tests.app.conftest import APP, open_page
-from ui.figures.binary import SEED_P, SEED_T
+from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
 PAGE = "pages/binary.py"
 SEED_SUM = "4.460303459760249"
@@ -291,7 +291,7 @@ def test_the_download_is_the_table_as_typed_with_each_rows_loss(downloads, at) -
     edit(at, "bce_table_p", {1: {"p": "=1+1"}})
     lines = downloads["xent-binary-p.csv"].decode().splitlines()
     assert lines[0] == "t,p,loss"
-    seed = xent_core.binary_cross_entropy(SEED_T, SEED_P, reduction="none")
+    seed = xent_core.binary_cross_entropy(ARTICLE_BINARY_T, ARTICLE_BINARY_P, reduction="none")
     assert lines[1] == f"0,0.07,{float(seed[0])!r}"
     assert lines[2] == "1,'=1+1,"
     assert lines[5] == f"0,0.85,{SEED_LOSS_ROW_5!r}"

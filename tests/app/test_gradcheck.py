@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import open_page, ran_cleanly
-from ui.figures.binary import full, short
 from ui.figures.gradcheck import error_text
+from ui.text.numbers import full, short
 from xent_core.gradient_check import CHECKABLE, LOSSES, check_gradient, random_case
 
 PAGE = "pages/gradcheck.py"

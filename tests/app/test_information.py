@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import open_page, ran_cleanly
-from ui.figures.binary import short
+from ui.text.numbers import short
 from xent_core.information import decomposition
 
 PAGE = "pages/information.py"

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import xent_core as xc
 from tests.app.conftest import open_page, ran_cleanly
-from ui.figures.binary import short
+from ui.text.numbers import short
 from xent_core.neuron import sigmoid_derivative, steps_to_within, train_neuron
 
 PAGE = "pages/versus.py"

@@ -20,7 +20,7 @@ from tests.e2e.helpers import (
 
 SEED_SUM = "2.214574215671332"
 SUM_LABEL = "Sum over the 4 rows"
-SEED_P = [[0.91, 0.04, 0.05], [0.11, 0.80, 0.09], [0.30, 0.10, 0.60], [0.25, 0.40, 0.35]]
+ARTICLE_BINARY_P = [[0.91, 0.04, 0.05], [0.11, 0.80, 0.09], [0.30, 0.10, 0.60], [0.25, 0.40, 0.35]]
 SEED_TRUE = [0, 1, 2, 0]  # panda, seal, duck, panda
 
 
@@ -52,7 +52,7 @@ def choose_true_class(page: Page, row: int, name: str) -> None:
 def seed_sum_by_hand(true_classes: list[int], eps: float = 0.0, w=(1.0, 1.0, 1.0)) -> float:
     """Σ_i (1 − ε) w_{y_i} (−log p_{i,y_i}) + (ε/C) Σ_c w_c (−log p_ic) over the seed rows."""
     total = 0.0
-    for y, p in zip(true_classes, SEED_P, strict=True):
+    for y, p in zip(true_classes, ARTICLE_BINARY_P, strict=True):
         total += (1 - eps) * w[y] * -math.log(p[y])
         total += eps / 3 * sum(wc * -math.log(pc) for wc, pc in zip(w, p, strict=True))
     return total

@@ -19,8 +19,8 @@ from tests.e2e.helpers import (
     sidebar_nav_links,
     wait_for_app_idle,
 )
-from ui.figures.binary import short
 from ui.model import classroom
+from ui.text.numbers import short
 
 # Runs before any page script: keeps the real clipboard for the test to read, then takes
 # navigator.clipboard away, as on a plain-http classroom server (not a secure context).

@@ -16,8 +16,8 @@ from tests.e2e.helpers import (
     save_screenshot,
     wait_for_app_idle,
 )
-from ui.figures.binary import short
 from ui.figures.gradcheck import error_text
+from ui.text.numbers import short
 from xent_core.gradient_check import check_gradient, random_case
 
 

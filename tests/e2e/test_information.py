@@ -15,7 +15,7 @@ from tests.e2e.helpers import (
     save_screenshot,
     wait_for_app_idle,
 )
-from ui.figures.binary import short
+from ui.text.numbers import short
 from xent_core.information import decomposition
 
 T, P = (0.6, 0.3, 0.1), (0.25, 0.4, 0.35)

@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 
 import xent_core as xc
 from tests.e2e.helpers import assert_no_app_errors, metric_value, save_screenshot, wait_for_app_idle
-from ui.figures.binary import short
+from ui.text.numbers import short
 from xent_core.neuron import steps_to_within, train_neuron
 
 

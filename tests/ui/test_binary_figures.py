@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 
 from ui.figures.binary import (
-    SEED_P,
-    SEED_T,
     Y_RANGE,
     confident_mistakes,
     full,
@@ -21,6 +19,7 @@ from ui.figures.binary import (
     short,
 )
 from ui.figures.theme import MISTAKE, NEGATIVE, POSITIVE
+from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
 SEED_LOSS = np.array(
     [
@@ -141,7 +140,7 @@ def test_a_finite_loss_above_the_linear_range_is_pointed_at() -> None:
 
 def test_seed_confident_mistakes_are_rows_5_and_6() -> None:
     """In the seed table, 0.85 for a negative and 0.17 for a positive are the mistakes."""
-    mistakes = confident_mistakes(np.array(SEED_T), np.array(SEED_P), SEED_LOSS)
+    mistakes = confident_mistakes(np.array(ARTICLE_BINARY_T), np.array(ARTICLE_BINARY_P), SEED_LOSS)
     assert np.flatnonzero(mistakes).tolist() == [4, 5]
 
 
@@ -166,7 +165,7 @@ def test_confident_mistake_needs_the_wrong_side_and_a_high_loss(
 
 def test_bars_colour_confident_mistakes_red_and_the_rest_blue() -> None:
     """Rows 5 and 6 are in the red 'confident mistake' trace, the others in 'other rows'."""
-    mistakes = confident_mistakes(np.array(SEED_T), np.array(SEED_P), SEED_LOSS)
+    mistakes = confident_mistakes(np.array(ARTICLE_BINARY_T), np.array(ARTICLE_BINARY_P), SEED_LOSS)
     fig = loss_bars_figure(rows=range(1, 8), loss=SEED_LOSS, mistake=mistakes, mean=0.637)
     red, rest = trace(fig, "confident mistake"), trace(fig, "other rows")
     assert red.marker.color == MISTAKE and rest.marker.color == POSITIVE
@@ -223,7 +222,7 @@ def test_seed_logits_frame_round_trips_to_the_seed_probabilities() -> None:
     frame = seed_frame("z")
     assert list(frame.columns) == ["t", "z"]
     z = frame["z"].astype(float).to_numpy()
-    np.testing.assert_allclose(1 / (1 + np.exp(-z)), SEED_P, rtol=1e-15)
+    np.testing.assert_allclose(1 / (1 + np.exp(-z)), ARTICLE_BINARY_P, rtol=1e-15)
 
 
 def test_results_frame_shows_every_digit_and_marks_mistakes() -> None:

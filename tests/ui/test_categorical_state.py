@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ui.model import categorical_state as state
-from ui.model.categorical_table import SEED_CLASSES, seed_table
+from ui.model.categorical_table import seed_table
 from ui.model.table_keeper import apply_edits
+from xent_core import ARTICLE_CATEGORICAL_CLASSES
 
 
 @pytest.fixture
@@ -31,8 +32,8 @@ def test_init_creates_the_seed_table_and_the_class_widgets_values(ss: dict) -> N
     """Version 0, the seed table, names and weights under their widget keys."""
     assert ss[state.VERSION] == 0
     assert state.editor_key(ss) == "cat_editor_0"
-    assert ss[state.MODEL].names == SEED_CLASSES
-    assert [ss[state.name_key(c)] for c in ("c0", "c1", "c2")] == list(SEED_CLASSES)
+    assert ss[state.MODEL].names == ARTICLE_CATEGORICAL_CLASSES
+    assert [ss[state.name_key(c)] for c in ("c0", "c1", "c2")] == list(ARTICLE_CATEGORICAL_CLASSES)
     assert [ss[state.weight_key(c)] for c in ("c0", "c1", "c2")] == [1.0, 1.0, 1.0]
 
 
@@ -81,7 +82,7 @@ def test_renaming_applies_usable_names_only(ss: dict) -> None:
     """A duplicate name changes nothing; a good one renames the targets."""
     ss[state.name_key("c0")] = "seal"
     state.rename_classes(ss)
-    assert ss[state.MODEL].names == SEED_CLASSES and ss[state.VERSION] == 0
+    assert ss[state.MODEL].names == ARTICLE_CATEGORICAL_CLASSES and ss[state.VERSION] == 0
     ss[state.name_key("c0")] = " bear"
     state.rename_classes(ss)
     assert ss[state.MODEL].names == ("bear", "seal", "duck")
@@ -107,7 +108,7 @@ def test_reset_brings_back_the_seed_table_names_and_weights(ss: dict) -> None:
     ss[state.WEIGHTS] = (2.0, 2.0, 2.0, 2.0)
     state.reset_table(ss)
     assert ss[state.MODEL].frame.equals(seed_table())
-    assert ss[state.MODEL].names == SEED_CLASSES
+    assert ss[state.MODEL].names == ARTICLE_CATEGORICAL_CLASSES
     assert ss[state.WEIGHTS] == (1.0, 1.0, 1.0)
     assert ss[state.name_key("c0")] == "panda" and ss[state.weight_key("c0")] == 1.0
 
@@ -140,7 +141,7 @@ def test_a_paste_is_folded_into_the_table_once_and_kept_as_typed(ss: dict) -> No
     table = ss[state.MODEL]
     assert state.editor_key(ss) == "cat_editor_1" and len(table.frame) == 1004
     assert table.frame.loc[1003].tolist() == ["seal", "0.2", "0.5", "x"]
-    assert table.ids == ("c0", "c1", "c2") and table.names == SEED_CLASSES
+    assert table.ids == ("c0", "c1", "c2") and table.names == ARTICLE_CATEGORICAL_CLASSES
     run_editor(ss)
     assert state.editor_key(ss) == "cat_editor_1"
 

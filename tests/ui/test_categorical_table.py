@@ -6,10 +6,8 @@ import pandas as pd
 import pytest
 
 from ui.model.categorical_table import (
+    ARTICLE_CELLS,
     MAX_CLASSES,
-    SEED_CELLS,
-    SEED_CLASSES,
-    SEED_TARGETS,
     TARGET,
     TARGET_LABEL,
     ClassTable,
@@ -30,6 +28,7 @@ from ui.model.categorical_table import (
     with_edits,
 )
 from ui.model.cells import CellProblem
+from xent_core import ARTICLE_CATEGORICAL_CLASSES, ARTICLE_CATEGORICAL_TARGETS
 
 CLASSES = ["panda", "seal", "duck"]
 
@@ -41,10 +40,12 @@ def test_the_seed_table_holds_the_articles_cells_as_typed_text() -> None:
     """Targets panda/seal/duck/panda and the 4 × 3 probabilities, as strings."""
     frame = seed_table()
     assert frame.columns.tolist() == [TARGET, "c0", "c1", "c2"]
-    assert frame[TARGET].tolist() == list(SEED_TARGETS)
+    assert frame[TARGET].tolist() == list(ARTICLE_CATEGORICAL_TARGETS)
     assert frame.loc[1, "c1"] == "0.80"  # the trailing zero stays: text, not a float
-    assert [tuple(r) for r in frame[["c0", "c1", "c2"]].itertuples(index=False)] == list(SEED_CELLS)
-    assert SEED_CLASSES == ("panda", "seal", "duck")
+    assert [tuple(r) for r in frame[["c0", "c1", "c2"]].itertuples(index=False)] == list(
+        ARTICLE_CELLS
+    )
+    assert ARTICLE_CATEGORICAL_CLASSES == ("panda", "seal", "duck")
 
 
 def test_apply_edits_changes_cells_then_deletes_then_adds_rows() -> None:
@@ -153,7 +154,7 @@ def test_the_seed_class_table_names_columns_c0_to_c2_panda_seal_duck() -> None:
     """Ids c0..c2 label panda, seal, duck; the next class will be c3."""
     table = seed_classes()
     assert table.ids == ("c0", "c1", "c2")
-    assert table.names == SEED_CLASSES
+    assert table.names == ARTICLE_CATEGORICAL_CLASSES
     assert table.next_id == 3 and table.n_classes == 3
     pd.testing.assert_frame_equal(table.frame, seed_table())
     assert table.named(CellProblem(1, "c1", "is empty.")) == CellProblem(1, "seal", "is empty.")
@@ -252,7 +253,7 @@ def test_parse_table_reads_the_seed_table_as_valid_numbers() -> None:
     """Every row usable: labels 0, 1, 2, 0 and the seed probabilities."""
     parsed = parse_table(seed_classes(), probabilities=True)
     assert parsed.labels.tolist() == [0, 1, 2, 0]
-    assert parsed.values.tolist() == [[float(v) for v in row] for row in SEED_CELLS]
+    assert parsed.values.tolist() == [[float(v) for v in row] for row in ARTICLE_CELLS]
     assert parsed.valid.tolist() == [0, 1, 2, 3]
     assert parsed.all_valid and parsed.n_rows == 4
     assert not parsed.cell_problems and not parsed.sum_problems and not parsed.bad_rows
@@ -309,4 +310,4 @@ def test_class_tables_are_values_the_functions_never_change() -> None:
     add_class(table), remove_class(table, "c0"), rename_classes(table, ["a", "b", "c"])
     normalise_rows(with_edits(table, {"edited_rows": {0: {"c0": "2"}}}))
     pd.testing.assert_frame_equal(table.frame, before)
-    assert isinstance(table, ClassTable) and table.names == SEED_CLASSES
+    assert isinstance(table, ClassTable) and table.names == ARTICLE_CATEGORICAL_CLASSES

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from ui.text.categorical import (
-    format_loss,
     formulas,
     gradient_names,
     logit_gradient_words,
@@ -26,20 +24,6 @@ CLASSES = ["panda", "seal", "duck"]
 
 
 # ------------------------------------------------------------------------------ words
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (2.214574215671332, "2.214574215671332"),
-        (math.inf, "∞"),
-        (math.nan, "undefined"),
-        (np.float64(0.1), "0.1"),
-    ],
-)
-def test_format_loss_keeps_full_precision_and_names_infinity(value, text) -> None:
-    """repr-precision numbers, ∞ for +inf, 'undefined' for nan."""
-    assert format_loss(value) == text
 
 
 def test_weight_sum_terms_writes_the_weighted_means_divisor_out() -> None:

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.figures.binary import SEED_P, SEED_T, full
 from ui.figures.gradcheck import (
     CAST_COLOR,
     MAX_TYPED_ROWS,
@@ -32,6 +31,8 @@ from ui.figures.gradcheck import (
     typed_default_frame,
     undefined_note,
 )
+from ui.text.numbers import full
+from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 from xent_core.gradient_check import (
     CHECKABLE,
     STEPS,
@@ -101,8 +102,8 @@ def test_every_default_table_parses_into_a_case_with_the_tables_columns(loss):
 
 def test_bce_default_table_is_the_seed_table():
     case, _ = parse_typed("bce", typed_default_frame("bce"))
-    np.testing.assert_array_equal(case.t, SEED_T)
-    np.testing.assert_array_equal(case.x, SEED_P)
+    np.testing.assert_array_equal(case.t, ARTICLE_BINARY_T)
+    np.testing.assert_array_equal(case.x, ARTICLE_BINARY_P)
     assert check_gradient(case).loss == pytest.approx(4.460303459760249, rel=1e-15)
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import xent_core
-from ui.figures.binary import SEED_P, SEED_T, seed_frame
+from ui.figures.binary import seed_frame
 from ui.files.tables import (
     LOSS,
     MAX_BYTES,
@@ -38,9 +38,11 @@ from ui.files.tables import (
 )
 from ui.model import categorical_table
 from ui.model import cells as table_cells
+from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
 SEED_LOSSES = [  # the seed table's per-row losses (they add up to 4.460303459760249)
-    float(v) for v in xent_core.binary_cross_entropy(SEED_T, SEED_P, reduction="none")
+    float(v)
+    for v in xent_core.binary_cross_entropy(ARTICLE_BINARY_T, ARTICLE_BINARY_P, reduction="none")
 ]
 # Cells a student may type: each must survive download -> upload unchanged.
 ODD_CELLS = [

@@ -14,10 +14,10 @@ from ui.figures.versus import (
     Z_MAX,
     Z_MIN,
     curves_figure,
-    number_choice,
     race_figure,
     start_verdict,
 )
+from ui.model import params
 from xent_core.neuron import (
     sigmoid_derivative,
     squared_error_with_logits,
@@ -175,13 +175,13 @@ def test_race_refuses_runs_of_different_lengths():
 
 def test_number_choice_accepts_only_the_listed_numbers():
     """Link values: '0.15' → 0.15, '300' → 300 (the option itself), others are refused."""
-    assert number_choice(LEARNING_RATES)("0.15") == 0.15
-    steps = number_choice(STEP_CHOICES)("300")
+    assert params.number_choice(LEARNING_RATES)("0.15") == 0.15
+    steps = params.number_choice(STEP_CHOICES)("300")
     assert steps == 300 and isinstance(steps, int)
     with pytest.raises(ValueError, match="is not one of"):
-        number_choice(LEARNING_RATES)("0.2")
+        params.number_choice(LEARNING_RATES)("0.2")
     with pytest.raises(ValueError, match="is not a number"):
-        number_choice(LEARNING_RATES)("fast")
+        params.number_choice(LEARNING_RATES)("fast")
 
 
 @pytest.mark.parametrize(

@@ -16,33 +16,14 @@ import plotly.graph_objects as go
 
 import xent_core
 from ui.figures.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, level_line, look
+from ui.text.numbers import full, short
+from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
 SOFT = "#6A3D9A"  # the soft-target curve: neither class colour
 MISTAKE_LOSS = 1.0  # nats: a wrong-side prediction whose loss is above this is "confident"
 # The loss axis: nats on a linear axis, log10(nats) on a log axis (0.00063 … 10 nats).
 Y_RANGE = {"linear": (0.0, 7.2), "log": (-3.2, 1.0)}
 GRID_POINTS = 999  # samples of p on the curves, 0.001 apart
-
-# The seed article's worked table (t, p): its losses sum to 4.460303459760249.
-SEED_T = (0, 1, 1, 0, 0, 1, 1)
-SEED_P = (0.07, 0.91, 0.74, 0.23, 0.85, 0.17, 0.94)
-
-
-# ---------------------------------------------------------------- display formatting
-
-
-def full(x: float) -> str:
-    """All the digits float64 holds (shortest round-trip form); ``∞`` for infinity."""
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    return repr(float(x))
-
-
-def short(x: float, digits: int = 6) -> str:
-    """``digits`` significant digits; ``∞`` / ``−∞`` for infinities."""
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    return f"{x:.{digits}g}".replace("-", "−")
 
 
 def seed_frame(column: Literal["p", "z"]) -> pd.DataFrame:
@@ -51,10 +32,10 @@ def seed_frame(column: Literal["p", "z"]) -> pd.DataFrame:
     Logits keep every digit (shortest round-trip form), so their losses are the seed's.
     """
     if column == "p":
-        second = [f"{p:g}" for p in SEED_P]
+        second = [f"{p:g}" for p in ARTICLE_BINARY_P]
     else:
-        second = [full(z) for z in xent_core.logit(np.array(SEED_P))]
-    return pd.DataFrame({"t": [f"{t:g}" for t in SEED_T], column: second})
+        second = [full(z) for z in xent_core.logit(np.array(ARTICLE_BINARY_P))]
+    return pd.DataFrame({"t": [f"{t:g}" for t in ARTICLE_BINARY_T], column: second})
 
 
 def confident_mistakes(

@@ -14,9 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import xent_core
-from ui.figures.binary import SEED_P, SEED_T, full
 from ui.figures.theme import CLASS_COLORS, MISTAKE, NEUTRAL, style
 from ui.model.cells import CellProblem, parse_numbers
+from ui.text.numbers import full
+from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 from xent_core.gradient_check import (
     EXPECTED_RELATIVE_ERROR,
     LOSSES,
@@ -132,13 +133,14 @@ def typed_default_frame(loss: LossName, seed: int = 0) -> pd.DataFrame:
     MLP: W₁ of the seeded network to three decimals.
     """
     if loss == "bce":
-        return pd.DataFrame({"t": _text(SEED_T), "p": _text(SEED_P)})
+        return pd.DataFrame({"t": _text(ARTICLE_BINARY_T), "p": _text(ARTICLE_BINARY_P)})
     if loss == "bce_logits":
-        z = np.round(xent_core.logit(np.array(SEED_P)), 1)
-        return pd.DataFrame({"t": _text(SEED_T), "z": _text(z)})
+        z = np.round(xent_core.logit(np.array(ARTICLE_BINARY_P)), 1)
+        return pd.DataFrame({"t": _text(ARTICLE_BINARY_T), "z": _text(z)})
     if loss == "categorical":
-        p = [(0.91, 0.04, 0.05), (0.11, 0.80, 0.09), (0.30, 0.10, 0.60), (0.25, 0.40, 0.35)]
-        return _class_frame("target", "p", [0, 1, 2, 0], p)
+        return _class_frame(
+            "target", "p", xent_core.ARTICLE_CATEGORICAL_LABELS, xent_core.ARTICLE_CATEGORICAL_P
+        )
     if loss == "softmax_ce":
         z = [(2, 3, 4), (1, 0, -1), (0.5, -0.5, 2)]
         return _class_frame("target", "z", [2, 0, 1], z)

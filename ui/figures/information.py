@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import xent_core
-from ui.figures.binary import full, short
 from ui.figures.theme import CLASS_COLORS, NEUTRAL, style
 from ui.model.cells import parse_numbers
+from ui.text.numbers import full, short
 from xent_core.information import Decomposition, cross_entropy, entropy, kl_divergence
 
 Unit = Literal["nats", "bits"]

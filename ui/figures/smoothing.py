@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 import xent_core
-from ui.figures.binary import full, short
 from ui.figures.theme import CLASS_COLORS, NEUTRAL, style
 from ui.model import params
+from ui.text.numbers import full, short
 from xent_core.information import cross_entropy, entropy, spread_distribution
 
 EPSILONS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)

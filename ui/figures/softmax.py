@@ -6,7 +6,6 @@ Builders are pure: numbers in, ``go.Figure`` out. Every number they draw comes f
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -15,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.figures.theme import CLASS_COLORS, DIVERGING, NEUTRAL, look
+from ui.text.numbers import full, short
 
 # The page's controls: 3 to 10 classes, logits in [-10, 10], τ from 0.1 to 10.
 MIN_CLASSES, MAX_CLASSES = 3, 10
@@ -27,23 +27,6 @@ VIA_JACOBIAN = "#0072B2"
 DIRECT = "#E69F00"
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-# ---------------------------------------------------------------- display formatting
-
-
-def full(x: float) -> str:
-    """All the digits float64 holds (the shortest text that reads back as the same number)."""
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    return repr(float(x))
-
-
-def short(x: float, digits: int = 3) -> str:
-    """``digits`` significant digits with a typographic minus; ``0`` for an exact zero."""
-    if x == 0:
-        return "0"
-    return f"{x:.{digits}g}".replace("-", "−")
 
 
 def subscript(i: int) -> str:
@@ -292,12 +275,12 @@ def property_checks(props) -> list[tuple[Verdict, str, str]]:
         (
             _verdict(props.is_symmetric),
             "symmetric",
-            f"max $|J_{{ij}} - J_{{ji}}|$ = {short(props.max_asymmetry)}",
+            f"max $|J_{{ij}} - J_{{ji}}|$ = {short(props.max_asymmetry, 3)}",
         ),
         (
             _verdict(props.rows_sum_to_zero),
             "every row sums to 0",
-            f"max $|\\sum_j J_{{ij}}|$ = {short(props.max_row_sum)}",
+            f"max $|\\sum_j J_{{ij}}|$ = {short(props.max_row_sum, 3)}",
         ),
         (
             _verdict(props.is_positive_semidefinite),

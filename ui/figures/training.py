@@ -15,7 +15,8 @@ TEST_COLOR = CLASS_COLORS[5]
 
 # ui.figures.theme.style's look (plotly_white) spelled out. The curve is rebuilt several
 # times a second while training plays, and assigning the plotly_white template costs ~10x
-# the rest of the figure; a template-free layout built in one call looks the same at a fraction of the cost.
+# the rest of the figure; a template-free layout built in one call looks the same at a
+# fraction of the cost.
 _GRID = "#EBF0F8"
 _TEXT = "#2a3f5f"
 _AXIS = dict(gridcolor=_GRID, linecolor=_GRID, zerolinecolor=_GRID, zerolinewidth=2, ticks="")

@@ -6,8 +6,6 @@ animates them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -31,21 +29,6 @@ STEP_CHOICES = (50, 100, 200, 300, 500, 1000)
 RACE_FRAMES = 30  # animation frames of the race (3 s at 100 ms each)
 RACE_POINTS = 150  # at most this many points per drawn curve
 FRAME_MS = 100
-
-
-def number_choice(options: Sequence[float]) -> Callable[[str], float]:
-    """A link parser for one of ``options`` (numbers), returning the option itself."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError("is not a number") from None
-        if value not in options:
-            raise ValueError(f"is not one of {', '.join(f'{o:g}' for o in options)}")
-        return options[list(options).index(value)]
-
-    return parse
 
 
 def start_verdict(p: float, t: float = 1.0) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 import xent_core as xc
 from ui.model.categorical_table import ParsedTable
-from ui.text.categorical import format_loss
+from ui.text.numbers import full
 
 Mode = Literal["probabilities", "logits"]
 Reduction = Literal["mean", "sum", "none"]
@@ -91,9 +91,7 @@ def results_frame(losses: TableLosses, classes: Sequence[str], *, mode: Mode) ->
     usable = losses.usable.tolist()
     columns: dict[str, list] = {
         "row": list(range(1, len(losses.per_row) + 1)),
-        "loss L_i": [
-            format_loss(v) if ok else "—" for v, ok in zip(losses.per_row, usable, strict=True)
-        ],
+        "loss L_i": [full(v) if ok else "—" for v, ok in zip(losses.per_row, usable, strict=True)],
     }
     if mode == "logits":
         for j, name in enumerate(classes):

@@ -21,21 +21,19 @@ import xent_core as xc
 from ui.model.cells import CellProblem, parse_numbers, row_sum_problems
 from ui.model.table_keeper import apply_edits
 from ui.text.quoting import quote_typed
+from xent_core import (
+    ARTICLE_CATEGORICAL_CLASSES,
+    ARTICLE_CATEGORICAL_P,
+    ARTICLE_CATEGORICAL_TARGETS,
+)
 
 TARGET = "target"  # the name of the target column
 TARGET_LABEL = "true class"  # its header in the grid, and its name in messages
 MIN_CLASSES, MAX_CLASSES = 2, 10
 MAX_NAME_CHARS = 40  # a class name is a column header, a menu entry and a chart label
 
-# The seed article's 4 × 3 table: each row's target class and its probabilities, as typed.
-SEED_CLASSES = ("panda", "seal", "duck")
-SEED_TARGETS = ("panda", "seal", "duck", "panda")
-SEED_CELLS = (
-    ("0.91", "0.04", "0.05"),
-    ("0.11", "0.80", "0.09"),
-    ("0.30", "0.10", "0.60"),
-    ("0.25", "0.40", "0.35"),
-)
+# The article's 4 × 3 table (xent_core.article) as a student would type it: "0.80", not "0.8".
+ARTICLE_CELLS = tuple(tuple(f"{v:.2f}" for v in row) for row in ARTICLE_CATEGORICAL_P)
 
 
 # ------------------------------------------------------------------------ the frame
@@ -48,9 +46,9 @@ def class_column_id(number: int) -> str:
 
 def seed_table() -> pd.DataFrame:
     """The seed table as text cells: ``target`` then the columns ``c0``, ``c1``, ``c2``."""
-    columns = {TARGET: list(SEED_TARGETS)}
-    for j in range(len(SEED_CLASSES)):
-        columns[class_column_id(j)] = [row[j] for row in SEED_CELLS]
+    columns = {TARGET: list(ARTICLE_CATEGORICAL_TARGETS)}
+    for j in range(len(ARTICLE_CATEGORICAL_CLASSES)):
+        columns[class_column_id(j)] = [row[j] for row in ARTICLE_CELLS]
     return pd.DataFrame(columns, dtype=object)
 
 
@@ -164,9 +162,12 @@ class ClassTable:
 
 def seed_classes() -> ClassTable:
     """The seed article's table: panda, seal, duck in columns ``c0``, ``c1``, ``c2``."""
-    n = len(SEED_CLASSES)
+    n = len(ARTICLE_CATEGORICAL_CLASSES)
     return ClassTable(
-        seed_table(), tuple(class_column_id(j) for j in range(n)), SEED_CLASSES, next_id=n
+        seed_table(),
+        tuple(class_column_id(j) for j in range(n)),
+        ARTICLE_CATEGORICAL_CLASSES,
+        next_id=n,
     )
 
 

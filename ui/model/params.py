@@ -69,6 +69,21 @@ def choice(options: Sequence[str]) -> Callable[[str], str]:
     return parse
 
 
+def number_choice(options: Sequence[float]) -> Callable[[str], float]:
+    """A link parser for one of ``options`` (numbers), returning the option itself."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError("is not a number") from None
+        if value not in options:
+            raise ValueError(f"is not one of {', '.join(f'{o:g}' for o in options)}")
+        return options[list(options).index(value)]
+
+    return parse
+
+
 def boolean(text: str) -> bool:
     """``1/true/yes/on`` or ``0/false/no/off``."""
     lowered = text.lower()

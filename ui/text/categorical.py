@@ -31,15 +31,6 @@ def row_choice(row: int, target: object) -> str:
     return f"Row {row}: true class {text or '—'}"
 
 
-def format_loss(value: float) -> str:
-    """A loss at full float64 precision (``repr``); ``∞`` for +inf, ``undefined`` for nan."""
-    if math.isnan(value):
-        return "undefined"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    return repr(float(value))
-
-
 def weight_sum_terms(
     classes: Sequence[str], labels: Sequence[int], weights: Sequence[float]
 ) -> str:
