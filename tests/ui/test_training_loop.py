@@ -1,0 +1,252 @@
+"""The Play loop's decisions and pacing, driven with fake clocks, drawing and rerun."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from ui.model import training
+from ui.model import training_controller as control
+from ui.model.training import MIN_SLEEP, Diverged, Setup, Training, frame_sleep
+from ui.model.training_controller import ERROR, NOTE, PARAMS, RUNNING
+from ui.model.training_loop import (
+    CURVE_EVERY,
+    UNITS_EVERY,
+    Frame,
+    frame,
+    idle,
+    idle_words,
+    play,
+    settle_interrupted,
+)
+
+WORK = 0.02  # seconds each fake frame "takes"
+
+
+class Rerun(Exception):
+    """What the fake rerun raises (Streamlit's st.rerun raises too)."""
+
+
+class Click(Exception):
+    """A student's click interrupting a frame (Streamlit raises into the running script)."""
+
+
+def rerun():
+    raise Rerun
+
+
+def playing_state(**changes) -> dict:
+    return {**{p.key: p.default for p in PARAMS}, RUNNING: True, **changes}
+
+
+def small_run() -> Training:
+    return Training.start(Setup(n_points=40))
+
+
+def perf_clock():
+    """Tick at 0, 1, 2, …; each frame's work ends WORK seconds after its tick."""
+    ticks = itertools.count()
+    values = (v for t in ticks for v in (float(t), t + WORK))
+    return lambda: next(values)
+
+
+class Screen:
+    """The fake drawing: what each frame drew, and a way to stop after ``frames`` frames."""
+
+    def __init__(self, state: dict, run: Training, frames: int):
+        self.state, self.run, self.frames = state, run, frames
+        self.live: list[int] = []  # the epoch shown by each draw_live
+        self.more: list[Frame] = []
+
+    def draw_live(self) -> None:
+        self.live.append(self.run.epoch)
+
+    def draw_more(self, f: Frame) -> None:
+        self.more.append(f)
+        if f.number == self.frames:
+            self.state[RUNNING] = False  # as if paused between two frames
+
+
+def drive(state: dict, run: Training, screen: Screen, **kwargs) -> list[float]:
+    """Play with fakes until the loop ends; the sleeps it asked for."""
+    sleeps: list[float] = []
+    play(
+        state,
+        run,
+        started=0.0,
+        draw_live=screen.draw_live,
+        draw_more=screen.draw_more,
+        rerun=rerun,
+        monotonic=kwargs.pop("monotonic", lambda: 1.0),
+        perf_counter=perf_clock(),
+        sleep=sleeps.append,
+        **kwargs,
+    )
+    return sleeps
+
+
+# --- which frame redraws what -----------------------------------------------------------------
+
+
+def test_the_curve_is_redrawn_soon_after_play_then_every_twelfth_frame():
+    curves = [n for n in range(1, 37) if frame(n).curve]
+    assert curves == [1, 13, 25] and CURVE_EVERY == 12
+
+
+def test_the_units_are_redrawn_every_sixth_frame_never_with_the_curve():
+    units = [n for n in range(1, 37) if frame(n).units]
+    assert units == [3, 9, 15, 21, 27, 33] and UNITS_EVERY == 6
+    assert not any(frame(n).curve and frame(n).units for n in range(1, 1000))
+
+
+# --- when to stop -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "stops"), [(10.0, False), (609.999, False), (610.0, False), (610.001, True)]
+)
+def test_idle_means_more_than_the_limit_since_the_last_interaction(now, stops):
+    assert idle(10.0, now, 600.0) is stops
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (600, "10 minutes"),
+        (120, "2 minutes"),
+        (90, "90 seconds"),
+        (2, "2 seconds"),
+        (1, "1 second"),
+    ],
+)
+def test_idle_limits_read_as_minutes_or_seconds(seconds, words):
+    assert idle_words(seconds) == words
+
+
+def test_an_idle_session_pauses_with_a_note_before_training_any_further():
+    """Past the limit: paused, told why and how to go on, a rerun, no epoch trained."""
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=99)
+    with pytest.raises(Rerun):
+        drive(state, run, screen, idle_seconds=600.0, monotonic=lambda: 600.5)
+    assert state[RUNNING] is False and run.epoch == 0 and not screen.live
+    assert state[NOTE] == (
+        "Paused after 10 minutes without any interaction, to leave the server to others. "
+        "Press Play to go on."
+    )
+
+
+def test_the_idle_limit_is_read_from_the_training_model_at_each_play(monkeypatch):
+    """As the AppTest shortens it: ui.model.training.IDLE_SECONDS, looked up when Play runs."""
+    monkeypatch.setattr(training, "IDLE_SECONDS", 1.0)
+    state, run = playing_state(), small_run()
+    with pytest.raises(Rerun):
+        drive(state, run, Screen(state, run, frames=99), monotonic=lambda: 1.5)
+    assert "Paused after 1 second without any interaction" in state[NOTE]
+
+
+def test_a_divergence_stops_the_loop_with_its_message_and_draws_nothing_more():
+    """The frame that diverged is not drawn: the error is left for the rerun to show."""
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=99)
+    real_train = run.train
+    calls = itertools.count(1)
+
+    def diverging(epochs, **settings):
+        if next(calls) == 3:
+            raise Diverged("Training diverged after epoch 3: … Lower the learning rate")
+        return real_train(epochs, **settings)
+
+    run.train = diverging
+    with pytest.raises(Rerun):
+        drive(state, run, screen)
+    assert screen.live == [1, 2] and run.epoch == 2
+    assert state[RUNNING] is False and "Lower the learning rate" in state[ERROR]
+
+
+# --- frames and pacing ----------------------------------------------------------------------------
+
+
+def test_each_frame_trains_the_epochs_per_frame_draws_and_then_yields_the_core():
+    """Three epochs a frame for 13 frames: the live block every frame, the curve on 1 and 13,
+    the units on 3 and 9, and after each frame the sleep frame_sleep asks for."""
+    state, run = playing_state(tr_speed=3), small_run()
+    screen = Screen(state, run, frames=13)
+    sleeps = drive(state, run, screen)
+    assert screen.live == [3 * n for n in range(1, 14)] and run.epoch == 39
+    assert [f.number for f in screen.more] == list(range(1, 14))
+    assert [f.number for f in screen.more if f.curve] == [1, 13]
+    assert [f.number for f in screen.more if f.units] == [3, 9]
+    assert sleeps == [pytest.approx(frame_sleep(WORK))] * 13
+    assert min(sleeps) >= MIN_SLEEP
+    assert training._playing == 0  # counted among the players only while playing
+
+
+def test_a_paused_session_does_not_train_or_draw():
+    state, run = playing_state(**{RUNNING: False}), small_run()
+    screen = Screen(state, run, frames=1)
+    assert drive(state, run, screen) == [] and run.epoch == 0 and not screen.live
+
+
+# --- a click in the middle of a frame -------------------------------------------------------------
+
+
+def test_a_click_before_the_frame_is_shown_undoes_its_training():
+    """Interrupted in frame 3 before its live block: the run goes back to epoch 2, on screen."""
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=99)
+
+    def live_until_clicked():
+        if len(screen.live) == 2:
+            raise Click
+        screen.draw_live()
+
+    with pytest.raises(Click):
+        play(
+            state,
+            run,
+            started=0.0,
+            draw_live=live_until_clicked,
+            draw_more=screen.draw_more,
+            rerun=rerun,
+            monotonic=lambda: 1.0,
+            perf_counter=perf_clock(),
+            sleep=lambda s: None,
+        )
+    assert screen.live == [1, 2]
+    assert run.epoch == 2 and run.history.epochs[-1] == 2
+    assert training._playing == 0
+
+
+def test_a_click_after_the_live_block_was_shown_keeps_the_frame():
+    """Interrupted while the curve is redrawn: the epoch on screen is the run's, kept."""
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=99)
+
+    def more_until_clicked(f: Frame):
+        if f.number == 3:
+            raise Click
+        screen.draw_more(f)
+
+    with pytest.raises(Click):
+        play(
+            state,
+            run,
+            started=0.0,
+            draw_live=screen.draw_live,
+            draw_more=more_until_clicked,
+            rerun=rerun,
+            monotonic=lambda: 1.0,
+            perf_counter=perf_clock(),
+            sleep=lambda s: None,
+        )
+    assert screen.live == [1, 2, 3] and run.epoch == 3
+
+
+def test_settling_undoes_only_a_frame_never_shown_and_only_once():
+    run = small_run()
+    control.train(playing_state(), run, epochs=1)
+    assert not settle_interrupted(run, shown_epoch=1) and run.epoch == 1
+    assert settle_interrupted(run, shown_epoch=0) and run.epoch == 0
+    assert not settle_interrupted(run, shown_epoch=-1) and run.epoch == 0

@@ -1,0 +1,119 @@
+"""The Play loop of the Live training page, free of Streamlit: its pacing and its decisions.
+
+While playing, the page trains a frame, draws it and sleeps, again and again, until the
+student pauses (any interaction reruns the script, which interrupts the loop with an
+exception), the idle limit passes or training diverges. :func:`play` is that loop with its
+effects passed in (draw the live block, draw the curve and units, rerun the script, the
+clocks, sleep), so the tests drive it with fakes and the page passes Streamlit's. The
+decisions are plain functions: :func:`frame` (which frame redraws the loss curve, which the
+units), :func:`idle` (when to stop) and, on an interruption, whether the frame trained was
+ever shown (else it is undone, so the paused state is the one on screen).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NoReturn
+
+from ui.model import training
+from ui.model.training import Training, frame_sleep, playing
+from ui.model.training_controller import ERROR, NOTE, RUNNING, State
+from ui.model.training_controller import train as train_frame
+
+CURVE_EVERY = 12  # while playing, redraw the plotly loss curve every 12th frame (~2 a second)
+UNITS_EVERY = 6  # ... and the first-layer units every 6th (never in a curve frame)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One playing frame: its number since Play (1, 2, …) and what it redraws besides the
+    live block (numbers and boundary picture, drawn every frame)."""
+
+    number: int
+    curve: bool  # the plotly loss curve: a costly message, a few times a second
+    units: bool  # the first-layer units picture
+
+
+def frame(number: int) -> Frame:
+    """Frame ``number``'s plan: the curve on 1, 13, 25, … (soon after Play), the units on
+    3, 9, 15, … (never in a curve frame)."""
+    return Frame(
+        number,
+        curve=number % CURVE_EVERY == 1,
+        units=number % UNITS_EVERY == UNITS_EVERY // 2,
+    )
+
+
+def idle(started: float, now: float, limit: float) -> bool:
+    """True once more than ``limit`` seconds passed since the last interaction (``started``)."""
+    return now - started > limit
+
+
+def idle_words(seconds: float) -> str:
+    """``600`` -> ``"10 minutes"``, ``2`` -> ``"2 seconds"``, ``1`` -> ``"1 second"``."""
+    if seconds >= 120:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} second" + ("" if seconds == 1 else "s")
+
+
+def pause_idle(state: State, limit: float) -> None:
+    """Pause after ``limit`` idle seconds, with a note saying why and how to go on."""
+    state[RUNNING] = False
+    state[NOTE] = (
+        f"Paused after {idle_words(limit)} without any interaction, to leave the server to "
+        "others. Press Play to go on."
+    )
+
+
+def settle_interrupted(run: Training, shown_epoch: int) -> bool:
+    """After an interruption: undo the frame trained but never shown (the live block last
+    showed ``shown_epoch``), so the paused run is the one on screen; True if it undid one."""
+    return shown_epoch != run.epoch and run.undo()
+
+
+def play(
+    state: State,
+    run: Training,
+    *,
+    started: float,
+    draw_live: Callable[[], None],
+    draw_more: Callable[[Frame], None],
+    rerun: Callable[[], NoReturn],
+    idle_seconds: float | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+    perf_counter: Callable[[], float] = time.perf_counter,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Train and redraw until paused (a rerun), idle too long, diverged or the session ends.
+
+    ``started`` is the ``monotonic()`` time of the last interaction (the script's start).
+    Each frame trains ``state["tr_speed"]`` epochs, calls ``draw_live()`` (the numbers and
+    the picture), then ``draw_more(frame)`` (the curve and the units when the frame asks),
+    then sleeps :func:`~ui.model.training.frame_sleep` of the work. ``rerun()`` must not
+    return (Streamlit's raises): it is called after an idle pause or a divergence, both of
+    which leave ``state[RUNNING]`` False. ``idle_seconds`` defaults to
+    :data:`ui.model.training.IDLE_SECONDS`, read at each call.
+    """
+    limit = training.IDLE_SECONDS if idle_seconds is None else idle_seconds
+    shown_epoch = -1  # the epoch the live block last showed
+    number = 0
+    with playing():  # counted among this process's players (a shared CPU budget)
+        while state.get(RUNNING):
+            if idle(started, monotonic(), limit):
+                pause_idle(state, limit)
+                rerun()
+            tick = perf_counter()
+            train_frame(state, run, epochs=state["tr_speed"])
+            try:
+                if ERROR in state:
+                    rerun()
+                number += 1
+                draw_live()
+                shown_epoch = run.epoch
+                draw_more(frame(number))
+            except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
+                settle_interrupted(run, shown_epoch)
+                raise
+            sleep(frame_sleep(perf_counter() - tick))
