@@ -63,6 +63,7 @@ from .gradient_check import (
     relative_error,
     step_sweep,
 )
+from .health import STATUSES, TrainingHealth, training_health
 from .information import (
     Decomposition,
     cross_entropy,
@@ -136,6 +137,9 @@ __all__ = [
     "jacobian_properties",
     "softmax_chain_rule",
     "ACTIVATIONS",
+    "STATUSES",
+    "TrainingHealth",
+    "training_health",
     "Adam",
     "FEATURES",
     "INITS",

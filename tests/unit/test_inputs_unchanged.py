@@ -30,6 +30,13 @@ CASES = [
     ("softmax_jacobian batch", xc.softmax_jacobian, [Z], dict(temperature=0.5)),
     ("sigmoid_jacobian", xc.sigmoid_jacobian, [ZB], {}),
     ("features", xc.features, [Z[:, :2]], dict(names=xc.FEATURES)),
+    ("training_health", xc.training_health, [np.abs(ZB), np.abs(ZB) + 0.1], {}),
+    (
+        "training_health accuracies",
+        xc.training_health,
+        [np.abs(ZB)],
+        dict(train_accuracy=PB, test_accuracy=PB, n_classes=2),
+    ),
     ("sigmoid_jacobian batch", xc.sigmoid_jacobian, [Z], {}),
     ("output_jacobians softmax", xc.output_jacobians, [Z], {}),
     ("output_jacobians sigmoid", xc.output_jacobians, [Z], dict(output="sigmoid")),
