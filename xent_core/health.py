@@ -6,22 +6,22 @@ every epoch of live training: divergence is flagged at the first epoch that show
 
 The thresholds (module constants, all documented in :func:`training_health`):
 
-====================  =====  =====================================================
-constant              value  meaning
-====================  =====  =====================================================
-DIVERGE_FACTOR        10     train loss ≥ 10 × its lowest value so far, and above its
-                             first value: an order of magnitude lost; or (given C)
-                             ≥ 10 × log C, ten times the uniform guess's loss
-MIN_EPOCHS            6      fewer epochs: too early to call oscillation/overfitting
-WINDOW                20     oscillation is judged on the last 20 epochs
-SWING_RELATIVE        0.05   typical epoch-to-epoch change ≥ 5 % of the loss level
-SWING_ABSOLUTE        0.01   … and ≥ 0.01 nats (ignores jitter of a tiny loss)
-PROGRESS_RATIO        0.2    net decrease < 20 % of the distance travelled
-OVERFIT_RISE          0.1    test loss ≥ 10 % above its lowest value …
-OVERFIT_RISE_ABSOLUTE 0.02   … and ≥ 0.02 nats above it, while train loss fell
-CHANCE_MARGIN         0.05   test accuracy within 5 points of chance (1 / C) …
-ACCURACY_CLIMB        0.2    … while train accuracy climbed ≥ 20 points above chance
-====================  =====  =====================================================
+=====================  =====  =====================================================
+constant               value  meaning
+=====================  =====  =====================================================
+DIVERGE_FACTOR         10     train loss ≥ 10 × its lowest value so far, and above its
+                              first value: an order of magnitude lost; or (given C)
+                              ≥ 10 × log C, ten times the uniform guess's loss
+MIN_EPOCHS             6      fewer epochs: too early to call oscillation/overfitting
+WINDOW                 20     oscillation is judged on the last 20 epochs
+SWING_RELATIVE         0.05   typical epoch-to-epoch change ≥ 5 % of the loss level
+SWING_ABSOLUTE         0.01   … and ≥ 0.01 nats (ignores jitter of a tiny loss)
+PROGRESS_RATIO         0.2    net decrease < 20 % of the distance travelled
+OVERFIT_RISE           0.1    test loss ≥ 10 % above its lowest value …
+OVERFIT_RISE_ABSOLUTE  0.02   … and ≥ 0.02 nats above it, while train loss fell
+CHANCE_MARGIN          0.05   test accuracy within 5 points of chance (1 / C) …
+ACCURACY_CLIMB         0.2    … while train accuracy climbed ≥ 20 points above chance
+=====================  =====  =====================================================
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Layer k computes ``h_k = act(h_{k-1} @ W_k + b_k)``; the last layer is linear and gives the
 logits z, and ``p = softmax(z)``. The output gradient is the article's ``p - t``.
+:meth:`MLP.backprop_trace` keeps every intermediate of one pass (for the softmax head or
+one sigmoid per class); the optimisers beyond plain SGD are in ``xent_core.optim``.
 """
 
 from __future__ import annotations
@@ -180,6 +182,8 @@ class MLP:
 
     Attributes
     ----------
+    sizes, activation : as given
+    init : the initialisation used, ``"he"`` or ``"glorot"`` when None was given
     weights : list of (fan_in, fan_out) arrays, so a layer is ``h @ W + b``
     biases : list of (fan_out,) arrays, initialised to 0
 
