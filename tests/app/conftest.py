@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,8 @@ def _assert_ran_cleanly(at: AppTest, what: str) -> None:
     assert not at.exception, f"{what} raised:\n" + "\n".join(str(e.value) for e in at.exception)
 
 
-def ran_cleanly(at: AppTest) -> AppTest:
-    """``at``, once its last run is known to have raised nothing: ``ran_cleanly(at.run())``."""
+def ran(at: AppTest) -> AppTest:
+    """``at``, once its last run is known to have raised nothing: ``ran(at.run())``."""
     _assert_ran_cleanly(at, "the run")
     return at
 
@@ -38,6 +38,23 @@ def open_page(path: str, timeout: float = 30, **query: str) -> AppTest:
     at.switch_page(path).run()
     _assert_ran_cleanly(at, path)
     return at
+
+
+def with_link(path: str, query: Mapping[str, str]) -> AppTest:
+    """The page at ``path`` opened from a shared link carrying ``query`` (see :func:`open_page`)."""
+    return open_page(path, **query)
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    """The value of the one metric whose label starts with ``label_start``."""
+    found = [m for m in at.metric if m.label.startswith(label_start)]
+    assert len(found) == 1, [m.label for m in at.metric]
+    return found[0].value
+
+
+def texts(elements: Iterable) -> str:
+    """The values of ``elements`` (``at.error``, ``at.caption``, ...), one per line."""
+    return "\n".join(str(e.value) for e in elements)
 
 
 @pytest.fixture(name="open_page")

@@ -8,35 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import xent_core
-from tests.app.conftest import APP, open_page
+from tests.app.conftest import metric, open_page, ran, texts, with_link
 from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
 PAGE = "pages/binary.py"
 SEED_SUM = "4.460303459760249"
 SEED_MEAN = "0.6371862085371784"
 SEED_LOSS_ROW_5 = 1.897119984885881  # t = 0, p = 0.85
-
-
-def ran(at: AppTest) -> AppTest:
-    """``at`` after a run that raised nothing."""
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def with_link(query: dict[str, str]) -> AppTest:
-    """The page opened from a shared link carrying ``query``."""
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    ran(at.run())
-    return ran(at.switch_page(PAGE).run())
-
-
-def metric(at: AppTest, label_start: str) -> str:
-    """The value of the one metric whose label starts with ``label_start``."""
-    found = [m for m in at.metric if m.label.startswith(label_start)]
-    assert len(found) == 1, [m.label for m in at.metric]
-    return found[0].value
 
 
 def edit(at: AppTest, key: str, rows: dict[int, dict[str, str]], added=(), deleted=()) -> AppTest:
@@ -47,10 +25,6 @@ def edit(at: AppTest, key: str, rows: dict[int, dict[str, str]], added=(), delet
         "deleted_rows": list(deleted),
     }
     return ran(at.run())
-
-
-def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
 
 
 @pytest.fixture
@@ -213,7 +187,7 @@ def test_table_edits_survive_switching_logits_mode_and_back(at: AppTest) -> None
 
 def test_a_shared_link_restores_p_t_scale_and_mode() -> None:
     """?p=0.3&t=0&yscale=log&logits=1 sets the sliders, the axis and logits mode."""
-    at = with_link({"p": "0.3", "t": "0", "yscale": "log", "logits": "1"})
+    at = with_link(PAGE, {"p": "0.3", "t": "0", "yscale": "log", "logits": "1"})
     assert at.slider(key="p").value == 0.3
     assert at.slider(key="t").value == 0.0
     assert at.radio(key="yscale").value == "log"
@@ -224,7 +198,7 @@ def test_a_shared_link_restores_p_t_scale_and_mode() -> None:
 
 def test_a_bad_link_value_falls_back_to_the_default_with_a_note() -> None:
     """?p=abc: a warning quotes it, and p is the default 0.7."""
-    at = with_link({"p": "abc", "t": "0"})
+    at = with_link(PAGE, {"p": "abc", "t": "0"})
     assert "p=abc" in texts(at.warning)
     assert at.slider(key="p").value == 0.7
     assert at.slider(key="t").value == 0.0

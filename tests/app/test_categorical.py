@@ -12,7 +12,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, open_page
+from tests.app.conftest import metric, open_page, ran, texts, with_link
 
 PAGE = "pages/categorical.py"
 SEED_SUM = "2.214574215671332"
@@ -32,21 +32,6 @@ SEED_ROWS = [  # (true class, cells)
 SUM_LABEL = "Sum over the"
 
 
-def ran(at: AppTest) -> AppTest:
-    """``at`` after a run that raised nothing."""
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def with_link(query: dict[str, str]) -> AppTest:
-    """The page opened from a shared link carrying ``query``."""
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    ran(at.run())
-    return ran(at.switch_page(PAGE).run())
-
-
 def editor_key(at: AppTest) -> str:
     """The table editor's current key (it changes whenever a button replaces the table)."""
     return f"cat_editor_{at.session_state['cat_table_version']}"
@@ -60,17 +45,6 @@ def edit(at: AppTest, rows: dict[int, dict[str, str | None]], added=(), deleted=
         "deleted_rows": list(deleted),
     }
     return ran(at.run())
-
-
-def metric(at: AppTest, label_start: str) -> str:
-    """The value of the one metric whose label starts with ``label_start``."""
-    found = [m for m in at.metric if m.label.startswith(label_start)]
-    assert len(found) == 1, [m.label for m in at.metric]
-    return found[0].value
-
-
-def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
 
 
 def results(at: AppTest):
@@ -275,7 +249,7 @@ def test_weights_and_smoothing_on_probabilities_match_a_hand_computation(at: App
 
 def test_a_link_with_smoothing_applies_it_to_probabilities() -> None:
     """?smoothing=0.3 in probability mode: the sum is the smoothed one, not the seed sum."""
-    at = with_link({"smoothing": "0.3"})
+    at = with_link(PAGE, {"smoothing": "0.3"})
     smoothed = sum(hand_probability_losses(SEED_ROWS, 0.3, [1, 1, 1]))
     assert float(metric(at, SUM_LABEL)) == pytest.approx(smoothed, rel=1e-13)
     assert metric(at, SUM_LABEL) != SEED_SUM
@@ -381,7 +355,7 @@ def test_added_and_deleted_rows_change_the_totals(at: AppTest) -> None:
 
 def test_a_shared_link_restores_mode_smoothing_weights_and_row() -> None:
     """input, smoothing, weights and row from the URL set the widgets."""
-    at = with_link({"input": "logits", "smoothing": "0.2", "weights": "1,2,0.5", "row": "3"})
+    at = with_link(PAGE, {"input": "logits", "smoothing": "0.2", "weights": "1,2,0.5", "row": "3"})
     assert at.radio(key="input").value == "logits"
     assert at.slider(key="smoothing").value == 0.2
     assert [at.number_input(key=f"cat_w_c{j}").value for j in range(3)] == [1.0, 2.0, 0.5]
@@ -403,7 +377,7 @@ def test_a_shared_link_restores_mode_smoothing_weights_and_row() -> None:
 )
 def test_a_bad_link_setting_falls_back_with_a_note(query, note) -> None:
     """Each bad value is named in a warning and the seed numbers still show."""
-    at = with_link(query)
+    at = with_link(PAGE, query)
     assert note in texts(at.warning)
     assert metric(at, SUM_LABEL) == SEED_SUM
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, open_page, ran_cleanly
+from tests.app.conftest import APP, open_page, ran
 from ui.model import classroom
 from ui.model.classroom import Classroom
 from ui.model.controls import CONTROLS
@@ -110,7 +110,7 @@ def test_the_note_is_shown_once_not_on_every_rerun():
     """Moving a slider afterwards shows the page without the note again."""
     at = open_page("pages/versus.py", hide="bogus")
     assert any("`bogus`" in str(w.value) for w in at.warning)
-    ran_cleanly(at.slider(key="vs_z").set_value(1.0).run())
+    ran(at.slider(key="vs_z").set_value(1.0).run())
     assert not any("`bogus`" in str(w.value) for w in at.warning)
 
 
@@ -118,14 +118,14 @@ def test_the_overview_shows_a_note_for_an_unknown_name():
     """The overview shows notes too (it has no settings of its own)."""
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.query_params["hide"] = "p"
-    ran_cleanly(at.run())
+    ran(at.run())
     assert any("`hide=p`" in str(w.value) for w in at.warning)
 
 
 def test_moving_a_widget_keeps_hide_and_projector_in_the_link():
     """url_state.publish rewrites the link with the new setting and keeps the classroom's."""
     at = open_page("pages/binary.py", hide="t", projector="1")
-    ran_cleanly(at.slider(key="p").set_value(0.25).run())
+    ran(at.slider(key="p").set_value(0.25).run())
     assert dict(at.query_params) == {"p": "0.25", "hide": "t", "projector": "1"}
 
 
@@ -133,7 +133,7 @@ def test_projector_mode_carries_over_to_the_next_page_and_hide_does_not():
     """The menu drops the query string: projector=1 is put back, hide (per page) is not."""
     at = open_page("pages/binary.py", hide="p,t", projector="1")
     at.query_params.clear()  # what following a menu link does
-    ran_cleanly(at.switch_page("pages/softmax.py").run())
+    ran(at.switch_page("pages/softmax.py").run())
     assert room(at) == Classroom(page="softmax", projector=True)
     assert dict(at.query_params) == {"projector": "1"}
 
@@ -141,9 +141,9 @@ def test_projector_mode_carries_over_to_the_next_page_and_hide_does_not():
 def test_projector_0_turns_it_off_for_the_rest_of_the_visit():
     at = open_page("pages/binary.py", projector="1")
     at.query_params["projector"] = "0"
-    ran_cleanly(at.run())
+    ran(at.run())
     at.query_params.clear()
-    ran_cleanly(at.switch_page("pages/versus.py").run())
+    ran(at.switch_page("pages/versus.py").run())
     assert room(at).projector is False and "projector" not in at.query_params
 
 
@@ -180,7 +180,7 @@ def test_every_page_has_the_copy_link_button_and_the_builder_in_the_sidebar(page
 def test_the_builder_puts_the_chosen_names_and_projector_on_its_button():
     at = open_page("pages/binary.py")
     at.multiselect(key="cls_hide_binary").set_value(["t", "table"])
-    ran_cleanly(at.toggle(key="cls_projector").set_value(True).run())
+    ran(at.toggle(key="cls_projector").set_value(True).run())
     built = copy_buttons(at)[1]
     assert 'data-hide="t,table"' in built and 'data-projector="1"' in built
     assert any("hide=t,table&projector=1" in str(c.value) for c in at.sidebar.caption)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import open_page, ran_cleanly
+from tests.app.conftest import metric, open_page, ran, texts
 from ui.figures.gradcheck import error_text
 from ui.text.numbers import full, short
 from xent_core.gradient_check import CHECKABLE, LOSSES, check_gradient, random_case
@@ -24,11 +24,6 @@ def open_gradcheck(**params: str) -> AppTest:
     return open_page(PAGE, **params)
 
 
-def metric(at: AppTest, label_start: str) -> str:
-    (found,) = [m for m in at.metric if m.label.startswith(label_start)]
-    return found.value
-
-
 def results(at: AppTest):
     """The element-by-element table (the last dataframe on the page)."""
     (frame,) = [d.value for d in at.dataframe if "verdict" in d.value.columns]
@@ -38,11 +33,7 @@ def results(at: AppTest):
 def edit(at: AppTest, key: str, rows: dict[int, dict[str, str]]) -> AppTest:
     """Type into the table with editor ``key``: ``{row: {column: text}}``, then rerun."""
     at.session_state[key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
-    return ran_cleanly(at.run())
-
-
-def texts(elements) -> str:
-    return " ".join(e.value for e in elements)
+    return ran(at.run())
 
 
 def button(at: AppTest, key: str):
@@ -89,7 +80,7 @@ def test_the_results_download_as_csv_with_every_digit_and_ascii_minus(downloads)
 
 def test_typed_softmax_starts_at_the_seed_logits_and_shows_p_minus_t(at):
     """z = (2, 3, 4), target 2: the analytic gradient is (0.0900…, 0.2447…, 0.6652… − 1)."""
-    ran_cleanly(at.radio(key="gc_src").set_value("typed").run())
+    ran(at.radio(key="gc_src").set_value("typed").run())
     frame = results(at)
     assert frame["analytic"].tolist()[:3] == [
         full(SEED_SOFTMAX[0]),
@@ -102,8 +93,8 @@ def test_typed_softmax_starts_at_the_seed_logits_and_shows_p_minus_t(at):
 
 def test_typed_bce_is_the_seed_table_and_a_bad_cell_is_named_and_kept(at):
     """BCE on p, typed: L = 4.4603 (the seed's sum); p₂ = 'abc' names row 2, column p."""
-    ran_cleanly(at.selectbox(key="gc_loss").set_value("bce").run())
-    ran_cleanly(at.radio(key="gc_src").set_value("typed").run())
+    ran(at.selectbox(key="gc_loss").set_value("bce").run())
+    ran(at.radio(key="gc_src").set_value("typed").run())
     assert metric(at, "L(p), sum") == short(4.460303459760249) == "4.4603"
     assert results(at)["analytic"][0] == full(1 / (1 - 0.07))  # t = 0: (1 - t) / (1 - p)
     edit(at, "gc_table_bce", {1: {"p": "abc"}})
@@ -115,7 +106,7 @@ def test_typed_bce_is_the_seed_table_and_a_bad_cell_is_named_and_kept(at):
 
 
 def test_typed_class_label_out_of_range_is_named(at):
-    ran_cleanly(at.radio(key="gc_src").set_value("typed").run())
+    ran(at.radio(key="gc_src").set_value("typed").run())
     edit(at, "gc_table_softmax_ce", {0: {"target": "3"}})
     assert "Row 1, column “target”: 3 is not a class label: use 0, 1 or 2." in texts(at.error)
 
@@ -123,7 +114,7 @@ def test_typed_class_label_out_of_range_is_named(at):
 def test_integer_inputs_show_the_all_zeros_pitfall_beside_the_fix(at):
     """Switch on: x is int64, every naive numeric gradient 0.0 with relative error 1; the
     cast check agrees; the link says gc_int=1."""
-    ran_cleanly(at.toggle(key="gc_int").set_value(True).run())
+    ran(at.toggle(key="gc_int").set_value(True).run())
     case = random_case("softmax_ce", 0, whole_numbers=True)
     fixed = check_gradient(case)
     frame = results(at)
@@ -140,8 +131,8 @@ def test_integer_inputs_show_the_all_zeros_pitfall_beside_the_fix(at):
 
 def test_integer_typed_logits_are_rounded_and_fed_as_int64(at):
     """Typed z = (2, 3, 4) with the switch on: exactly the seed's int array, naive all zeros."""
-    ran_cleanly(at.radio(key="gc_src").set_value("typed").run())
-    ran_cleanly(at.toggle(key="gc_int").set_value(True).run())
+    ran(at.radio(key="gc_src").set_value("typed").run())
+    ran(at.toggle(key="gc_int").set_value(True).run())
     edit(at, "gc_table_softmax_ce", {1: {"z0": "1.6"}})
     frame = results(at)
     assert frame["x (int64)"].tolist()[:4] == ["2", "3", "4", "2"]
@@ -151,8 +142,8 @@ def test_integer_typed_logits_are_rounded_and_fed_as_int64(at):
 
 def test_integer_switch_is_off_for_probability_losses(at):
     """On for softmax CE, then categorical on p: the switch greys out and p stays float."""
-    ran_cleanly(at.toggle(key="gc_int").set_value(True).run())
-    ran_cleanly(at.selectbox(key="gc_loss").set_value("categorical").run())
+    ran(at.toggle(key="gc_int").set_value(True).run())
+    ran(at.selectbox(key="gc_loss").set_value("categorical").run())
     assert at.toggle(key="gc_int").disabled
     assert "x (float64)" in results(at).columns
     assert "numeric, naive" not in results(at).columns
@@ -161,8 +152,8 @@ def test_integer_switch_is_off_for_probability_losses(at):
 
 def test_a_big_step_disagrees_and_leaves_the_domain(at):
     """BCE on p, h = 1e-1: the worst error grows to ~0.1 and the out-of-range rows are named."""
-    ran_cleanly(at.selectbox(key="gc_loss").set_value("bce").run())
-    ran_cleanly(at.select_slider(key="gc_h").set_value(1e-1).run())
+    ran(at.selectbox(key="gc_loss").set_value("bce").run())
+    ran(at.select_slider(key="gc_h").set_value(1e-1).run())
     check = check_gradient(random_case("bce", 0), 1e-1)
     assert metric(at, "worst relative error") == error_text(check.worst)
     assert check.worst > 1e-3
@@ -174,14 +165,14 @@ def test_a_big_step_disagrees_and_leaves_the_domain(at):
 
 def test_moving_the_step_changes_the_worst_error(at):
     before = metric(at, "worst relative error")
-    ran_cleanly(at.select_slider(key="gc_h").set_value(1e-9).run())
+    ran(at.select_slider(key="gc_h").set_value(1e-9).run())
     after = metric(at, "worst relative error")
     assert after == error_text(check_gradient(random_case("softmax_ce", 0), 1e-9).worst)
     assert after != before
 
 
 def test_new_random_inputs_move_to_the_next_seed(at):
-    ran_cleanly(button(at, "gc_new").click().run())
+    ran(button(at, "gc_new").click().run())
     assert at.number_input(key="gc_seed").value == 1
     assert at.query_params["gc_seed"] == "1"
     check = check_gradient(random_case("softmax_ce", 1))
@@ -190,8 +181,8 @@ def test_new_random_inputs_move_to_the_next_seed(at):
 
 def test_mlp_typed_w1_edit_changes_the_gradient(at):
     """The MLP, typed: W₁ of seed 0 to 3 decimals; typing W₁[1,1] = 2 changes L and dL/dW₁."""
-    ran_cleanly(at.selectbox(key="gc_loss").set_value("mlp").run())
-    ran_cleanly(at.radio(key="gc_src").set_value("typed").run())
+    ran(at.selectbox(key="gc_loss").set_value("mlp").run())
+    ran(at.radio(key="gc_src").set_value("typed").run())
     before = metric(at, "L(W₁), mean")
     edit(at, "gc_table_mlp", {0: {"h1": "2"}})
     assert metric(at, "L(W₁), mean") != before

@@ -9,7 +9,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import open_page, ran_cleanly
+from tests.app.conftest import metric, open_page, ran
 from ui.text.numbers import short
 from xent_core.information import decomposition
 
@@ -26,12 +26,7 @@ def open_information(**params: str) -> AppTest:
 def edit(at: AppTest, rows: dict[int, dict[str, str]]) -> AppTest:
     """Type into the table: ``{row: {column: text}}`` (rows from 0), then rerun."""
     at.session_state[EDITOR] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
-    return ran_cleanly(at.run())
-
-
-def metric(at: AppTest, label_start: str) -> str:
-    (found,) = [m for m in at.metric if m.label.startswith(label_start)]
-    return found.value
+    return ran(at.run())
 
 
 def identity_column(at: AppTest, unit: str = "nats") -> list[str]:
@@ -80,7 +75,7 @@ def test_typing_p_equal_to_t_makes_kl_zero(at):
 
 def test_bits_divide_every_number_by_log_two(at):
     """unit → bits: H(t) in bits, the identity table's column says bits, the link keeps it."""
-    ran_cleanly(at.radio(key="info_unit").set_value("bits").run())
+    ran(at.radio(key="info_unit").set_value("bits").run())
     parts = decomposition(T, P, base=2)
     assert metric(at, "H(t): entropy (bits)") == short(parts.entropy)
     assert short(parts.entropy) == short(0.8979457248567797 / math.log(2))
@@ -93,7 +88,7 @@ def test_a_column_that_does_not_sum_to_one_is_named_and_can_be_normalised(at):
     edit(at, {0: {"t": "0.5"}})
     assert "Column “t (true)” adds up to 0.9, not 1" in errors(at)
     assert not at.metric
-    ran_cleanly(button(at, "info_normalise").click().run())
+    ran(button(at, "info_normalise").click().run())
     assert not at.error
     t = (0.5 / 0.9, 0.3 / 0.9, 0.1 / 0.9)
     assert metric(at, "H(t): entropy") == short(decomposition(t, P).entropy)
@@ -126,14 +121,14 @@ def test_a_zero_probability_on_a_possible_class_is_infinite(at):
 )
 def test_preset_buttons(at, key, check):
     """p = t → KL = 0; one-hot t → H(t) = 0; uniform p → H(t, p) = log 3."""
-    ran_cleanly(button(at, key).click().run())
+    ran(button(at, key).click().run())
     assert check(at)
 
 
 def test_reset_brings_back_the_default_pair(at):
     """After an edit, ↺ Reset shows the default numbers again."""
     edit(at, {0: {"p": "0.6"}, 1: {"p": "0.3"}, 2: {"p": "0.1"}})
-    ran_cleanly(button(at, "info_reset").click().run())
+    ran(button(at, "info_reset").click().run())
     assert metric(at, "KL(t ‖ p)") == "0.3137"
 
 
@@ -144,7 +139,7 @@ def test_adding_a_class_row(at):
         "added_rows": [{"class": "owl", "t": "0", "p": "0.1"}],
         "deleted_rows": [],
     }
-    ran_cleanly(at.run())
+    ran(at.run())
     t, p = (0.6, 0.3, 0.1, 0.0), (0.2, 0.35, 0.35, 0.1)
     assert metric(at, "KL(t ‖ p)") == short(decomposition(t, p).kl_divergence)
     assert at.query_params["info_t"] == "0.6,0.3,0.1,0"
@@ -176,7 +171,7 @@ def test_more_than_ten_classes_are_refused_with_a_message(at):
         "added_rows": [{"class": f"c{i}", "t": "0", "p": "0"} for i in range(8)],
         "deleted_rows": [],
     }
-    ran_cleanly(at.run())
+    ran(at.run())
     assert "The table has 11 classes; this view needs 2 to 10." in errors(at)
     assert not at.metric
 
@@ -221,7 +216,7 @@ def test_the_distributions_download_with_each_classs_three_terms(downloads, at):
 
 def test_bits_are_in_the_file_when_bits_are_shown(downloads, at):
     """The unit radio on bits: the header says bits and the terms are log2."""
-    ran_cleanly(at.radio(key="info_unit").set_value("bits").run())
+    ran(at.radio(key="info_unit").set_value("bits").run())
     rows = downloaded_rows(downloads)
     assert rows[0][3] == "entropy term (bits)"
     assert float(rows[1][3]) == pytest.approx(-0.6 * math.log2(0.6), rel=1e-14)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import xent_core as xc
-from tests.app.conftest import open_page, ran_cleanly
+from tests.app.conftest import open_page, ran
 
 PAGE = "pages/smoothing.py"
 
@@ -57,17 +57,17 @@ def test_default_shows_the_best_prediction_for_each_epsilon(at):
 
 def test_more_classes_move_the_optimum(at):
     """C: 3 → 10 moves the ε = 0.1 optimum to 1 − 0.1 + 0.01 = 0.91; the link records C."""
-    ran_cleanly(at.number_input(key="ls_classes").set_value(10).run())
+    ran(at.number_input(key="ls_classes").set_value(10).run())
     assert best_p(at)["0.1"] == pytest.approx(0.91, rel=1e-11)
     assert at.query_params["ls_classes"] == "10"
 
 
 def test_choosing_epsilons(at):
     """Only ε = 0.5: one row, best p_target = 1 − 0.5 + 0.5/3; none: a hint and no table."""
-    ran_cleanly(at.multiselect(key="ls_eps").set_value([0.5]).run())
+    ran(at.multiselect(key="ls_eps").set_value([0.5]).run())
     assert best_p(at) == {"0.5": pytest.approx(0.5 + 0.5 / 3, rel=1e-11)}
     assert at.query_params["ls_eps"] == "0.5"
-    ran_cleanly(at.multiselect(key="ls_eps").set_value([]).run())
+    ran(at.multiselect(key="ls_eps").set_value([]).run())
     assert any("Pick at least one ε" in info.value for info in at.info)
 
 
@@ -78,7 +78,7 @@ def test_seed_logits_at_tau_one_give_the_seed_softmax(at):
 
 def test_moving_tau_changes_the_softmax_and_the_link(at):
     """τ: 1 → 2 gives softmax(z/2), flatter; the URL keeps τ."""
-    ran_cleanly(at.select_slider(key="ls_tau").set_value(2.0).run())
+    ran(at.select_slider(key="ls_tau").set_value(2.0).run())
     p = shown_softmax(at)
     assert p == [float(v) for v in xc.softmax([2.0, 3.0, 4.0], temperature=2.0)]
     assert p[2] < 0.6652409557748218
@@ -87,14 +87,14 @@ def test_moving_tau_changes_the_softmax_and_the_link(at):
 
 def test_typing_logits(at):
     """'0, 0, 5, 1': four classes, the softmax of those logits, the text in the link."""
-    ran_cleanly(at.text_input(key="ls_z").input("0, 0, 5, 1").run())
+    ran(at.text_input(key="ls_z").input("0, 0, 5, 1").run())
     assert shown_softmax(at) == [float(v) for v in xc.softmax([0.0, 0.0, 5.0, 1.0])]
     assert at.query_params["ls_z"] == "0, 0, 5, 1"
 
 
 def test_bad_logits_are_named_and_kept(at):
     """'1, two': an error quoting the text; the text stays in the box; no temperature table."""
-    ran_cleanly(at.text_input(key="ls_z").input("1, two").run())
+    ran(at.text_input(key="ls_z").input("1, two").run())
     (error,) = at.error
     assert "“1, two”" in error.value and "is not a number" in error.value
     assert at.text_input(key="ls_z").value == "1, two"
@@ -104,7 +104,7 @@ def test_bad_logits_are_named_and_kept(at):
 
 def test_a_target_beyond_the_logits_falls_back_with_a_note(at):
     """Target class 2 with only two logits: a note, and class 1 is used."""
-    ran_cleanly(at.text_input(key="ls_z").input("1, 2").run())
+    ran(at.text_input(key="ls_z").input("1, 2").run())
     assert any("Target class 2 does not exist" in w.value for w in at.warning)
     assert at.selectbox(key="ls_target").value == 1
 

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import xent_core as xc
+from tests.app.conftest import ran, with_link
 
 PAGE = "pages/softmax.py"
-APP = Path(__file__).resolve().parents[2] / "app.py"
 SOFTMAX_234 = [0.09003057317038046, 0.24472847105479764, 0.6652409557748218]
-
-
-def ran_cleanly(at: AppTest) -> AppTest:
-    assert not at.exception, "\n".join(str(e.value) for e in at.exception)
-    return at
 
 
 def open_with_link(**params: str) -> AppTest:
     """Open app.py with these query parameters (a shared link), then the softmax page."""
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    ran_cleanly(at.run())
-    return ran_cleanly(at.switch_page(PAGE).run())
+    return with_link(PAGE, params)
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -67,7 +56,7 @@ def test_seed_softmax_appears_with_every_digit(at):
 
 def test_moving_a_logit_changes_p(at):
     """z₀ from 2 to 5: p becomes softmax([5, 3, 4]) and the link records it."""
-    ran_cleanly(at.slider(key="z_0").set_value(5.0).run())
+    ran(at.slider(key="z_0").set_value(5.0).run())
     p = shown_p(at)
     np.testing.assert_allclose(p, xc.softmax([5.0, 3.0, 4.0]), rtol=0, atol=1e-16)
     assert p[0] > SOFTMAX_234[0]
@@ -84,7 +73,7 @@ def test_seed_jacobian_cells(at):
 
 def test_temperature_divides_the_jacobian(at):
     """τ = 2: J_00 = p'_0 (1 − p'_0) / 2 with p' = softmax(z / 2)."""
-    ran_cleanly(at.select_slider(key="tau").set_value(2.0).run())
+    ran(at.select_slider(key="tau").set_value(2.0).run())
     p = xc.softmax([1.0, 1.5, 2.0])  # z / τ
     J = shown_jacobian(at)
     assert J[0, 0] == pytest.approx(p[0] * (1 - p[0]) / 2, rel=1e-14)
@@ -114,7 +103,7 @@ def test_a_saturated_softmax_reports_the_lost_rank():
 def test_chain_rule_routes_agree(at, target, tau):
     """Jᵀ(−t/p) and (p − t)/τ differ by less than 1e-12 whatever the target and τ."""
     at.select_slider(key="tau").set_value(tau)
-    ran_cleanly(at.selectbox(key="target").set_value(target).run())
+    ran(at.selectbox(key="target").set_value(target).run())
     assert max_difference(at) < 1e-12
     frame = frame_with(at, "Jᵀ(−t/p)")
     direct = frame[frame.columns[-1]].astype(float).to_numpy()
@@ -126,7 +115,7 @@ def test_chain_rule_routes_agree(at, target, tau):
 
 def test_more_classes_add_logit_sliders(at):
     """C = 5: five sliders, the new ones at 0, and five probabilities."""
-    ran_cleanly(at.number_input(key="n_classes").set_value(5).run())
+    ran(at.number_input(key="n_classes").set_value(5).run())
     values = [at.slider(key=f"z_{i}").value for i in range(5)]
     assert values == [2.0, 3.0, 4.0, 0.0, 0.0]
     np.testing.assert_allclose(shown_p(at), xc.softmax(values), rtol=0, atol=1e-16)
@@ -136,9 +125,9 @@ def test_more_classes_add_logit_sliders(at):
 
 def test_fewer_classes_move_a_missing_target_to_class_0(at):
     """Target class 3 of 4, then C = 3: a note, and the target becomes class 0."""
-    ran_cleanly(at.number_input(key="n_classes").set_value(4).run())
-    ran_cleanly(at.selectbox(key="target").set_value(3).run())
-    ran_cleanly(at.number_input(key="n_classes").set_value(3).run())
+    ran(at.number_input(key="n_classes").set_value(4).run())
+    ran(at.selectbox(key="target").set_value(3).run())
+    ran(at.number_input(key="n_classes").set_value(3).run())
     assert any("Target class 3 does not exist" in w.value for w in at.warning)
     assert at.selectbox(key="target").value == 0
 

@@ -14,7 +14,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import xent_core
-from tests.app.conftest import APP, open_page
+from tests.app.conftest import metric, open_page, ran, with_link
 
 PAGE = "pages/training.py"
 
@@ -40,14 +40,9 @@ def loss(at: AppTest, which: str = "train") -> float:
     return float(shown(at, f"tr-{which}-loss"))
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def step(at: AppTest, times: int = 1) -> AppTest:
     for _ in range(times):
-        ok(at.button(key="tr_step").click().run())
+        ran(at.button(key="tr_step").click().run())
     return at
 
 
@@ -81,7 +76,7 @@ def test_reset_restores_the_initial_state(at):
     first = (loss(at), loss(at, "test"))
     step(at, 3)
     assert loss(at) != first[0]
-    ok(at.button(key="tr_reset").click().run())
+    ran(at.button(key="tr_reset").click().run())
     assert epoch(at) == 0
     assert (loss(at), loss(at, "test")) == first
     assert at.session_state["tr_state"].history.epochs == [0]
@@ -89,7 +84,7 @@ def test_reset_restores_the_initial_state(at):
 
 def test_the_seed_preset_builds_the_2_16_3_network(at):
     """'The seed's network' loads one hidden layer of 16 units and 3 classes."""
-    ok(at.button(key="tr_preset").click().run())
+    ran(at.button(key="tr_preset").click().run())
     assert at.session_state["tr_state"].setup.sizes == [2, 16, 3]
     assert at.session_state["tr_state"].net.sizes == [2, 16, 3]
     assert any("[2, 16, 3]" in m.value for m in at.markdown)
@@ -102,7 +97,7 @@ def test_the_seed_preset_builds_the_2_16_3_network(at):
 def test_changing_a_data_setting_restarts_training_with_a_note(at):
     """More noise: new data, epoch 0, and a note naming the change."""
     step(at, 2)
-    ok(at.slider(key="tr_noise").set_value(0.4).run())
+    ran(at.slider(key="tr_noise").set_value(0.4).run())
     assert epoch(at) == 0
     notes = " ".join(i.value for i in at.info)
     assert "noise" in notes and "restarted at epoch 0" in notes
@@ -112,7 +107,7 @@ def test_changing_a_data_setting_restarts_training_with_a_note(at):
 def test_changing_the_network_restarts_training(at):
     """Three hidden layers: a new [2, 8, 4, 4, 2] network from epoch 0."""
     step(at, 1)
-    ok(at.slider(key="tr_layers").set_value(3).run())
+    ran(at.slider(key="tr_layers").set_value(3).run())
     assert epoch(at) == 0
     assert at.session_state["tr_state"].setup.sizes == [2, 8, 4, 4, 2]
     assert "hidden layers" in " ".join(i.value for i in at.info)
@@ -121,7 +116,7 @@ def test_changing_the_network_restarts_training(at):
 def test_the_learning_rate_applies_on_the_fly_without_a_restart(at):
     """A new learning rate keeps the epoch and changes how far the next step goes."""
     step(at, 2)
-    ok(at.select_slider(key="tr_lr").set_value(0.3).run())
+    ran(at.select_slider(key="tr_lr").set_value(0.3).run())
     assert epoch(at) == 2
     assert not any("restarted" in i.value for i in at.info)
     fast = step(at, 1)
@@ -134,10 +129,10 @@ def test_the_learning_rate_applies_on_the_fly_without_a_restart(at):
 
 def test_a_spiral_with_four_classes_has_four_outputs(at):
     """The classes slider appears for spiral and blobs."""
-    ok(at.selectbox(key="tr_data").set_value("spiral").run())
-    ok(at.slider(key="tr_classes").set_value(4).run())
+    ran(at.selectbox(key="tr_data").set_value("spiral").run())
+    ran(at.slider(key="tr_classes").set_value(4).run())
     assert at.session_state["tr_state"].setup.sizes[-1] == 4
-    ok(at.selectbox(key="tr_data").set_value("blobs").run())
+    ran(at.selectbox(key="tr_data").set_value("blobs").run())
     assert at.session_state["tr_state"].setup.sizes[-1] == 4
 
 
@@ -150,19 +145,19 @@ def test_two_class_datasets_say_they_have_two_classes(at):
 
 def test_no_hidden_layer_says_the_network_is_softmax_regression(at):
     """0 hidden layers: network [2, 2] and a note instead of unit pictures."""
-    ok(at.slider(key="tr_layers").set_value(0).run())
+    ran(at.slider(key="tr_layers").set_value(0).run())
     assert at.session_state["tr_state"].setup.sizes == [2, 2]
     assert any("softmax regression" in i.value for i in at.info)
 
 
 def test_a_huge_learning_rate_reports_the_divergence_instead_of_crashing(at):
     """A linear deep network with learning rate 10 overflows: an error, not an exception."""
-    ok(at.selectbox(key="tr_act").set_value("linear").run())
-    ok(at.slider(key="tr_layers").set_value(4).run())
+    ran(at.selectbox(key="tr_act").set_value("linear").run())
+    ran(at.slider(key="tr_layers").set_value(4).run())
     for k in range(1, 5):
-        ok(at.number_input(key=f"tr_units{k}").set_value(32).run())
-    ok(at.select_slider(key="tr_lr").set_value(10.0).run())
-    ok(at.slider(key="tr_batch").set_value(1).run())
+        ran(at.number_input(key=f"tr_units{k}").set_value(32).run())
+    ran(at.select_slider(key="tr_lr").set_value(10.0).run())
+    ran(at.slider(key="tr_batch").set_value(1).run())
     for _ in range(20):
         step(at)
         if at.error:
@@ -172,10 +167,7 @@ def test_a_huge_learning_rate_reports_the_divergence_instead_of_crashing(at):
 
 def test_a_shared_link_restores_the_settings():
     """?tr_data=xor&tr_layers=1&tr_units1=6&tr_lr=0.1 opens exactly that configuration."""
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.query_params.update(tr_data="xor", tr_layers="1", tr_units1="6", tr_lr="0.1")
-    ok(at.run())
-    ok(at.switch_page(PAGE).run())
+    at = with_link(PAGE, {"tr_data": "xor", "tr_layers": "1", "tr_units1": "6", "tr_lr": "0.1"})
     run = at.session_state["tr_state"]
     assert run.setup.dataset == "xor" and run.setup.sizes == [2, 6, 2]
     assert at.select_slider(key="tr_lr").value == 0.1
@@ -183,10 +175,7 @@ def test_a_shared_link_restores_the_settings():
 
 def test_a_bad_link_value_falls_back_to_the_default_with_a_note():
     """tr_points=5 is below the minimum: 300 points and a warning naming the setting."""
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.query_params.update(tr_points="5", tr_lr="7")
-    ok(at.run())
-    ok(at.switch_page(PAGE).run())
+    at = with_link(PAGE, {"tr_points": "5", "tr_lr": "7"})
     warnings = " ".join(w.value for w in at.warning)
     assert "tr_points=5" in warnings and "tr_lr=7" in warnings
     assert at.session_state["tr_state"].setup.n_points == 300
@@ -195,7 +184,7 @@ def test_a_bad_link_value_falls_back_to_the_default_with_a_note():
 def test_play_trains_until_the_idle_limit_then_pauses_with_a_note(at, monkeypatch):
     """With a 1 s idle limit, Play trains for about a second and pauses by itself."""
     monkeypatch.setattr("ui.model.training.IDLE_SECONDS", 1.0)
-    ok(at.button(key="tr_play").click().run())
+    ran(at.button(key="tr_play").click().run())
     assert not at.session_state["tr_running"]
     assert epoch(at) >= 3
     assert any("Paused after 1 second without any interaction" in i.value for i in at.info)
@@ -208,11 +197,7 @@ def test_play_trains_until_the_idle_limit_then_pauses_with_a_note(at, monkeypatc
 def open_section(at: AppTest, key: str) -> AppTest:
     """Open a lazy expander (its content is computed only while it is open)."""
     at.session_state[key] = True
-    return ok(at.run())
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return ran(at.run())
 
 
 def test_calibration_is_computed_only_while_its_section_is_open(at):
@@ -251,7 +236,7 @@ def test_fewer_bins_change_the_ece_and_go_into_the_link(at):
     step(at, 5)
     open_section(at, "tr_calibration_open")
     ten = metric(at, "ECE at τ = 1")
-    ok(at.slider(key="tr_bins").set_value(5).run())
+    ran(at.slider(key="tr_bins").set_value(5).run())
     assert metric(at, "ECE at τ = 1") != ten
     assert at.query_params["tr_bins"] == "5"
 
@@ -259,7 +244,7 @@ def test_fewer_bins_change_the_ece_and_go_into_the_link(at):
 def test_export_offers_the_weights_the_data_and_a_link_to_the_settings(at, downloads):
     """Three downloads named after data, network and epoch, made on a click from the network
     shown; the link names the changed settings."""
-    ok(at.selectbox(key="tr_data").set_value("xor").run())
+    ran(at.selectbox(key="tr_data").set_value("xor").run())
     step(at, 2)
     open_section(at, "tr_export_open")
     npz, csv = at.download_button(key="tr_download_npz"), at.download_button(key="tr_download_csv")
@@ -284,13 +269,13 @@ def test_export_offers_the_weights_the_data_and_a_link_to_the_settings(at, downl
 
 def test_a_good_csv_trains_on_its_points_with_their_names(at):
     """Upload two labelled clusters: the network gets 2 outputs, the file's names show."""
-    ok(at.selectbox(key="tr_data").set_value("upload").run())
+    ran(at.selectbox(key="tr_data").set_value("upload").run())
     assert any("upload a CSV" in i.value for i in at.info)
     rows = "".join(f"{i % 7},{i // 7},{'cat' if i % 7 < 3 else 'dog'}\n" for i in range(42))
     at.file_uploader(key="tr_upload").set_value(
         ("pets.csv", f"x1,x2,label\n{rows}".encode(), "text/csv")
     )
-    ok(at.run())
+    ran(at.run())
     run = at.session_state["tr_state"]
     assert run.setup.dataset == "upload" and run.class_names == ("cat", "dog")
     assert len(run.X_train) + len(run.X_test) == 42
@@ -305,14 +290,14 @@ def test_a_good_csv_trains_on_its_points_with_their_names(at):
 
 def test_a_malformed_csv_names_the_line_and_column_and_keeps_the_last_good_file(at):
     """A bad cell is reported with its place; training goes on with the previous file."""
-    ok(at.selectbox(key="tr_data").set_value("upload").run())
+    ran(at.selectbox(key="tr_data").set_value("upload").run())
     good = "x1,x2,label\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(20))
     at.file_uploader(key="tr_upload").set_value(("good.csv", good.encode(), "text/csv"))
-    ok(at.run())
+    ran(at.run())
     fingerprint = at.session_state["tr_state"].setup.upload
     bad = good.replace("7,1,1", "7,seven,1")
     at.file_uploader(key="tr_upload").set_value(("bad.csv", bad.encode(), "text/csv"))
-    ok(at.run())
+    ran(at.run())
     errors = " ".join(e.value for e in at.error)
     assert "**bad.csv** cannot be used" in errors
     assert "Line 9, column “x2”: “seven” is not a number" in errors
@@ -334,8 +319,8 @@ def test_a_malformed_csv_names_the_line_and_column_and_keeps_the_last_good_file(
 )
 def test_a_hostile_file_shows_an_error_not_an_exception(at, content, needle):
     """Empty, wrong header, too many rows, too many classes: a message, the page stays up."""
-    ok(at.selectbox(key="tr_data").set_value("upload").run())
+    ran(at.selectbox(key="tr_data").set_value("upload").run())
     at.file_uploader(key="tr_upload").set_value(("x.csv", content, "text/csv"))
-    ok(at.run())
+    ran(at.run())
     assert needle in " ".join(e.value for e in at.error)
     assert any("upload a CSV" in i.value for i in at.info)  # still waiting for a good file

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import xent_core as xc
-from tests.app.conftest import open_page, ran_cleanly
+from tests.app.conftest import metric, open_page, ran
 from ui.text.numbers import short
 from xent_core.neuron import sigmoid_derivative, steps_to_within, train_neuron
 
@@ -16,11 +16,6 @@ PAGE = "pages/versus.py"
 def open_versus(**params: str) -> AppTest:
     """Open the page through app.py, with a link's query parameters."""
     return open_page(PAGE, **params)
-
-
-def metric(at: AppTest, label_start: str) -> str:
-    (found,) = [m for m in at.metric if m.label.startswith(label_start)]
-    return found.value
 
 
 @pytest.fixture
@@ -40,7 +35,7 @@ def test_default_view_shows_a_confidently_wrong_neuron_at_z_minus_4(at):
 
 def test_moving_z_changes_the_gradients_and_the_link(at):
     """z: −4 → 0: σ′ = ¼, CE ∂L/∂z = −½, SE ∂L/∂z = 2(−½)(¼) = −¼; the URL records z."""
-    ran_cleanly(at.slider(key="vs_z").set_value(0.0).run())
+    ran(at.slider(key="vs_z").set_value(0.0).run())
     assert metric(at, "σ′(z)") == "0.25"
     assert metric(at, "CE ∂L/∂z") == "−0.5"
     assert metric(at, "SE ∂L/∂z") == "−0.25"
@@ -58,7 +53,7 @@ def test_the_default_race_is_won_by_cross_entropy(at):
 
 def test_race_settings_change_the_race_and_the_link(at):
     """η 0.15 → 0.5: both runs are recomputed; the link keeps η."""
-    ran_cleanly(at.select_slider(key="vs_lr").set_value(0.5).run())
+    ran(at.select_slider(key="vs_lr").set_value(0.5).run())
     ce = train_neuron("cross_entropy", -2.0, -2.0, 0.5, 300)
     se = train_neuron("squared_error", -2.0, -2.0, 0.5, 300)
     assert metric(at, "cross-entropy: steps") == str(steps_to_within(ce, 0.1))
@@ -72,7 +67,7 @@ def test_a_race_that_never_arrives_says_so(at):
     at.slider(key="vs_w0").set_value(-6.0)
     at.slider(key="vs_b0").set_value(-6.0)
     at.select_slider(key="vs_lr").set_value(0.01)
-    ran_cleanly(at.select_slider(key="vs_steps").set_value(50).run())
+    ran(at.select_slider(key="vs_steps").set_value(50).run())
     assert metric(at, "squared error: steps") == "not reached"
     assert metric(at, "squared error: p after 50") == short(
         train_neuron("squared_error", -6.0, -6.0, 0.01, 50).p[-1, 0], 4
