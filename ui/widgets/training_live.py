@@ -1,0 +1,151 @@
+"""The live part of the Live training page: the epoch counter over the boundary picture, the
+loss curve and the first-layer units, drawn once per run and replaced in place while playing.
+
+The loop itself and its decisions (which frame redraws what, when to stop) are
+:mod:`ui.model.training_loop`; :func:`play` hands it the drawing and Streamlit's rerun.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from PIL import Image
+from streamlit.delta_generator import DeltaGenerator
+
+from ui.figures import projector
+from ui.figures.boundary import (
+    boundary_picture,
+    img_tag,
+    jpeg_data_uri,
+    live_html,
+    png_bytes,
+    units_picture,
+)
+from ui.figures.training import loss_curve_figure
+from ui.model import training_loop
+from ui.model.training import Training
+from ui.model.training_controller import State
+from ui.widgets import classroom
+
+COSTLIEST = 5  # training points ringed as the costliest now
+BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px)
+# Redrawn every few frames while training: a toolbar with only the camera (a PNG of the curves).
+CHART_CONFIG = {"modeBarButtons": [["toImage"]], **projector.png_export("training_curves")}
+
+
+def run_picture(
+    run: Training, *, test: bool, highlight: np.ndarray | None = None, size: int = 360
+) -> Image.Image:
+    """The plane coloured by the network's class probabilities, its points (and test points)."""
+    return boundary_picture(
+        run.probability_grid(),
+        train_xy=run.X_train,
+        train_labels=run.y_train,
+        test_xy=run.X_test if test else None,
+        test_labels=run.y_test if test else None,
+        highlight=highlight,
+        size=size,
+    )
+
+
+def boundary_png(run: Training, *, test: bool) -> bytes:
+    """The decision boundary picture at BOUNDARY_PNG_PX, as a PNG file (made on a click)."""
+    return png_bytes(run_picture(run, test=test, size=BOUNDARY_PNG_PX))
+
+
+def live_block(run: Training, *, test: bool) -> str:
+    """The epoch counter over the boundary picture, with its points and costliest rings."""
+    costly = run.costliest(COSTLIEST)
+    picture = run_picture(run, test=test, highlight=costly)
+    losses = ", ".join(f"{v:.2f}" for v in run.point_losses()[costly])
+    m = run.metrics()
+    return live_html(
+        epoch=m.epoch,
+        train_loss=m.train_loss,
+        test_loss=m.test_loss,
+        train_accuracy=m.train_accuracy,
+        test_accuracy=m.test_accuracy,
+        picture_uri=jpeg_data_uri(picture, quality=75),
+        caption=f"Ringed in red: the {len(costly)} training points costing the most loss "
+        f"now, −log p(class) = {losses}.",
+    )
+
+
+def loss_curve(run: Training, *, log: bool) -> go.Figure:
+    """The training and test loss over the epochs so far."""
+    h = run.history
+    return loss_curve_figure(
+        epochs=h.epochs,
+        train_loss=h.train_loss,
+        test_loss=h.test_loss,
+        y_scale="log" if log else "linear",
+        height=430,
+    )
+
+
+def show_live(run: Training, state: State) -> DeltaGenerator:
+    """The live block, drawn here; returns its element, for the playing frames to replace."""
+    return st.html(live_block(run, test=state["tr_show_test"]))
+
+
+def show_curve(run: Training, state: State) -> DeltaGenerator:
+    """The loss curve, drawn here; returns its element, for the playing frames to replace."""
+    return classroom.chart(loss_curve(run, log=state["tr_log"]), config=CHART_CONFIG)
+
+
+def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:
+    """The small multiples of the first hidden layer (or a note when there is none)."""
+    grids = run.first_layer_grid()
+    if grids is None:
+        return target.info(
+            "No hidden layer: the network is softmax regression, so every boundary is a "
+            "straight line. Add a hidden layer to see its units.",
+            icon=":material/info:",
+        )
+    return target.html(
+        img_tag(
+            jpeg_data_uri(units_picture(grids), quality=80),
+            alt=f"first-layer units at epoch {run.epoch}",
+            test_id="tr-units",
+        )
+    )
+
+
+@dataclass
+class Slots:
+    """The elements a playing frame replaces (each call on one replaces that element)."""
+
+    live: DeltaGenerator
+    chart: DeltaGenerator
+    units: DeltaGenerator
+
+
+def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
+    """Play: train and redraw into ``slots`` until paused, idle too long or diverged.
+
+    Each replaced element is a message the browser renders, so a playing frame sends one
+    (the live block) and the curve and the units follow a few times a second.
+    """
+
+    def draw_live() -> None:
+        slots.live.html(live_block(run, test=state["tr_show_test"]))
+
+    def draw_more(frame: training_loop.Frame) -> None:
+        if frame.units:
+            show_units(run, slots.units)
+        if frame.curve:
+            classroom.chart(
+                loss_curve(run, log=state["tr_log"]), into=slots.chart, config=CHART_CONFIG
+            )
+
+    training_loop.play(
+        state,
+        run,
+        started=started,
+        draw_live=draw_live,
+        draw_more=draw_more,
+        rerun=st.rerun,
+    )
