@@ -57,7 +57,8 @@ with st.sidebar:
     classroom.sidebar(page_name)  # "Copy link to this view" and the classroom-link builder
     st.markdown(
         "**xent** teaches cross-entropy: the loss, its gradient and how softmax "
-        "turns logits into probabilities. Every number comes from `xent_core`."
+        "turns logits into probabilities. Every number is computed live by `xent_core`, "
+        "its small numpy library, and checked against PyTorch."
     )
     st.info(
         "**Reduction:** a *sum* adds the per-row losses; a *mean* divides that sum "

@@ -1,6 +1,7 @@
-"""Overview: what cross-entropy is, where each page goes, and the seed article's results.
+"""Overview: what cross-entropy is, where each page goes, and the article's worked results.
 
-Every number on this page is computed live by xent_core from the seed article's data.
+Every number on this page is computed live by xent_core from the article's data
+(xent_core.article: "Cross-Entropy Loss: Make Predictions with Confidence", Bala Priya C).
 """
 
 import streamlit as st
@@ -91,7 +92,7 @@ PAGES = [
         "pages/binary.py",
         "Binary cross-entropy",
         ":material/balance:",
-        "the curves −log p and −log(1 − p), a slider for p, and the seed's seven "
+        "the curves −log p and −log(1 − p), a slider for p, and the article's seven "
         "predictions in a table you can edit.",
     ),
     (
@@ -147,9 +148,14 @@ for path, label, icon, what in PAGES:
     with text:
         st.markdown(what)
 
-# ---------------------------------------------------------------- the seed article's results
+# ---------------------------------------------------------------- the article's results
 st.divider()
-st.subheader("What the seed article shows — computed live")
+st.subheader("What the article shows — computed live")
+st.markdown(
+    f"The worked examples of *“{xent_core.ARTICLE_TITLE}”* by {xent_core.ARTICLE_AUTHOR}, "
+    "recomputed here. Numbers show every digit of **float64**, the 64-bit numbers computers "
+    "calculate with (about 16 significant digits), so you can check them against any other tool."
+)
 m1, m2 = st.columns(2)
 m1.metric(
     "Binary table: sum of the 7 losses",
@@ -191,8 +197,8 @@ st.markdown(
   h = 1e−5 give {vector(grad_numeric, 10)}, matching p − t above to about 10 digits —
   provided x is a float array (with integer inputs the step h is lost and the check
   fails: see *Gradient check*).
-- **A small network learns with it.** One hidden layer of 16 units and a softmax output
-  over 3 classes, trained by backpropagation starting from p − t at the output: see
-  *Live training*.
+- **A small network learns with it.** The classic 16-unit numpy network — one hidden layer
+  of 16 units and a softmax output over 3 classes — is trained by backpropagation starting
+  from p − t at the output: see *Live training*.
 """
 )

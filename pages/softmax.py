@@ -132,7 +132,8 @@ with facts:
         colour = "green" if verdict == "pass" else "orange"
         st.markdown(f":{colour}[{icon}] **{claim}** — {evidence}")
     st.caption(
-        f"Computed live in float64. “0” means at most {short(props.tol, 3)} "
+        f"Computed live in float64 (the 64-bit numbers computers calculate with, about 16 "
+        f"significant digits). “0” means at most {short(props.tol, 3)} "
         "(4·C·ε/τ, the size of float64 rounding here)."
     )
 with st.expander("Every digit of J"):

@@ -27,9 +27,9 @@ GRID_POINTS = 999  # samples of p on the curves, 0.001 apart
 
 
 def seed_frame(column: Literal["p", "z"]) -> pd.DataFrame:
-    """The seed table as text cells: ``t`` and ``p``, or ``t`` and the logit ``z = logit(p)``.
+    """The article's table as text cells: ``t`` and ``p``, or ``t`` and the logit ``z = logit(p)``.
 
-    Logits keep every digit (shortest round-trip form), so their losses are the seed's.
+    Logits keep every digit (shortest round-trip form), so their losses are the article's.
     """
     if column == "p":
         second = [f"{p:g}" for p in ARTICLE_BINARY_P]

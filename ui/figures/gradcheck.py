@@ -126,10 +126,10 @@ def _text(values: Sequence[float]) -> list[str]:
 
 
 def typed_default_frame(loss: LossName, seed: int = 0) -> pd.DataFrame:
-    """The typed table a student starts from: the seed's worked examples as text cells.
+    """The typed table a student starts from: the article's worked examples as text cells.
 
-    BCE on p: the seed's 7-row table; from logits: its logits to one decimal; categorical:
-    the seed's 4-row table; softmax: z = (2, 3, 4) with target 2 and two more rows; the
+    BCE on p: the article's 7-row table; from logits: its logits to one decimal; categorical:
+    the article's 4-row table; softmax: z = (2, 3, 4) with target 2 and two more rows; the
     MLP: W₁ of the seeded network to three decimals.
     """
     if loss == "bce":
@@ -164,7 +164,7 @@ def parse_typed(
 
     Binary targets lie in [0, 1], class labels are whole numbers 0 … 2, probabilities in
     [0, 1], logits and weights any finite number. The MLP's points, labels and other
-    weights are those of the seed's random case.
+    weights are those of the random case drawn with that random seed.
     """
     fixed, variable = table_columns(loss)
     if not 1 <= len(frame) <= MAX_TYPED_ROWS:

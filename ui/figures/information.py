@@ -30,7 +30,7 @@ CE_COLOR = CLASS_COLORS[0]  # cross-entropy H(t, p)
 MIN_CLASSES, MAX_CLASSES = 2, 10
 
 # The default pair: a true distribution with some uncertainty and a model that misjudges it
-# (p is the seed's fourth categorical row).
+# (p is the article's fourth categorical row).
 DEFAULT_NAMES = ("panda", "seal", "duck")
 DEFAULT_T = (0.6, 0.3, 0.1)
 DEFAULT_P = (0.25, 0.4, 0.35)

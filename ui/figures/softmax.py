@@ -19,7 +19,7 @@ from ui.text.numbers import full, short
 # The page's controls: 3 to 10 classes, logits in [-10, 10], τ from 0.1 to 10.
 MIN_CLASSES, MAX_CLASSES = 3, 10
 Z_MIN, Z_MAX = -10.0, 10.0
-DEFAULT_Z = (2.0, 3.0, 4.0)  # the seed's example: softmax = [0.0900…, 0.2447…, 0.6652…]
+DEFAULT_Z = (2.0, 3.0, 4.0)  # the article's example: softmax = [0.0900…, 0.2447…, 0.6652…]
 # Nearly geometric (1, 1.5, 2, 3, 5, 7 per decade), so the slider moves on a log scale.
 TAU_OPTIONS = (0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0)
 

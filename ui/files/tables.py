@@ -68,7 +68,7 @@ BINARY_HELP = (
     f"ignored. Then one table row per line. At most {MAX_ROWS} rows and {MAX_BYTES // 1000} "
     "KB. Commas, semicolons or tabs between values; a dot for decimals. A value that is not a "
     "number loads as typed and is marked like a typed one. The file replaces the table's rows; "
-    "↺ Reset brings back the seed table."
+    "↺ Reset brings back the article's table."
 )
 CATEGORICAL_HELP = (
     f"A header line naming the column `{TRUE_CLASS}` and one column per class "
@@ -78,7 +78,7 @@ CATEGORICAL_HELP = (
     f"or logits, as the switch above says). At most {MAX_ROWS} rows and {MAX_BYTES // 1000} "
     "KB. Commas, semicolons or tabs between values; a dot for decimals. A value that is not a "
     "number loads as typed and is marked like a typed one. The file replaces the table and its "
-    "classes; Reset brings back the seed table."
+    "classes; Reset brings back the article's table."
 )
 
 

@@ -98,7 +98,7 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
     ),
     "training": (
         Control("play", "Play/Pause, Step, Reset", ("tr_play", "tr_step", "tr_reset")),
-        Control("preset", "the seed's-network button", ("tr_preset",)),
+        Control("preset", "the classic-network button", ("tr_preset",)),
         Control("speed", "epochs per frame", ("tr_speed",)),
         Control(
             "settings", "the Data, Network and Training tabs", ("tr_settings",), holder="column"

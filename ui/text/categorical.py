@@ -138,7 +138,7 @@ def mean_words(*, n_rows: int, weighted: bool, divisor_terms: str) -> str:
             "average: heavy classes count more, and the mean stays a typical per-row loss."
         )
     return (
-        f"The **sum** adds the {n_rows} per-row losses (the seed article reports it); the "
+        f"The **sum** adds the {n_rows} per-row losses (the article reports it); the "
         f"**mean** divides that sum by {n_rows}, the number of rows (the frameworks' "
         "default). With class weights the mean divides by the total weight of the rows' "
         "true classes instead."
