@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ui.text.numbers import full, short
+from ui.text.numbers import fit, full, short
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,21 @@ def test_full_reads_back_as_the_same_float() -> None:
     for value in (4.460303459760249, 2.214574215671332, 1e-300, -0.1 + 0.2):
         assert float(full(value)) == value
     assert full(-math.inf) == "−∞"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.6931471805599453, "0.6931"),
+        (1234.5678, "1234.5678"),
+        (12345.678, "1.235e+04"),
+        (1e60, "1.000e+60"),
+        (-3.5e300, "−3.500e+300"),
+        (math.inf, "∞"),
+        (math.nan, "undefined"),
+    ],
+)
+def test_fit_keeps_a_live_loss_inside_its_box(value, text) -> None:
+    """Fixed decimals while short, scientific past 9 characters: never 60 digits."""
+    assert fit(value) == text
+    assert len(fit(value)) <= 11

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ui.figures.theme import CLASS_COLORS, MISTAKE
+from ui.text.numbers import fit
 
 WHITE = np.array([255.0, 255.0, 255.0])
 TEXT = (60, 60, 60)
@@ -258,7 +259,7 @@ def live_html(
     def column(title: str, loss: float, acc: float, key: str) -> str:
         return (
             f"<div><div style='{label}'>{title} loss</div>"
-            f"<div data-testid='tr-{key}-loss' style='{mid}'>{loss:.4f}</div>"
+            f"<div data-testid='tr-{key}-loss' style='{mid}'>{fit(loss)}</div>"
             f"<div style='{small}'>accuracy <span data-testid='tr-{key}-acc'>{acc:.1%}</span>"
             "</div></div>"
         )
