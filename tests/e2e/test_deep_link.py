@@ -54,14 +54,15 @@ def expect_router_menu(page: Page, title: str) -> None:
 
 
 def stub_app(folder: Path) -> Path:
-    """A copy of the shell (app.py, deep_links.py, .streamlit/) with one-line stub pages.
+    """A copy of the shell (app.py, deep_links.py, ui/, static/, .streamlit/) with one-line stub pages.
 
     Each stub calls ensure_router() as real pages do, then prints its name and the query
     string it received, so the routing is checked apart from what the real pages draw.
     """
     shutil.copy(ROOT / "app.py", folder / "app.py")
     shutil.copy(ROOT / "deep_links.py", folder / "deep_links.py")
-    shutil.copytree(ROOT / "ui", folder / "ui")  # app.py draws the sidebar with ui.classroom
+    shutil.copytree(ROOT / "ui", folder / "ui")  # app.py draws the sidebar with ui.widgets
+    shutil.copytree(ROOT / "static", folder / "static")  # the tab icon app.py serves
     shutil.copytree(ROOT / ".streamlit", folder / ".streamlit")
     (folder / "pages").mkdir()
     page_files = re.findall(r'_page\(\s*"(\w+)"', (ROOT / "app.py").read_text())
