@@ -54,7 +54,7 @@ def expect_router_menu(page: Page, title: str) -> None:
 
 
 def stub_app(folder: Path) -> Path:
-    """A copy of the shell (app.py, deep_links.py, ui/, static/, .streamlit/) with one-line stub pages.
+    """A copy of the shell (app.py, deep_links.py, ui/, static/, .streamlit/), stub pages.
 
     Each stub calls ensure_router() as real pages do, then prints its name and the query
     string it received, so the routing is checked apart from what the real pages draw.
