@@ -39,6 +39,7 @@ PAGES: dict[str, list[StreamlitPage]] = {
     ],
     "Inside the gradient": [
         _page("softmax", "Softmax & its Jacobian", "grid_on"),
+        _page("backprop", "Backpropagation", "account_tree"),
         _page("training", "Live training", "trending_down"),
     ],
     "Beyond": [

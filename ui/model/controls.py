@@ -96,6 +96,23 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
         Control("logits", "the logit sliders z", ("z_*",)),
         Control("target", "target class k", ("target",)),
     ),
+    "backprop": (
+        Control("network", "classic or your Live training network", ("bp_net",)),
+        Control("data", "the classic network's data set", ("bp_data",)),
+        Control("head", "softmax or one sigmoid per class", ("bp_head",)),
+        Control("decay", "weight decay λ", ("bp_l2",)),
+        Control(
+            "batch",
+            "the batch: N, seed, New batch, the point",
+            ("bp_batch", "bp_n", "bp_seed", "bp_new", "bp_point"),
+        ),
+        Control("weight", "the output unit j and input unit i", ("bp_j", "bp_i")),
+        Control("rate", "the step size η", ("bp_lr",)),
+        Control("row", "the batch row of the Jacobians", ("bp_row",)),
+        Control(
+            "fading", "activation and depth of the fading chart", ("bp_fade_act", "bp_fade_depth")
+        ),
+    ),
     "training": (
         Control("play", "Play/Pause, Step, Reset", ("tr_play", "tr_step", "tr_reset")),
         Control("preset", "the classic-network button", ("tr_preset",)),
