@@ -11,6 +11,7 @@ from deep_links import ensure_router
 from ui.figures.backprop import (
     Panel,
     check_frame,
+    jacobian_panel,
     moves_frame,
     probability_panels,
     remembered_fading,
@@ -144,6 +145,7 @@ with net_col:
 
 with batch_col:
     st.subheader("The batch")
+    in_range(POINT, len(network.X), "training point")  # also for a link or a new network
     kind = st.radio(
         "Points",
         BATCH_KINDS,
@@ -167,7 +169,6 @@ with batch_col:
             len(network.X), st.session_state[SIZE.key], st.session_state[SEED.key]
         )
     else:
-        in_range(POINT, len(network.X), "training point")
         losses = backprop.point_losses(network)
         names = network.class_names
         st.selectbox(
@@ -394,19 +395,7 @@ for h, column in zip(HEADS, st.columns(2, gap="large"), strict=True):
         panels.append(Panel(f"δ{sub(n_layers)}", t_h.deltas[-1], cols="class j"))
         classroom.chart(remembered_figure(figures, panels), key=f"bp_head_{h}")
         classroom.chart(
-            remembered_figure(
-                figures,
-                [
-                    Panel(
-                        "J = ∂p/∂z",
-                        jacobians[h],
-                        f"of row {n}",
-                        rows="output p_i",
-                        cols="logit z_j",
-                        digits=3,
-                    )
-                ],
-            ),
+            remembered_figure(figures, [jacobian_panel(jacobians[h], row=n)]),
             key=f"bp_jacobian_{h}",
         )
         st.metric(

@@ -311,10 +311,16 @@ def probability_panels(P: np.ndarray, *, name: str = "P", title: str = "") -> li
     ]
 
 
-def jacobian_figure(J: np.ndarray, *, name: str, title: str = "") -> go.Figure:
-    """One row's output Jacobian ``∂p_i/∂z_j`` (C×C) with its values printed."""
-    panel = Panel(name, np.asarray(J, dtype=float), title, rows="output p_i", cols="logit z_j")
-    return matrix_figure([panel], arrange="across")
+def jacobian_panel(J: np.ndarray, *, row: int) -> Panel:
+    """Row ``row``'s output Jacobian ``∂p_i/∂z_j`` (C×C), its values printed."""
+    return Panel(
+        "J = ∂p/∂z",
+        np.asarray(J, dtype=float),
+        f"of row {row}",
+        rows="output p_i",
+        cols="logit z_j",
+        digits=3,
+    )
 
 
 # ---------------------------------------------------------------- fading gradients
