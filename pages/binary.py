@@ -131,7 +131,7 @@ def binary_table(column: str) -> KeptEditor:
         f"bce_table_{column}",
         base_key=f"bce_base_{column}",
         saved_key=f"bce_saved_{column}",
-        seed=lambda: seed_frame(column),
+        initial=lambda: seed_frame(column),
     )
 
 

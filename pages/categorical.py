@@ -102,11 +102,12 @@ st.markdown(
 url_state.show_notes()
 if note := state.init(ss):
     st.warning(note, icon="🔗")
-state.start(ss)  # edits made before a visit to another page, or before a paste was folded
+kept = state.keeper(ss)
+kept.start()  # edits made before a visit to another page, or before a paste was folded
 for message, icon in state.pop_flashes(ss):
     st.toast(message, icon=icon)  # a toast: the layout below does not move
 
-table = ss[state.MODEL]
+table = kept.base
 ids, names = table.ids, table.names
 
 # ------------------------------------------------------------------------ settings
@@ -209,13 +210,13 @@ with table_col:
     st.markdown("**Predictions** (editable)")
     edited = st.container(key="cat_table").data_editor(
         table.frame,
-        key=state.editor_key(ss),
+        key=kept.key,
         num_rows="dynamic",
         hide_index=True,
         column_config=column_config,
         column_order=[TARGET, *ids],
     )
-state.finish(ss, edited)  # kept for a visit to another page; a paste folded in once
+kept.finish(edited)  # kept for a visit to another page; a paste folded in once
 if too_many_rows(edited):
     url_state.publish(PARAMS)
     st.stop()

@@ -33,6 +33,7 @@ from ui.figures.gradcheck import (
 )
 from ui.files.tables import frame_csv
 from ui.model import params
+from ui.model.table_keeper import KeptEditor
 from ui.text.numbers import full, short
 from ui.widgets import classroom, url_state
 from ui.widgets.table_files import download_csv
@@ -67,16 +68,20 @@ def next_seed() -> None:
     st.session_state[SEED.key] = (st.session_state[SEED.key] + 1) % (MAX_SEED + 1)
 
 
-def table_keys(loss: str) -> tuple[str, str, str]:
-    """Session-state keys of the typed table of ``loss``: its base, its editor, its edits."""
-    return f"gc_base_{loss}", f"gc_table_{loss}", f"gc_saved_{loss}"
+def typed_table(loss: str) -> KeptEditor:
+    """The typed table of ``loss``, kept across reruns and pages; it starts from the seed."""
+    return KeptEditor(
+        st.session_state,
+        f"gc_table_{loss}",
+        base_key=f"gc_base_{loss}",
+        saved_key=f"gc_saved_{loss}",
+        initial=lambda: typed_default_frame(loss, st.session_state[SEED.key]),
+    )
 
 
 def reset_table(loss: str) -> None:
-    base, editor, saved = table_keys(loss)
-    st.session_state[base] = typed_default_frame(loss, st.session_state[SEED.key])
-    st.session_state.pop(saved, None)
-    st.session_state.pop(editor, None)  # the editor starts afresh from the new base
+    """The reset button: the table of the current seed again, in a fresh editor."""
+    typed_table(loss).reset()
 
 
 st.title("Gradient check")
@@ -150,22 +155,19 @@ seed = int(st.session_state[SEED.key])
 if source == "random":
     case = random_case(loss, seed, whole_numbers=whole)
 else:
-    base, editor, saved = table_keys(loss)
-    if base not in st.session_state:
-        st.session_state[base] = typed_default_frame(loss, seed)
-    if editor not in st.session_state and saved in st.session_state:
-        st.session_state[base] = st.session_state[saved]  # back on the page: keep the edits
+    table = typed_table(loss)
+    table.start()  # the seed's table on a first visit; back on the page: keep the edits
     with settings:
         st.markdown(f"**Type the inputs** (the variable: **{spec.variable}**)")
         edited = st.data_editor(
-            st.session_state[base],
-            key=editor,
+            table.frame,
+            key=table.key,
             num_rows="fixed" if loss == "mlp" else "dynamic",
             hide_index=True,
             width="stretch",
             disabled=["input"] if loss == "mlp" else False,
         )
-        st.session_state[saved] = edited
+        table.finish(edited)  # kept for a visit to another page; a paste folded in once
         st.button("↺ Reset the table", key="gc_reset", on_click=reset_table, args=(loss,))
         case, problems = parse_typed(loss, edited, seed)
         show_problems(problems, "Some cells cannot be used")

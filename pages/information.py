@@ -31,6 +31,7 @@ from ui.figures.information import (
 from ui.files.tables import information_csv
 from ui.model import params
 from ui.model.cells import parse_numbers
+from ui.model.table_keeper import KeptEditor
 from ui.text.numbers import full, short
 from ui.text.quoting import quote_typed
 from ui.widgets import classroom, url_state
@@ -64,39 +65,45 @@ if len(st.session_state[T.key]) != len(st.session_state[P.key]):
     )
     st.session_state[T.key], st.session_state[P.key] = DEFAULT_T, DEFAULT_P
 
-if BASE not in st.session_state:
-    st.session_state[BASE] = table_frame(
-        st.session_state[T.key], st.session_state[P.key], DEFAULT_NAMES
+
+def table() -> KeptEditor:
+    """The table of classes, t and p, kept across reruns and pages (one key, ``info_table``)."""
+    return KeptEditor(
+        st.session_state,
+        EDITOR,
+        base_key=BASE,
+        saved_key=SAVED,
+        initial=lambda: table_frame(
+            st.session_state[T.key], st.session_state[P.key], DEFAULT_NAMES
+        ),
+        keys="fixed",
     )
-if EDITOR not in st.session_state and SAVED in st.session_state:
-    st.session_state[BASE] = st.session_state[SAVED]  # back on the page: keep the edits
 
 
 def replace_table(change) -> None:
     """A button's callback: the table as shown, changed by ``change``, becomes the new base."""
-    current = st.session_state.get(SAVED, st.session_state[BASE])
-    changed = change(current)
+    changed = change(table().current())
     if changed is None:
         st.toast("Fix the marked cells first: only numbers ≥ 0 can be normalised.", icon="✏️")
         return
-    st.session_state[BASE] = st.session_state[SAVED] = changed
-    st.session_state.pop(EDITOR, None)  # the editor starts afresh from the new base
+    table().replace(changed)  # the editor starts afresh from the new base
 
 
 def reset_table() -> None:
-    st.session_state[BASE] = st.session_state[SAVED] = table_frame(
-        DEFAULT_T, DEFAULT_P, DEFAULT_NAMES
-    )
-    st.session_state.pop(EDITOR, None)
+    """The reset button: the default pair again (not the link's), in a fresh editor."""
+    table().replace(table_frame(DEFAULT_T, DEFAULT_P, DEFAULT_NAMES))
 
+
+kept = table()
+kept.start()  # the link's distributions on a first visit; back on the page: keep the edits
 
 # ---------------------------------------------------------------- the two distributions
 editing, picture = st.columns([2, 3], gap="large")
 with editing:
     st.subheader("The distributions")
     edited = st.data_editor(
-        st.session_state[BASE],
-        key=EDITOR,
+        kept.frame,
+        key=kept.key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -106,7 +113,7 @@ with editing:
             "p": st.column_config.TextColumn("p (model)", help="the model's prediction"),
         },
     )
-    st.session_state[SAVED] = edited
+    kept.finish(edited)  # kept for a visit to another page
     b1, b2 = st.columns(2)
     b1.button(
         "t one-hot: H(t) = 0",

@@ -118,9 +118,10 @@ def test_reset_brings_back_the_seed_table_names_and_weights(ss: dict) -> None:
 
 def run_editor(ss: dict) -> None:
     """One run of the page's table: start, the editor applies its state, finish."""
-    state.start(ss)
-    ss.setdefault(state.editor_key(ss), {"edited_rows": {}, "added_rows": [], "deleted_rows": []})
-    state.finish(ss, apply_edits(ss[state.MODEL].frame, ss[state.editor_key(ss)]))
+    table = state.keeper(ss)
+    table.start()
+    ss.setdefault(table.key, {"edited_rows": {}, "added_rows": [], "deleted_rows": []})
+    table.finish(apply_edits(table.frame, ss[table.key]))
 
 
 def test_edits_survive_a_visit_to_another_page(ss: dict) -> None:

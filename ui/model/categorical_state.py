@@ -1,11 +1,12 @@
 """The categorical page's session state and its button callbacks, over any mutable mapping.
 
 The page passes ``st.session_state``; the tests pass a plain ``dict``. Callbacks run before
-the script, so they may set widget values (class names, weights). Each one that changes the
-table folds the editor's pending edits in first, then replaces the table and bumps
-:data:`VERSION`, which gives the editor a new key: its old editing state cannot come back.
-The page itself does the same with a paste (:func:`finish`), and keeps a copy of the
-edited table for a visit to another page (:func:`start`).
+the script, so they may set widget values (class names, weights). The table's rows are kept
+by the one table keeper (:func:`keeper`, a ``KeptEditor`` whose base is the
+:class:`ClassTable` under :data:`MODEL`): each callback that changes the table takes the
+editor's pending edits from it first, then replaces the table, which bumps :data:`VERSION`
+and gives the editor a new key, so its old editing state cannot come back. The keeper does
+the same with a paste, and keeps a copy of the edited table for a visit to another page.
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ from ui.model.categorical_table import (
     class_column_id,
     class_name_problems,
     seed_classes,
-    with_edits,
 )
 from ui.model.categorical_table import add_class as added_class
 from ui.model.categorical_table import normalise_rows as normalised_rows
 from ui.model.categorical_table import remove_class as removed_class
 from ui.model.categorical_table import rename_classes as renamed_classes
-from ui.model.table_keeper import Fold, should_fold
+from ui.model.table_keeper import KeptEditor, Rows
 from ui.text.categorical import name_md
 
 State = MutableMapping[str, Any]
@@ -44,9 +44,33 @@ SAVED = "cat_saved"  # the frame the editor last returned: its edits, kept acros
 FOLD = "cat_fold"  # the Fold of the last paste folded into MODEL
 
 
+def with_frame(table: ClassTable, frame: pd.DataFrame) -> ClassTable:
+    """``table`` holding ``frame`` (an edited copy of its own frame) as its cells."""
+    cells = frame.reset_index(drop=True).astype(object)
+    return ClassTable(cells, table.ids, table.names, table.next_id)
+
+
+CLASS_ROWS = Rows(frame=lambda table: table.frame, with_frame=with_frame)  # the keeper's view
+
+
+def keeper(state: State) -> KeptEditor:
+    """The table's editor kept across reruns and pages; its rows live in the ClassTable."""
+    return KeptEditor(
+        state,
+        "cat_editor",
+        base_key=MODEL,
+        saved_key=SAVED,
+        version_key=VERSION,
+        fold_key=FOLD,
+        initial=seed_classes,
+        keys="numbered",
+        rows=CLASS_ROWS,
+    )
+
+
 def editor_key(state: State) -> str:
     """The table editor's key for the current version of the table."""
-    return f"cat_editor_{state[VERSION]}"
+    return keeper(state).key
 
 
 def name_key(column: str) -> str:
@@ -65,9 +89,7 @@ def init(state: State) -> str | None:
     ``state[WEIGHTS]`` must already hold the (URL-restored) weights. When their number does
     not match the classes they are reset to 1 and the returned note says why.
     """
-    if MODEL not in state:
-        state[MODEL] = seed_classes()
-        state[VERSION] = 0
+    keeper(state).ensure()
     table: ClassTable = state[MODEL]
     note = None
     if len(state[WEIGHTS]) != table.n_classes:
@@ -88,60 +110,6 @@ def typed_names(state: State) -> list[str]:
     return [state[name_key(column)] for column in state[MODEL].ids]
 
 
-def folded(state: State) -> ClassTable:
-    """The table with the editor's pending edits folded in."""
-    return with_edits(state[MODEL], state.get(editor_key(state)))
-
-
-def replace(state: State, table: ClassTable) -> None:
-    """Make ``table`` the page's table, in a fresh editor (older copies and folds dropped)."""
-    state[MODEL] = table
-    state[VERSION] += 1
-    state.pop(SAVED, None)
-    state.pop(FOLD, None)
-
-
-def with_frame(table: ClassTable, frame: pd.DataFrame) -> ClassTable:
-    """``table`` holding ``frame`` (an edited copy of its own frame) as its cells."""
-    cells = frame.reset_index(drop=True).astype(object)
-    return ClassTable(cells, table.ids, table.names, table.next_id)
-
-
-def start(state: State) -> None:
-    """Before the editor: edits Streamlit would drop are folded into the table.
-
-    Those are the old editor's, changed after a paste was folded (the browser did not
-    have the new editor yet), and those of a visit to another page, which drops the
-    editor's state: the copy :func:`finish` kept becomes the table.
-    """
-    fold: Fold | None = state.get(FOLD)
-    if fold is not None:
-        if (late := fold.late_edits(state)) is not None:
-            replace(state, with_edits(fold.base, late))
-            state[FOLD] = Fold(fold.key, fold.base, late)
-            return
-        if state.get(fold.key) is None:  # the old editor is gone for good
-            del state[FOLD]
-    if editor_key(state) not in state and SAVED in state:
-        replace(state, with_frame(state[MODEL], state[SAVED]))
-
-
-def finish(state: State, edited: pd.DataFrame) -> None:
-    """After the editor: keep what it returned, and fold a paste into the table once.
-
-    Streamlit re-applies added rows one at a time on every rerun; folded, a 1,000-row
-    paste costs that once, and the editor starts again with no edits under a new key.
-    """
-    key = editor_key(state)
-    edits = state.get(key)
-    if should_fold(edits, len(edited)):
-        table = state[MODEL]
-        replace(state, with_frame(table, edited))
-        state[FOLD] = Fold(key, table, edits)
-    else:
-        state[SAVED] = edited
-
-
 def flash(state: State, message: str, icon: str) -> None:
     """Queue a message to show as a toast on the next run."""
     state.setdefault(FLASH, []).append((message, icon))
@@ -159,9 +127,10 @@ def add_class(state: State) -> None:
     """Append a class whose cells read 0, with weight 1 (nothing at the maximum)."""
     if state[MODEL].n_classes >= MAX_CLASSES:
         return
-    table = added_class(folded(state))
+    kept = keeper(state)
+    table = added_class(kept.current())
     column, name = table.ids[-1], table.names[-1]
-    replace(state, table)
+    kept.replace(table)
     state[WEIGHTS] = (*state[WEIGHTS], 1.0)
     state[name_key(column)] = name
     state[weight_key(column)] = 1.0
@@ -180,7 +149,8 @@ def remove_class(state: State) -> None:
         return
     j = table.ids.index(column)
     name = table.names[j]
-    replace(state, removed_class(folded(state), column))
+    kept = keeper(state)
+    kept.replace(removed_class(kept.current(), column))
     state[WEIGHTS] = tuple(w for k, w in enumerate(state[WEIGHTS]) if k != j)
     del state[REMOVE_WHICH]
     flash(
@@ -197,13 +167,15 @@ def rename_classes(state: State) -> None:
     names = [name.strip() for name in typed_names(state)]
     if class_name_problems(names) or tuple(names) == state[MODEL].names:
         return
-    replace(state, renamed_classes(folded(state), names))
+    kept = keeper(state)
+    kept.replace(renamed_classes(kept.current(), names))
 
 
 def normalise_rows(state: State) -> None:
     """Divide each row that does not add up to 1 by its sum, and say which rows changed."""
-    table, fixed, failed = normalised_rows(folded(state))
-    replace(state, table)
+    kept = keeper(state)
+    table, fixed, failed = normalised_rows(kept.current())
+    kept.replace(table)
     if fixed:
         flash(
             state,
@@ -226,7 +198,7 @@ def reset_table(state: State) -> None:
     for column, name in zip(table.ids, table.names, strict=True):
         state[name_key(column)] = name
         state[weight_key(column)] = 1.0
-    replace(state, table)
+    keeper(state).replace(table)
 
 
 def load_table(state: State, names: Sequence[str], rows: Sequence[Sequence[str | None]]) -> None:
@@ -247,4 +219,4 @@ def load_table(state: State, names: Sequence[str], rows: Sequence[Sequence[str |
         state[name_key(column)] = name
         state[weight_key(column)] = weight
     state.pop(REMOVE_WHICH, None)
-    replace(state, ClassTable(frame, ids, tuple(names), old.next_id + len(names)))
+    keeper(state).replace(ClassTable(frame, ids, tuple(names), old.next_id + len(names)))
