@@ -4,7 +4,10 @@ import math
 import sys
 from functools import partial
 
+import numpy as np
+import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import xent_core
 from deep_links import ensure_router
@@ -29,7 +32,7 @@ from ui.files.tables import (
     upload_note,
 )
 from ui.model import params
-from ui.model.cells import parse_numbers
+from ui.model.binary_table import Batch, BatchLosses, Column, batch_losses, keeper, read_batch
 from ui.model.table_keeper import KeptEditor
 from ui.widgets import classroom, url_state
 from ui.widgets.table_files import download_csv, forget, upload_csv
@@ -124,18 +127,12 @@ with side:
 UPLOAD = "bce_upload"
 
 
-def binary_table(column: str) -> KeptEditor:
+def binary_table(column: Column) -> KeptEditor:
     """The table of t and p (or t and z), kept across reruns and pages."""
-    return KeptEditor(
-        st.session_state,
-        f"bce_table_{column}",
-        base_key=f"bce_base_{column}",
-        saved_key=f"bce_saved_{column}",
-        initial=lambda: seed_frame(column),
-    )
+    return keeper(st.session_state, column, partial(seed_frame, column))
 
 
-def reset_table(column: str) -> None:
+def reset_table(column: Column) -> None:
     """The reset button: the seed table again, and no note about an uploaded file."""
     binary_table(column).reset()
     forget(UPLOAD)
@@ -152,124 +149,101 @@ def load_file(loaded: TableFile) -> str:
     return upload_note(loaded, f"the {column} table", f" Switched to {mode}." if switched else "")
 
 
-@st.fragment
-def table_section() -> None:
-    """The seed's table, its losses and bars: a table edit reruns only this part."""
-    st.divider()
-    st.subheader("A batch: the seed's seven predictions")
-    logits = st.toggle(
-        "Logits mode: type the model's raw score z instead of p (p = σ(z), loss computed "
-        "stably from z)",
-        key="logits",
+def logits_note() -> None:
+    """Logits mode: the stable formula, and where the z column comes from."""
+    st.latex(
+        r"L(t, z) = \max(z, 0) - z\,t + \log\bigl(1 + e^{-|z|}\bigr)"
+        r"\quad\text{(the same loss as } L(t, \sigma(z))\text{, but never overflows)}"
     )
-    url_state.publish(PARAMS)
-    column = "z" if logits else "p"
-    table = binary_table(column)
-    table.start()
-
-    if logits:
-        st.latex(
-            r"L(t, z) = \max(z, 0) - z\,t + \log\bigl(1 + e^{-|z|}\bigr)"
-            r"\quad\text{(the same loss as } L(t, \sigma(z))\text{, but never overflows)}"
-        )
-        st.caption(
-            "The seed's p values as their exact logits z = logit(p): the sum is the same "
-            "4.460303459760249, computed without ever forming p."
-        )
-    editing, results = st.columns([4, 7], gap="large")
-    with editing:
-        edited = st.data_editor(
-            table.base,
-            key=table.key,
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "t": st.column_config.TextColumn(
-                    "t (target)", help="0, 1 or a soft target", width="small"
-                ),
-                column: st.column_config.TextColumn(
-                    "z (logit)" if logits else "p (predicted)",
-                    help="any finite number" if logits else "a probability from 0 to 1",
-                ),
-            },
-        )
-        table.finish(edited)  # kept for a visit to another page; a paste folded in once
-        actions = st.container(horizontal=True)
-        actions.button(
-            "↺ Reset to the seed table", key="bce_reset", on_click=reset_table, args=(column,)
-        )
-        st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
-        upload_csv(
-            key=UPLOAD,
-            read=read_binary_csv,
-            load=load_file,
-            help=BINARY_HELP,
-            example=BINARY_EXAMPLE,
-        )
-
-    def offer_download(loss: list[float]) -> None:
-        download_csv(
-            partial(binary_csv, edited, column, loss),
-            file_name=f"xent-binary-{column}.csv",
-            key="bce_download",
-            where=actions,
-        )
-
-    if too_many_rows(edited):
-        offer_download([math.nan] * len(edited))
-        return
-    t_col, t_problems = parse_numbers(edited, ["t"], 0.0, 1.0)
-    x_col, x_problems = (
-        parse_numbers(edited, ["z"]) if logits else parse_numbers(edited, ["p"], 0.0, 1.0)
+    st.caption(
+        "The seed's p values as their exact logits z = logit(p): the sum is the same "
+        "4.460303459760249, computed without ever forming p."
     )
-    problems = sorted(t_problems + x_problems, key=lambda pr: (pr.row, pr.column != "t"))
-    bad_rows = sorted({pr.row for pr in problems})
-    rows = [r for r in range(1, len(edited) + 1) if r not in bad_rows]
-    keep = [r - 1 for r in rows]
-    t_ok, x_ok = t_col[keep, 0], x_col[keep, 0]
 
-    with results:
-        show_problems(problems, "Some cells cannot be used")
-        if bad_rows:
-            st.warning(
-                f"Row{'s' if len(bad_rows) > 1 else ''} {', '.join(map(str, bad_rows))} "
-                f"{'are' if len(bad_rows) > 1 else 'is'} left out of the sum and mean until "
-                "fixed.",
-                icon="🚧",
-            )
-        if not rows:
-            offer_download([math.nan] * len(edited))
-            st.info("No complete rows yet: type a target t and a prediction in a row.")
-            return
-        if logits:
-            p_ok = xent_core.sigmoid(x_ok)
-            per_row = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="none")
-            total = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="sum")
-            mean = xent_core.binary_cross_entropy_with_logits(t_ok, x_ok, reduction="mean")
-        else:
-            p_ok = x_ok
-            per_row = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="none")
-            total = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="sum")
-            mean = xent_core.binary_cross_entropy(t_ok, x_ok, reduction="mean")
-        offer_download(losses_by_row(len(edited), rows, per_row))
-        mistakes = confident_mistakes(t_ok, p_ok, per_row)
-        st.dataframe(
-            results_frame(rows, per_row, mistakes, p_ok if logits else None),
-            key="bce_results",
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "row": st.column_config.NumberColumn(width="small"),
-                "note": st.column_config.TextColumn(width="medium"),
-            },
+
+def table_editor(table: KeptEditor, column: Column) -> tuple[pd.DataFrame, DeltaGenerator]:
+    """The editor, its reset button and the file upload; what it returned, and the row of
+    buttons (where the download goes once the losses are known)."""
+    edited = st.data_editor(
+        table.frame,
+        key=table.key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "t": st.column_config.TextColumn(
+                "t (target)", help="0, 1 or a soft target", width="small"
+            ),
+            column: st.column_config.TextColumn(
+                "z (logit)" if column == "z" else "p (predicted)",
+                help="any finite number" if column == "z" else "a probability from 0 to 1",
+            ),
+        },
+    )
+    table.finish(edited)  # kept for a visit to another page; a paste folded in once
+    actions = st.container(horizontal=True)
+    actions.button(
+        "↺ Reset to the seed table", key="bce_reset", on_click=reset_table, args=(column,)
+    )
+    st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
+    upload_csv(
+        key=UPLOAD,
+        read=read_binary_csv,
+        load=load_file,
+        help=BINARY_HELP,
+        example=BINARY_EXAMPLE,
+    )
+    return edited, actions
+
+
+def offer_download(
+    edited: pd.DataFrame, column: Column, where: DeltaGenerator, loss: list[float]
+) -> None:
+    """The Download CSV button for the table as typed and each row's ``loss``."""
+    download_csv(
+        partial(binary_csv, edited, column, loss),
+        file_name=f"xent-binary-{column}.csv",
+        key="bce_download",
+        where=where,
+    )
+
+
+def rows_left_out(batch: Batch) -> None:
+    """The cells that cannot be used, and the rows left out of the sum because of them."""
+    show_problems(batch.problems, "Some cells cannot be used")
+    bad_rows = batch.bad_rows
+    if bad_rows:
+        st.warning(
+            f"Row{'s' if len(bad_rows) > 1 else ''} {', '.join(map(str, bad_rows))} "
+            f"{'are' if len(bad_rows) > 1 else 'is'} left out of the sum and mean until "
+            "fixed.",
+            icon="🚧",
         )
 
-    n = len(rows)
-    of_all = "" if n == len(edited) else f" (of {len(edited)})"
+
+def losses_table(batch: Batch, losses: BatchLosses, mistakes: np.ndarray, logits: bool) -> None:
+    """Each usable row's loss (and p = σ(z) in logits mode), confident mistakes noted."""
+    st.dataframe(
+        results_frame(batch.rows, losses.per_row, mistakes, losses.p if logits else None),
+        key="bce_results",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "row": st.column_config.NumberColumn(width="small"),
+            "note": st.column_config.TextColumn(width="medium"),
+        },
+    )
+
+
+def totals(batch: Batch, losses: BatchLosses) -> None:
+    """The sum and the mean with every digit, and why either is ∞ when it is."""
+    rows, per_row, n = batch.rows, losses.per_row, len(batch.rows)
+    of_all = "" if n == batch.n_rows else f" (of {batch.n_rows})"
     s1, s2, s3 = st.columns([2, 2, 1])
-    s1.metric(f"sum over {n} rows{of_all}", full(total), help="Σ L: the seed article's total")
-    s2.metric(f"mean = sum / {n}", full(mean), help="Σ L / n: what most frameworks report")
+    s1.metric(
+        f"sum over {n} rows{of_all}", full(losses.total), help="Σ L: the seed article's total"
+    )
+    s2.metric(f"mean = sum / {n}", full(losses.mean), help="Σ L / n: what most frameworks report")
     s3.caption("Every digit float64 holds. The seed article reports the sum; frameworks the mean.")
     infinite = [r for r, v in zip(rows, per_row, strict=True) if math.isinf(v)]
     if infinite:
@@ -281,7 +255,7 @@ def table_section() -> None:
             "from logits.",
             icon="♾️",
         )
-    elif math.isinf(total) and (huge := overflowing_rows(rows, per_row)):
+    elif math.isinf(losses.total) and (huge := overflowing_rows(rows, per_row)):
         st.warning(
             f"**Sum = ∞, yet no row's loss is:** the loss{'es' if len(huge) > 1 else ''} of "
             f"row{'s' if len(huge) > 1 else ''} {', '.join(map(str, huge))} "
@@ -291,8 +265,12 @@ def table_section() -> None:
             "wrong beyond anything a trained model produces: try |z| below 1e300.",
             icon="♾️",
         )
+
+
+def loss_bars(batch: Batch, losses: BatchLosses, mistakes: np.ndarray) -> None:
+    """One bar per usable row, the confident mistakes in red, and what red means."""
     classroom.chart(
-        loss_bars_figure(rows=rows, loss=per_row, mistake=mistakes, mean=mean),
+        loss_bars_figure(rows=batch.rows, loss=losses.per_row, mistake=mistakes, mean=losses.mean),
         key="bce_bars",
         width="stretch",
     )
@@ -301,6 +279,48 @@ def table_section() -> None:
         f"above {MISTAKE_LOSS:g} nat — the model gave the true answer less than e⁻¹ ≈ 37 %. "
         "They dominate the sum: the log punishes being sure and wrong far more than being unsure."
     )
+
+
+@st.fragment
+def table_section() -> None:
+    """The seed's table, its losses and bars: a table edit reruns only this part.
+
+    Read the editor -> read_batch -> batch_losses (xent_core) -> draw.
+    """
+    st.divider()
+    st.subheader("A batch: the seed's seven predictions")
+    logits = st.toggle(
+        "Logits mode: type the model's raw score z instead of p (p = σ(z), loss computed "
+        "stably from z)",
+        key="logits",
+    )
+    url_state.publish(PARAMS)
+    column: Column = "z" if logits else "p"
+    table = binary_table(column)
+    table.start()
+    if logits:
+        logits_note()
+    editing, results = st.columns([4, 7], gap="large")
+    with editing:
+        edited, actions = table_editor(table, column)
+    offer = partial(offer_download, edited, column, actions)
+    if too_many_rows(edited):
+        offer([math.nan] * len(edited))
+        return
+    batch = read_batch(edited, column)
+    with results:
+        rows_left_out(batch)
+        if not batch.rows:
+            offer([math.nan] * len(edited))
+            st.info("No complete rows yet: type a target t and a prediction in a row.")
+            return
+    losses = batch_losses(batch, logits=logits)
+    mistakes = confident_mistakes(batch.t, losses.p, losses.per_row)
+    offer(losses_by_row(len(edited), batch.rows, losses.per_row))
+    with results:
+        losses_table(batch, losses, mistakes, logits)
+    totals(batch, losses)
+    loss_bars(batch, losses, mistakes)
 
 
 table_section()
