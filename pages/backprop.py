@@ -170,11 +170,14 @@ with batch_col:
         )
     else:
         losses = backprop.point_losses(network)
-        names = network.class_names
+        labels = [
+            point_label(n, x, network.class_names[c], loss)
+            for n, (x, c, loss) in enumerate(zip(network.X, network.y, losses, strict=True))
+        ]
         st.selectbox(
             "Training point (its class and its loss under softmax)",
             range(len(network.X)),
-            format_func=lambda n: point_label(n, network.X[n], names[network.y[n]], losses[n]),
+            format_func=labels.__getitem__,
             key=POINT.key,
         )
         rows = [st.session_state[POINT.key]]

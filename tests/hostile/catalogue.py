@@ -177,11 +177,27 @@ TRAINING_PARAMS: dict[str, list] = {
     "tr_show_test": ["2", "maybe", ""],
     "tr_log": ["yes please", "-1"],
 }  # fmt: skip
+BACKPROP_PARAMS: dict[str, list] = {
+    "bp_data": ["", "BLOBS", "circle", "moons", "<script>x</script>", JUNK, ["blobs", "mnist"]],
+    "bp_head": ["", "Softmax", "relu", "sigmoid,softmax", JUNK, ["softmax", "tanh"]],
+    "bp_l2": ["-1", "0.5", "nan", "inf", "abc", "0.01%", ["0", "1"]],
+    "bp_batch": ["", "all", "ONE", "0", JUNK],
+    "bp_n": ["0", "33", "-1", "4.5", "1e1", HUGE, "abc"],
+    "bp_seed": ["-1", "10000", "1e4", "99999999999999999999", "abc", "0x1"],
+    "bp_point": ["-1", "1000", ("500", "There is no training point 500"), "abc", "1.5", HUGE],
+    "bp_j": ["-1", "5", ("3", "There is no output unit 3"), "abc", "0x1", ["0", "9"]],
+    "bp_i": ["-1", "32", ("16", "There is no last-hidden unit 16"), "abc", "1e1"],
+    "bp_lr": ["0", "0.2", "-0.3", "nan", "inf", "100", "abc"],
+    "bp_row": ["-1", "32", ("4", "There is no row of the batch 4"), "abc", "²"],
+    "bp_fade_act": ["", "softmax", "ReLU", "linear", JUNK],
+    "bp_fade_depth": ["0", "7", "-1", "2.5", "abc", HUGE],
+}  # fmt: skip
 PAGE_PARAMS: dict[str, dict[str, list]] = {
     "pages/binary.py": BINARY_PARAMS,
     "pages/categorical.py": CATEGORICAL_PARAMS,
     "pages/softmax.py": SOFTMAX_PARAMS,
     "pages/training.py": TRAINING_PARAMS,
+    "pages/backprop.py": BACKPROP_PARAMS,
 }
 
 
