@@ -21,6 +21,7 @@ from ui.figures.boundary import (
     img_tag,
     jpeg_data_uri,
     live_html,
+    live_picture_html,
     png_bytes,
     units_picture,
 )
@@ -31,6 +32,7 @@ from ui.model.training_controller import State
 from ui.widgets import classroom
 
 COSTLIEST = 5  # training points ringed as the costliest now
+LIVE_GRID = 50  # the live picture's field: 50² probabilities, scaled up by the browser
 BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px)
 # Redrawn every few frames while training: a toolbar with only the camera (a PNG of the curves).
 CHART_CONFIG = {"modeBarButtons": [["toImage"]], **projector.png_export("training_curves")}
@@ -59,7 +61,15 @@ def boundary_png(run: Training, *, test: bool) -> bytes:
 def live_block(run: Training, *, test: bool) -> str:
     """The epoch counter over the boundary picture, with its points and costliest rings."""
     costly = run.costliest(COSTLIEST)
-    picture = run_picture(run, test=test, highlight=costly)
+    picture = live_picture_html(
+        run.probability_grid(LIVE_GRID),
+        epoch=run.epoch,
+        train_xy=run.X_train,
+        train_labels=run.y_train,
+        test_xy=run.X_test if test else None,
+        test_labels=run.y_test if test else None,
+        highlight=costly,
+    )
     losses = ", ".join(f"{v:.2f}" for v in run.point_losses()[costly])
     m = run.metrics()
     return live_html(
@@ -68,7 +78,7 @@ def live_block(run: Training, *, test: bool) -> str:
         test_loss=m.test_loss,
         train_accuracy=m.train_accuracy,
         test_accuracy=m.test_accuracy,
-        picture_uri=jpeg_data_uri(picture, quality=75),
+        picture_html=picture,
         caption=f"Ringed in red: the {len(costly)} training points costing the most loss "
         f"now, −log p(class) = {losses}.",
     )

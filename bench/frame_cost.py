@@ -1,0 +1,200 @@
+"""What one playing frame of the Live training page costs the server, and where it goes.
+
+    python3 bench/frame_cost.py                          # parts + one server, ~1 min
+    python3 bench/frame_cost.py --app-dir /tmp/base      # + another copy, interleaved (A/B)
+    python3 bench/frame_cost.py --players 10 --seconds 15
+
+1. Parts (in this process, default data and network, CPU time by ``time.process_time``,
+   median of many calls): one epoch of training with its metrics, the live block (the
+   boundary grid's forward pass, the picture and its encoding, the HTML), the units picture
+   (every 6th frame) and the loss curve (every 12th). Run from the repository, so they
+   time the working tree's code.
+2. Server: ``streamlit run app.py`` (as hosted, ``OPENBLAS_NUM_THREADS=1``) with
+   ``--players`` light clients (serving/stclient.py, no browser: nothing else takes the
+   cores) on the Live training page pressing Play. Over ``--seconds`` it counts the live
+   frames each client received and reads the server's CPU time from /proc: **server CPU
+   per frame** = CPU seconds / frames received. Streamlit's own share of a frame (script
+   thread bookkeeping, the protobuf message, the websocket) is what the server spends
+   beyond the parts. With ``--app-dir`` the copies take turns (A, B, A, B, …, ``--rounds``
+   each), so both see the same machine.
+
+The load average is printed before and after every measurement: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the server runs
+
+from serving.server import start_server  # noqa: E402
+from serving.stclient import StreamlitSession  # noqa: E402
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def median_ms(fn, n: int) -> float:
+    times = []
+    for _ in range(n):
+        t = time.process_time()
+        fn()
+        times.append(time.process_time() - t)
+    return 1e3 * statistics.median(times)
+
+
+def parts(n: int = 200) -> dict[str, float]:
+    """Median CPU ms of each part of a default playing frame (this checkout's code)."""
+    import streamlit  # noqa: F401  (the server's heap: see bench/README.md, "The heap")
+
+    from ui.model.training import Training
+    from ui.model.training_controller import PARAMS
+    from ui.model.training_controller import setup_from_state as setup_of
+    from ui.widgets import training_live
+
+    state = {p.key: p.default for p in PARAMS}
+    run = Training.start(setup_of(state))
+    for _ in range(50):  # past the first epochs: a boundary with some shape
+        run.train(1, lr=state["tr_lr"], batch_size=state["tr_batch"], l2=state["tr_l2"])
+
+    def train():
+        run.train(1, lr=state["tr_lr"], batch_size=state["tr_batch"], l2=state["tr_l2"])
+
+    def metrics():
+        run._metrics = None
+        run.metrics()
+
+    out = {
+        "train one epoch + metrics": median_ms(train, n),
+        "  of which metrics": median_ms(metrics, n),
+        "live block (grid, picture, html)": median_ms(
+            lambda: training_live.live_block(run, test=False), n
+        ),
+    }
+    grid = getattr(training_live, "LIVE_GRID", 100)
+    out[f"  of which the {grid}x{grid} probability grid"] = median_ms(
+        lambda: run.probability_grid(grid), n
+    )
+    out["units picture (every 6th frame) / 6"] = (
+median_ms(lambda: units(run), n // 4) / 6
+    )
+    out["loss curve (every 12th frame) / 12"] = (
+        median_ms(lambda: training_live.loss_curve(run, log=False), n // 10) / 12
+    )
+    html = training_live.live_block(run, test=False)
+    out["live block size (KB)"] = len(html) / 1024
+    return out
+
+
+def units(run) -> None:
+    from ui.figures.boundary import jpeg_data_uri, units_picture
+
+    jpeg_data_uri(units_picture(run.first_layer_grid()), quality=80)
+
+
+# --------------------------------------------------------------------------- server
+
+
+async def play(url: str, pid: int, players: int, seconds: float) -> dict[str, float]:
+    """``players`` light clients press Play; frames each received and server CPU per frame."""
+    sessions = [StreamlitSession(url, page="training") for _ in range(players)]
+    for s in sessions:
+        await s.connect()
+        await s.open()
+    counts = [0] * players
+
+    def counter(k: int):
+        def seen(element) -> bool:
+            if element.WhichOneof("type") == "html" and "data-epoch=" in element.html.body:
+                counts[k] += 1
+            return False  # keep watching
+
+        return seen
+
+    for k, s in enumerate(sessions):
+        s._watchers.append((counter(k), asyncio.get_running_loop().create_future()))
+    for s in sessions:
+        s.stage_click("tr_play")
+        await s.send_only()
+    await asyncio.sleep(2.0)  # the reruns after Play and the first frames
+    before = list(counts)
+    cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+    await asyncio.sleep(seconds)
+    cpu1, t1 = cpu_seconds(pid), time.perf_counter()
+    frames = [c - b for c, b in zip(counts, before, strict=True)]
+    for s in sessions:  # Pause, then leave
+        s.stage_click("tr_play")
+        await s.send_only()
+    await asyncio.sleep(0.5)
+    for s in sessions:
+        s._watchers.clear()
+        await s.close()
+    total = sum(frames)
+    return {
+        "frames/s per player (median)": statistics.median(frames) / (t1 - t0),
+        "frames/s per player (min)": min(frames) / (t1 - t0),
+        "server CPU (cores)": (cpu1 - cpu0) / (t1 - t0),
+        "server CPU ms per frame": 1e3 * (cpu1 - cpu0) / max(1, total),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--app-dir", action="append", default=[], type=Path,
+                        help="another copy of the app to measure beside the working tree")
+    parser.add_argument("--players", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--no-parts", action="store_true")
+    parser.add_argument("--no-server", action="store_true")
+    args = parser.parse_args()  # fmt: skip
+
+    print(f"frame cost · {os.cpu_count()} cores · {load()}")
+    if not args.no_parts:
+        print("parts (this checkout, in-process CPU ms, median):")
+        for name, value in parts().items():
+            print(f"  {name:<46} {value:8.3f}")
+    if args.no_server:
+        return
+    dirs = [ROOT, *args.app_dir]
+    results: dict[Path, list[dict[str, float]]] = {d: [] for d in dirs}
+    for r in range(args.rounds):
+        for d in dirs if r % 2 == 0 else dirs[::-1]:
+            with start_server(app_dir=d, hosted=True) as server:
+                before = load()
+                res = asyncio.run(play(server.url, server.pid, args.players, args.seconds))
+                res["load"] = f"{before} -> {load()}"
+                results[d].append(res)
+                print(f"  round {r + 1} {d}: " + ", ".join(
+                    f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                    for k, v in res.items()))  # fmt: skip
+    print(f"server, {args.players} player(s), {args.seconds:g} s per round, medians of rounds:")
+    for d in dirs:
+        rows = results[d]
+        keys = [k for k in rows[0] if k != "load"]
+        line = ", ".join(f"{k} {statistics.median(r[k] for r in rows):.2f}" for k in keys)
+        print(f"  {d}: {line}")
+
+
+if __name__ == "__main__":
+    main()
