@@ -110,6 +110,13 @@ PAGES = [
         "through it comes out as p − t.",
     ),
     (
+        "pages/backprop.py",
+        "Backpropagation",
+        ":material/account_tree:",
+        "one batch followed from the input to every weight's gradient, each array a heatmap, "
+        "each gradient checked numerically.",
+    ),
+    (
         "pages/training.py",
         "Live training",
         ":material/trending_down:",

@@ -32,6 +32,7 @@ from ui.model.training import (
 from ui.model.training_controller import L2_STRENGTHS, LEARNING_RATES, PARAMS, format_g
 from ui.widgets import training_live, training_sections, url_state
 
+ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 ss = st.session_state
 
 
@@ -234,7 +235,6 @@ def lazy_sections(run: Training) -> None:
 
 # --- the page -------------------------------------------------------------------------------
 
-ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 started = time.monotonic()  # any interaction reruns the script: the idle clock starts here
 limit_blas_threads()
 url_state.restore(PARAMS)

@@ -75,6 +75,7 @@ def test_every_page_is_linked_once(at):
         "Binary cross-entropy": "binary",
         "Categorical cross-entropy": "categorical",
         "Softmax & its Jacobian": "softmax",
+        "Backpropagation": "backprop",
         "Live training": "training",
         "Cross-entropy vs squared error": "versus",
         "Entropy, cross-entropy & KL": "information",

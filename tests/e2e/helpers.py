@@ -26,6 +26,7 @@ PAGES = [
     ("binary", "Binary cross-entropy"),
     ("categorical", "Categorical cross-entropy"),
     ("softmax", "Softmax & its Jacobian"),
+    ("backprop", "Backpropagation"),
     ("training", "Live training"),
     ("versus", "Cross-entropy vs squared error"),
     ("information", "Entropy, cross-entropy & KL"),
