@@ -21,6 +21,7 @@ from ui.model import backprop, params
 from ui.text.backprop import (
     ACT_PRIME_TEX,
     HEAD_WORDS,
+    LOSS_WORDS,
     array_names,
     backward_block,
     element_tex,
@@ -239,7 +240,9 @@ for k in range(1, n_layers + 1):
             st.metric(
                 "Loss L, mean over the N points" + (" (with λ)" if l2 else ""),
                 short(trace.loss, 6),
-                help=f"Every digit: {full(trace.loss)}",
+                help=f"Every digit: {full(trace.loss)}. "
+                + LOSS_WORDS[head]
+                + (" Plus λ/2 · Σ w² over every weight (not the biases)." if l2 else ""),
             )
     with bwd:
         st.markdown(f"**Layer {k}{' (output)' if last else ''} — backward**")
@@ -317,10 +320,10 @@ st.dataframe(check_frame(checks), hide_index=True)
 capped = [c for c in checks if c.checked < c.size]
 if capped:
     st.caption(
-        f"This network has {network.n_parameters} parameters: two forward passes each. To "
-        f"keep the page quick, at most {backprop.MAX_CHECKED} evenly spaced entries of each "
-        "array are checked (and the result is remembered until the network, the batch, λ "
-        "or the output layer changes)."
+        f"This network has {network.n_parameters} parameters, and checking one costs two "
+        f"passes through the network: to keep the page quick, {capped[0].checked} evenly "
+        "spaced entries of each larger array are checked (the table says how many). The "
+        "result is remembered until the network, the batch, λ or the output layer changes."
     )
 worst = max(c.relative_error for c in checks)
 if worst < 1e3 * EXPECTED_RELATIVE_ERROR:
@@ -402,10 +405,9 @@ for h, column in zip(HEADS, st.columns(2, gap="large"), strict=True):
             key=f"bp_jacobian_{h}",
         )
         st.metric(
-            "loss, mean over the N points",
+            "loss, mean over the N points" + (" (with λ)" if l2 else ""),
             short(t_h.loss, 6),
-            help="Softmax: −log p of the true class. Sigmoids: the binary cross-entropy of "
-            "every class, summed over the classes.",
+            help=f"Every digit: {full(t_h.loss)}. " + LOSS_WORDS[h],
         )
 
 # ---------------------------------------------------------------- fading gradients

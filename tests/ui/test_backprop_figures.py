@@ -408,6 +408,10 @@ def test_big_arrays_are_checked_on_evenly_spaced_entries(batch):
     assert [(c.checked, c.size) for c in checks] == [(10, 64), (10, 32), (10, 96), (3, 3)]
     entries = backprop.checked_entries(96, 10)
     assert entries[0] == 0 and entries[-1] == 95 and len(entries) == 10
+    assert backprop.per_array_limit(4) == 50  # the classic network: all 99 entries
+    assert backprop.per_array_limit(10) == 20 and backprop.per_array_limit(100) == 8
+    default = backprop.check_gradients(net, X, y)
+    assert [c.checked for c in default] == [50, 32, 50, 3]
 
 
 def test_a_check_is_remembered_until_its_inputs_change(classic, batch):

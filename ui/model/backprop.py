@@ -44,7 +44,8 @@ CLASSIC_NOISE = {"blobs": SEED_SETUP.noise, "spiral": 0.1}
 
 MAX_BATCH = 32  # points in a batch
 MAX_SEED = 9999
-MAX_CHECKED = 48  # entries of each gradient array checked by central differences
+CHECK_BUDGET = 200  # gradient entries checked by central differences, over all the arrays
+MIN_CHECKED = 8  # entries checked per array however many arrays share the budget
 CHECK_STEP = 1e-5  # the central difference's step h
 CACHE_SIZE = 4  # gradient checks remembered per session
 FADE_WIDTH = 16  # units per hidden layer of the fading-gradients network
@@ -205,7 +206,13 @@ class ArrayCheck:
     relative_error: float
 
 
-def checked_entries(size: int, limit: int = MAX_CHECKED) -> np.ndarray:
+def per_array_limit(n_arrays: int, budget: int = CHECK_BUDGET) -> int:
+    """How many entries of each of ``n_arrays`` gradient arrays to check: the budget shared,
+    at least :data:`MIN_CHECKED` (the classic network's 99 parameters are all checked)."""
+    return max(MIN_CHECKED, budget // max(1, n_arrays))
+
+
+def checked_entries(size: int, limit: int) -> np.ndarray:
     """Flat indices of the entries to check: all of them, or ``limit`` evenly spaced ones."""
     if size <= limit:
         return np.arange(size)
@@ -219,16 +226,18 @@ def check_gradients(
     *,
     l2: float = 0.0,
     output: Output = "softmax",
-    limit: int = MAX_CHECKED,
+    limit: int | None = None,
     h: float = CHECK_STEP,
 ) -> list[ArrayCheck]:
     """Every ``∂L/∂W_k`` and ``∂L/∂b_k`` of ``net.backprop_trace`` against
     ``xent_core.numerical_gradient`` of the trace's own loss, on a copy of ``net``.
 
-    At most ``limit`` entries of each array are nudged (evenly spaced): each costs two
-    forward passes.
+    At most ``limit`` entries of each array are nudged (evenly spaced; by default
+    :func:`per_array_limit`): each costs two passes.
     """
     trace = net.backprop_trace(X, y, l2=l2, output=output)
+    if limit is None:
+        limit = per_array_limit(2 * len(trace.grads))
     probe = copy_network(net)
     out = []
     for k, (dW, db) in enumerate(trace.grads):

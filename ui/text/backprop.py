@@ -38,6 +38,11 @@ HEAD_WORDS = {
     "softmax": "softmax + categorical cross-entropy",
     "sigmoid": "one sigmoid per class + binary cross-entropy",
 }
+LOSS_WORDS = {
+    "softmax": "Each point's loss is −log p of its true class.",
+    "sigmoid": "Each point's loss is the binary cross-entropy of every class, summed over the "
+    "classes (each class is its own yes/no question).",
+}
 CLASSIC_NAME = "the classic 16-unit numpy network"
 
 
