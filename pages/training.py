@@ -289,6 +289,17 @@ with right:
     st.markdown("**Loss curves** · mean cross-entropy on the training and the test points")
     chart = training_live.show_curve(run, ss)
     st.toggle("Log-scale loss axis", key="tr_log")
+    st.button(
+        "Inspect this network",
+        key="tr_inspect",
+        icon=":material/account_tree:",
+        help="Pause, and open the Backpropagation page on this network at this epoch: one "
+        "batch followed from the input to every weight's gradient.",
+        on_click=control.inspect,
+        args=(ss,),
+    )
+    if control.inspecting(ss):
+        st.switch_page("pages/backprop.py")
 
 with st.container():
     formulas()

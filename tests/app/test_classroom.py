@@ -13,13 +13,14 @@ from ui.model.classroom import Classroom
 from ui.model.controls import CONTROLS
 from ui.widgets import classroom as classroom_widgets
 
-# A number each page shows on opening (the seed article's, or its own default's), and the
+# A number each page shows on opening (the article's, or its own default's), and the
 # rendered text to find it in.
 SHOWN = {
     "overview": "4.460303459760249",  # the binary table's sum
     "binary": "4.460303459760249",
     "categorical": "2.214574215671332",  # the categorical table's sum
     "softmax": "0.6652409557748218",  # softmax([2, 3, 4])[2]
+    "backprop": "1.83277",  # the classic 2-16-3 network's loss on its default batch
     "training": "data-testid='tr-epoch' style='font-size:1.9rem;line-height:1.15;",
     "versus": "0.0179862",  # σ(−4)
     "information": "0.897946",  # H(t) of the default pair

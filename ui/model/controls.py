@@ -122,6 +122,7 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
         ),
         Control("testpoints", "show-the-test-points box", ("tr_show_test",)),
         Control("logscale", "log-scale loss axis", ("tr_log",)),
+        Control("inspect", "the Inspect-this-network button", ("tr_inspect",)),
         Control("calibration", "the calibration section", ("tr_calibration_open",)),
         Control("export", "the export-and-share section", ("tr_export_open",)),
     ),

@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol
 import xent_core
 from ui.files.points import UploadedPoints, UploadError, parse_points_csv
 from ui.model import params
+from ui.model.backprop import INSPECT
 from ui.model.training import (
     DATASET_CHOICES,
     MAX_EPOCHS_PER_FRAME,
@@ -120,6 +121,18 @@ def play_pause(state: State) -> None:
     """Play, or Pause; either way the last divergence message goes."""
     state[RUNNING] = not state.get(RUNNING, False)
     state.pop(ERROR, None)
+
+
+def inspect(state: State) -> None:
+    """ "Inspect this network": pause, and ask the Backpropagation page to open on this run
+    (it reads :data:`ui.model.backprop.INSPECT` once and never changes the run's weights)."""
+    state[RUNNING] = False
+    state[INSPECT] = True
+
+
+def inspecting(state: State) -> bool:
+    """True between an "Inspect this network" click and the Backpropagation page reading it."""
+    return bool(state.get(INSPECT, False))
 
 
 def request(state: State, what: Request) -> None:
