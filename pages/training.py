@@ -44,7 +44,7 @@ def dataset_name(name: str) -> str:
 
 
 def buttons() -> None:
-    """Play/Pause, Step, Reset, the seed's network, and the epochs per frame."""
+    """Play/Pause, Step, Reset, the classic 16-unit network, and the epochs per frame."""
     cols = st.columns([1, 1, 1, 1.6, 3.0], vertical_alignment="bottom")
     running = control.running(ss)
     cols[0].button(
@@ -75,7 +75,7 @@ def buttons() -> None:
         width="stretch",
     )
     cols[3].button(
-        "The seed's network",
+        "The classic 16-unit network",
         key="tr_preset",
         icon=":material/hub:",
         help="One hidden layer of 16 units and a softmax over 3 classes: [2, 16, 3].",
@@ -88,8 +88,9 @@ def buttons() -> None:
         1,
         MAX_EPOCHS_PER_FRAME,
         key="tr_speed",
-        help="How many epochs to train between two pictures while playing (fewer when they "
-        "would take more than a tenth of a second).",
+        help="An epoch is one pass over every training point. This many epochs are trained "
+        "between two pictures while playing (fewer when they would take more than a tenth of "
+        "a second).",
     )
 
 
@@ -188,8 +189,8 @@ def formulas() -> None:
     )
     st.caption(
         "Left: the loss shown, the mean over N points of −log of the probability given to "
-        "the true class y_i. Middle: its gradient with respect to the logits, the seed "
-        "article's p − t. Right: one SGD step on a mini-batch with learning rate η; the L2 "
+        "the true class y_i. Middle: its gradient with respect to the logits, p − t "
+        "(predicted minus true probabilities). Right: one SGD step on a mini-batch with learning rate η; the L2 "
         "term λ/2·Σ‖W‖² enters only the step, not the losses shown."
     )
 

@@ -83,12 +83,12 @@ def test_reset_restores_the_initial_state(at):
 
 
 def test_the_seed_preset_builds_the_2_16_3_network(at):
-    """'The seed's network' loads one hidden layer of 16 units and 3 classes."""
+    """'The classic 16-unit network' loads one hidden layer of 16 units and 3 classes."""
     ran(at.button(key="tr_preset").click().run())
     assert at.session_state["tr_state"].setup.sizes == [2, 16, 3]
     assert at.session_state["tr_state"].net.sizes == [2, 16, 3]
     assert any("[2, 16, 3]" in m.value for m in at.markdown)
-    assert any("seed's network" in i.value for i in at.info)
+    assert any("classic 16-unit numpy network" in i.value for i in at.info)
     assert at.query_params["tr_units1"] == "16"
     step(at, 2)
     assert epoch(at) == 2

@@ -86,7 +86,7 @@ def test_the_seed_network_button_sets_the_widgets_to_the_seed_setup_with_a_note(
     assert control.setup_from_state(state) == SEED_SETUP
     assert SEED_SETUP.sizes == [2, 16, 3]
     assert state["tr_lr"] == 0.3
-    assert "the seed's network" in state[NOTE]
+    assert "the classic 16-unit numpy network" in state[NOTE]
 
 
 # --- your own file ------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_a_changed_setup_starts_again_with_a_note_naming_the_change():
 
 
 def test_a_note_already_waiting_is_not_replaced_by_the_restart_note():
-    """The seed's network changes many settings: its own note is the one shown."""
+    """The classic network changes many settings: its own note is the one shown."""
     state = defaults()
     control.current_training(state, Setup())
     control.load_seed_network(state)

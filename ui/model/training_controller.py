@@ -96,7 +96,7 @@ CHANGED = {
 }
 
 SEED_NETWORK_NOTE = (
-    "Loaded **the seed's network**: 2 inputs → one hidden layer of 16 tanh units → a "
+    "Loaded **the classic 16-unit numpy network**: 2 inputs → one hidden layer of 16 tanh units → a "
     "softmax over 3 classes, on three overlapping clouds. Press Play."
 )
 
@@ -147,7 +147,7 @@ def regenerate(state: State) -> None:
 
 
 def load_seed_network(state: State) -> None:
-    """Set the data and network widgets to the seed article's [2, 16, 3] network, with a note.
+    """Set the data and network widgets to the classic 16-unit numpy network [2, 16, 3], with a note.
 
     Learning rate, batch size and L2 are left as the student set them.
     """
