@@ -17,6 +17,17 @@ picture (its ``alt`` names the epoch it shows, its ``src`` the JPEG). It prints
 
 Targets (issue 5): >= 20 drawn updates/s, <= 5 % never drawn, pause within 200 ms, the
 second session still responsive.
+
+    python3 bench/live_training.py --vs-playground /work/shared/reference/playground/dist
+
+serves that TensorFlow Playground build on a free loopback port and measures both in the
+same headless chromium, taking turns (xent, Playground, xent, …; ``--rounds`` each), on the
+same problem: circle, 500 points, 50 % test, noise 0.1, hidden layers 8 and 4, tanh,
+learning rate 0.03, batch 10. Each round is a fresh tab playing for ``--seconds``: drawn
+updates/s (distinct epoch counters seen at an animation frame; Playground trains and redraws
+one epoch per animation frame), epochs/s, the tab's main-thread busy share and, for xent,
+the server's CPU. Target (issue "the whole class presses Play"): xent's drawn updates/s >=
+1.2 x Playground's, as the ratio of the medians of one run.
 """
 
 from __future__ import annotations
@@ -204,11 +215,143 @@ def slider_round_trip(page: Page, tries: int = 5) -> list[float]:
     return times
 
 
+# The problem both play in --vs-playground (Playground's noise 10 is xent's 0.1).
+PLAYGROUND_HASH = (
+    "#dataset=circle&networkShape=8,4&learningRate=0.03&batchSize=10&activation=tanh"
+    "&percTrainData=50&noise=10&regularizationRate=0&regularization=none"
+)
+XENT_QUERY = (
+    "tr_data=circle&tr_points=500&tr_test=50&tr_noise=0.1&tr_layers=2&tr_units1=8"
+    "&tr_units2=4&tr_act=tanh&tr_lr=0.03&tr_batch=10&tr_l2=0&tr_speed=1"
+)
+
+# At every animation frame: the text of the counter named by the selector, when it changed.
+COUNTER_SAMPLER = """
+(selector) => {
+  const w = window;
+  w.__counts = [];
+  w.__sampling = true;
+  let last = null;
+  const tick = () => {
+    const e = document.querySelector(selector);
+    const text = e ? e.textContent.trim() : null;
+    if (text !== last) { w.__counts.push([performance.now(), text]); last = text; }
+    if (w.__sampling) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+
+
+def counter_round(page: Page, selector: str, start, seconds: float, pid: int | None) -> dict:
+    """Press play (``start()``), skip 1 s, then count the counter's changes for ``seconds``."""
+    page.evaluate(COUNTER_SAMPLER, selector)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    start()
+    time.sleep(1.0)
+    t0 = page.evaluate("performance.now()")
+    busy0 = browser_busy_seconds(cdp)
+    cpu0 = process_cpu_seconds(pid) if pid else 0.0
+    time.sleep(seconds)
+    t1 = page.evaluate("performance.now()")
+    busy1 = browser_busy_seconds(cdp)
+    cpu1 = process_cpu_seconds(pid) if pid else 0.0
+    counts = page.evaluate("window.__counts")
+    page.evaluate("window.__sampling = false")
+    window = [(t, _as_int(text)) for t, text in counts if t0 <= t <= t1]
+    values = [v for _, v in window if v is not None]
+    span = (t1 - t0) / 1000.0
+    return {
+        "drawn_per_s": (len(set(values)) - 1) / span if values else 0.0,
+        "epochs_per_s": (max(values) - min(values)) / span if values else 0.0,
+        "busy": (busy1["TaskDuration"] - busy0["TaskDuration"]) / seconds,
+        "server_cpu": (cpu1 - cpu0) / seconds,
+        "load": os.getloadavg()[0],
+    }
+
+
+def vs_playground(dist: Path, seconds: float, rounds: int) -> None:
+    """xent and Playground in the same chromium, taking turns; prints each round and ratios."""
+    import functools
+    import http.server
+    import threading
+
+    from serving.server import free_port
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # no line per request
+            pass
+
+    handler = functools.partial(Quiet, directory=str(dist))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    pg_url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html{PLAYGROUND_HASH}"
+    rows: dict[str, list[dict]] = {"xent": [], "playground": []}
+    print(f"  load average before: {os.getloadavg()[0]:.1f}")
+    with start_server(hosted=True) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        viewport = {"width": 1400, "height": 1000}
+        warm = browser.new_context(viewport=viewport).new_page()
+        warm.goto(f"{server.url}/")  # warm the router, as a class would
+        warm.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
+        warm.context.close()
+        for r in range(rounds):
+            for who in ("xent", "playground") if r % 2 == 0 else ("playground", "xent"):
+                page = browser.new_context(viewport=viewport).new_page()
+                if who == "xent":
+                    page.goto(f"{server.url}/training?{XENT_QUERY}")
+                    page.wait_for_selector('img[data-testid="tr-boundary"]', timeout=60_000)
+                    page.wait_for_selector(
+                        '[data-testid="stApp"][data-test-script-state="notRunning"]',
+                        state="attached",
+                        timeout=60_000,
+                    )
+                    row = counter_round(
+                        page, '[data-testid="tr-epoch"]',
+                        lambda p=page: click(p, "Play"), seconds, server.pid,
+                    )  # fmt: skip
+                    click(page, "Pause")
+                else:
+                    page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
+                    page.route("**/fonts.gstatic.com/**", lambda route: route.abort())
+                    page.goto(pg_url)
+                    page.wait_for_selector("#play-pause-button", timeout=60_000)
+                    row = counter_round(
+                        page, "#iter-number",
+                        lambda p=page: p.click("#play-pause-button"), seconds, None,
+                    )  # fmt: skip
+                    page.click("#play-pause-button")
+                page.context.close()
+                rows[who].append(row)
+                print(
+                    f"  round {r + 1} {who:<10} drawn/s {row['drawn_per_s']:5.1f}  "
+                    f"epochs/s {row['epochs_per_s']:5.1f}  browser busy {row['busy']:4.0%}  "
+                    f"server CPU {row['server_cpu']:4.0%}  load {row['load']:.1f}"
+                )
+        browser.close()
+    httpd.shutdown()
+    med = {w: statistics.median(r["drawn_per_s"] for r in rows[w]) for w in rows}
+    ratio = med["xent"] / med["playground"] if med["playground"] else float("nan")
+    print(
+        f"  medians: xent {med['xent']:.1f} drawn/s, Playground {med['playground']:.1f} drawn/s"
+        f" -> xent / Playground = {ratio:.2f} (target >= 1.2)"
+    )
+    print(f"  load average after: {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="playing time measured")
     parser.add_argument("--pauses", type=int, default=3, help="pause-latency tries")
-    args = parser.parse_args()
+    parser.add_argument("--vs-playground", type=Path, metavar="DIR",
+                        help="a TensorFlow Playground build (its dist/) to measure beside xent")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds each, --vs-playground")
+    args = parser.parse_args()  # fmt: skip
+    if args.vs_playground:
+        print(f"xent vs TensorFlow Playground ({args.seconds:g} s per round, {os.cpu_count()} cores)")
+        vs_playground(args.vs_playground, args.seconds, args.rounds)
+        return
 
     with start_server() as server, sync_playwright() as pw:
         base, pid = server.url, server.pid

@@ -89,14 +89,14 @@ def drive(state: dict, run: Training, screen: Screen, **kwargs) -> list[float]:
 # --- which frame redraws what -----------------------------------------------------------------
 
 
-def test_the_curve_is_redrawn_soon_after_play_then_every_twelfth_frame():
-    curves = [n for n in range(1, 37) if frame(n).curve]
-    assert curves == [1, 13, 25] and CURVE_EVERY == 12
+def test_the_curve_is_redrawn_soon_after_play_then_every_36th_frame():
+    curves = [n for n in range(1, 109) if frame(n).curve]
+    assert curves == [1, 37, 73] and CURVE_EVERY == 36
 
 
-def test_the_units_are_redrawn_every_sixth_frame_never_with_the_curve():
+def test_the_units_are_redrawn_every_twelfth_frame_never_with_the_curve():
     units = [n for n in range(1, 37) if frame(n).units]
-    assert units == [3, 9, 15, 21, 27, 33] and UNITS_EVERY == 6
+    assert units == [6, 18, 30] and UNITS_EVERY == 12
     assert not any(frame(n).curve and frame(n).units for n in range(1, 1000))
 
 
@@ -169,16 +169,16 @@ def test_a_divergence_stops_the_loop_with_its_message_and_draws_nothing_more():
 
 
 def test_each_frame_trains_the_epochs_per_frame_draws_and_then_yields_the_core():
-    """Three epochs a frame for 13 frames: the live block every frame, the curve on 1 and 13,
-    the units on 3 and 9, and after each frame the sleep frame_sleep asks for."""
+    """Three epochs a frame for 37 frames: the live block every frame, the curve on 1 and 37,
+    the units on 6, 18 and 30, and after each frame the sleep frame_sleep asks for."""
     state, run = playing_state(tr_speed=3), small_run()
-    screen = Screen(state, run, frames=13)
+    screen = Screen(state, run, frames=37)
     sleeps = drive(state, run, screen)
-    assert screen.live == [3 * n for n in range(1, 14)] and run.epoch == 39
-    assert [f.number for f in screen.more] == list(range(1, 14))
-    assert [f.number for f in screen.more if f.curve] == [1, 13]
-    assert [f.number for f in screen.more if f.units] == [3, 9]
-    assert sleeps == [pytest.approx(frame_sleep(WORK))] * 13
+    assert screen.live == [3 * n for n in range(1, 38)] and run.epoch == 111
+    assert [f.number for f in screen.more] == list(range(1, 38))
+    assert [f.number for f in screen.more if f.curve] == [1, 37]
+    assert [f.number for f in screen.more if f.units] == [6, 18, 30]
+    assert sleeps == [pytest.approx(frame_sleep(WORK))] * 37
     assert min(sleeps) >= MIN_SLEEP
     assert training._playing == 0  # counted among the players only while playing
 

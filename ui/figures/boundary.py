@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import io
 import threading
 from collections.abc import Sequence
@@ -245,6 +246,20 @@ def _pct(value: float) -> str:
     return f"{100.0 * value:.3f}%"
 
 
+def static_layer_style(**layer) -> Html:
+    """A ``<style>`` naming the static layer (:func:`static_layer_uri` of ``layer``) as a CSS
+    class, for the page to send once per script run: the frames then refer to the class
+    (:func:`static_layer_class`) instead of carrying ~14 KB of PNG each."""
+    uri = static_layer_uri(**layer)
+    name = static_layer_class(uri)
+    return Html(f'<style>.{name}{{background-image:url("{uri}");background-size:100% 100%}}</style>')
+
+
+def static_layer_class(uri: str) -> str:
+    """The CSS class name of a static layer: ``xent-layer-`` and a digest of its URI."""
+    return "xent-layer-" + hashlib.blake2b(uri.encode("ascii"), digest_size=6).hexdigest()
+
+
 def live_picture_html(
     proba_grid: np.ndarray,
     *,
@@ -259,13 +274,16 @@ def live_picture_html(
     hi: float = 6.0,
     margin: int = 30,
     pad: int = 10,
+    inline_layer: bool = True,
 ) -> str:
     """The boundary picture as stacked layers for the browser (see the comment above).
 
     The field's ``<img data-testid="tr-boundary">`` (``alt`` names the epoch) is placed so
     that each pixel's centre lies on its grid point (the r points run from ``lo`` to ``hi``
     inclusive); the picture is 400 px wide at most (25rem: larger on a projector's root
-    font) and shrinks with its column.
+    font) and shrinks with its column. The axes and points come as an inline ``<img>``, or
+    with ``inline_layer=False`` as a ``<div>`` of the CSS class :func:`static_layer_style`
+    defines (which the page must have sent).
     """
     r = proba_grid.shape[0]
     n_classes = proba_grid.shape[-1]
@@ -294,6 +312,10 @@ def live_picture_html(
                 f"box-sizing:border-box;border:3px solid {MISTAKE};border-radius:50%'></div>"
             )
     layer = "position:absolute;left:0;top:0;width:100%;height:100%"
+    if inline_layer:
+        static_html = f'<img src="{static}" alt="" style="{layer}">'
+    else:
+        static_html = f"<div class='{static_layer_class(static)}' style='{layer}'></div>"
     return (
         "<div data-testid='tr-picture' style='position:relative;width:100%;max-width:25rem;"
         "aspect-ratio:1/1;margin-bottom:0.75rem'>"
@@ -304,8 +326,7 @@ def live_picture_html(
         f'<img src="{field_png_uri(proba_grid)}" alt="decision boundary at epoch {epoch}" '
         'data-testid="tr-boundary" style="display:block;width:100%;height:100%;max-width:none">'
         "</div></div>"
-        f'<img src="{static}" alt="" style="{layer}">'
-        f"{''.join(rings)}</div>"
+        f"{static_html}{''.join(rings)}</div>"
     )
 
 

@@ -22,8 +22,11 @@ from ui.model.training import Training, frame_sleep, playing
 from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
-CURVE_EVERY = 12  # while playing, redraw the plotly loss curve every 12th frame (~2 a second)
-UNITS_EVERY = 6  # ... and the first-layer units every 6th (never in a curve frame)
+# While playing, redraw the plotly loss curve every 36th frame (~1 a second at 25-50 frames/s):
+# a plotly redraw costs the browser ~50-120 ms of main thread, a quarter of it at every 12th
+# frame (CDP profile, 2026-12-07), time the live block needs to be drawn at all.
+CURVE_EVERY = 36
+UNITS_EVERY = 12  # ... and the first-layer units every 12th (never in a curve frame)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +40,8 @@ class Frame:
 
 
 def frame(number: int) -> Frame:
-    """Frame ``number``'s plan: the curve on 1, 13, 25, … (soon after Play), the units on
-    3, 9, 15, … (never in a curve frame)."""
+    """Frame ``number``'s plan: the curve on 1, 37, 73, … (soon after Play), the units on
+    6, 18, 30, … (never in a curve frame)."""
     return Frame(
         number,
         curve=number % CURVE_EVERY == 1,

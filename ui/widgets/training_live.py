@@ -22,6 +22,7 @@ from ui.figures.boundary import (
     jpeg_data_uri,
     live_html,
     live_picture_html,
+    static_layer_style,
     png_bytes,
     units_picture,
 )
@@ -69,6 +70,7 @@ def live_block(run: Training, *, test: bool) -> str:
         test_xy=run.X_test if test else None,
         test_labels=run.y_test if test else None,
         highlight=costly,
+        inline_layer=False,  # the axes and points: sent once per run by show_live
     )
     losses = ", ".join(f"{v:.2f}" for v in run.point_losses()[costly])
     m = run.metrics()
@@ -98,7 +100,17 @@ def loss_curve(run: Training, *, log: bool) -> go.Figure:
 
 def show_live(run: Training, state: State) -> DeltaGenerator:
     """The live block, drawn here; returns its element, for the playing frames to replace."""
-    return st.html(live_block(run, test=state["tr_show_test"]))
+    test = state["tr_show_test"]
+    st.html(  # the picture's axes and points, once per run (a <style>: no space on the page)
+        static_layer_style(
+            train_xy=run.X_train,
+            train_labels=run.y_train,
+            test_xy=run.X_test if test else None,
+            test_labels=run.y_test if test else None,
+            n_classes=run.setup.n_classes,
+        )
+    )
+    return st.html(live_block(run, test=test))
 
 
 def show_curve(run: Training, state: State) -> DeltaGenerator:
