@@ -30,6 +30,7 @@ from ui.model.training import (
     limit_blas_threads,
 )
 from ui.model.training_controller import L2_STRENGTHS, LEARNING_RATES, PARAMS, format_g
+from ui.text import training_health
 from ui.widgets import training_live, training_sections, url_state
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
@@ -190,8 +191,8 @@ def formulas() -> None:
     st.caption(
         "Left: the loss shown, the mean over N points of −log of the probability given to "
         "the true class y_i. Middle: its gradient with respect to the logits, p − t "
-        "(predicted minus true probabilities). Right: one SGD step on a mini-batch with learning rate η; the L2 "
-        "term λ/2·Σ‖W‖² enters only the step, not the losses shown."
+        "(predicted minus true probabilities). Right: one SGD step on a mini-batch with "
+        "learning rate η; the L2 term λ/2·Σ‖W‖² enters only the step, not the losses shown."
     )
 
 
@@ -290,6 +291,8 @@ with right:
     st.markdown("**Loss curves** · mean cross-entropy on the training and the test points")
     chart = training_live.show_curve(run, ss)
     st.toggle("Log-scale loss axis", key="tr_log")
+    if advice := training_health.hint(control.health(run), run.history.epochs):
+        st.warning(advice, icon=":material/troubleshoot:")
     st.button(
         "Inspect this network",
         key="tr_inspect",

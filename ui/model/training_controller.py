@@ -34,6 +34,7 @@ from ui.model.training import (
     Training,
 )
 from ui.text.calibration import DEFAULT_BINS, MAX_BINS, MIN_BINS
+from ui.text.training_health import diverging_words
 
 State = MutableMapping[str, Any]
 Request = Literal["step", "reset"]
@@ -96,8 +97,8 @@ CHANGED = {
 }
 
 SEED_NETWORK_NOTE = (
-    "Loaded **the classic 16-unit numpy network**: 2 inputs → one hidden layer of 16 tanh units → a "
-    "softmax over 3 classes, on three overlapping clouds. Press Play."
+    "Loaded **the classic 16-unit numpy network**: 2 inputs → one hidden layer of 16 tanh "
+    "units → a softmax over 3 classes, on three overlapping clouds. Press Play."
 )
 
 
@@ -147,7 +148,7 @@ def regenerate(state: State) -> None:
 
 
 def load_seed_network(state: State) -> None:
-    """Set the data and network widgets to the classic 16-unit numpy network [2, 16, 3], with a note.
+    """Set the data and network widgets to the classic 16-unit numpy network, with a note.
 
     Learning rate, batch size and L2 are left as the student set them.
     """
@@ -265,4 +266,18 @@ def train(state: State, run: Training, *, epochs: int) -> bool:
         state[RUNNING] = False
         state[ERROR] = str(err)
         return False
+    verdict = health(run)
+    if verdict.status == "diverging":  # orders of magnitude up: stop before it overflows
+        reached = run.history.train_loss[-1]
+        run.undo()  # as for a non-finite loss: the run stays as it was before this frame
+        state[RUNNING] = False
+        state[ERROR] = diverging_words(verdict, loss_reached=reached, lr=state["tr_lr"])
+        return False
     return True
+
+
+def health(run: Training) -> xent_core.TrainingHealth:
+    """:func:`xent_core.training_health` of the run's loss history (train and test)."""
+    return xent_core.training_health(
+        run.history.train_loss, run.history.test_loss, n_classes=run.setup.n_classes
+    )
