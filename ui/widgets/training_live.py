@@ -22,14 +22,15 @@ from ui.figures.boundary import (
     jpeg_data_uri,
     live_html,
     live_picture_html,
-    static_layer_style,
     png_bytes,
+    static_layer_style,
     units_picture,
 )
 from ui.figures.training import loss_curve_figure
 from ui.model import training_loop
 from ui.model.training import Training
 from ui.model.training_controller import State
+from ui.text.numbers import fit
 from ui.widgets import classroom
 
 COSTLIEST = 5  # training points ringed as the costliest now
@@ -72,7 +73,7 @@ def live_block(run: Training, *, test: bool) -> str:
         highlight=costly,
         inline_layer=False,  # the axes and points: sent once per run by show_live
     )
-    losses = ", ".join(f"{v:.2f}" for v in run.point_losses()[costly])
+    losses = ", ".join(fit(v, 2, 7) for v in run.point_losses()[costly])
     m = run.metrics()
     return live_html(
         epoch=m.epoch,
