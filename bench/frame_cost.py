@@ -95,9 +95,7 @@ def parts(n: int = 200) -> dict[str, float]:
     out[f"  of which the {grid}x{grid} probability grid"] = median_ms(
         lambda: run.probability_grid(grid), n
     )
-    out["units picture (every 6th frame) / 6"] = (
-median_ms(lambda: units(run), n // 4) / 6
-    )
+    out["units picture (every 6th frame) / 6"] = median_ms(lambda: units(run), n // 4) / 6
     out["loss curve (every 12th frame) / 12"] = (
         median_ms(lambda: training_live.loss_curve(run, log=False), n // 10) / 12
     )
@@ -160,8 +158,13 @@ async def play(url: str, pid: int, players: int, seconds: float) -> dict[str, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--app-dir", action="append", default=[], type=Path,
-                        help="another copy of the app to measure beside the working tree")
+    parser.add_argument(
+        "--app-dir",
+        action="append",
+        default=[],
+        type=Path,
+        help="another copy of the app to measure beside the working tree",
+    )
     parser.add_argument("--players", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=2)

@@ -344,12 +344,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="playing time measured")
     parser.add_argument("--pauses", type=int, default=3, help="pause-latency tries")
-    parser.add_argument("--vs-playground", type=Path, metavar="DIR",
-                        help="a TensorFlow Playground build (its dist/) to measure beside xent")
+    parser.add_argument(
+        "--vs-playground",
+        type=Path,
+        metavar="DIR",
+        help="a TensorFlow Playground build (its dist/) to measure beside xent",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="rounds each, --vs-playground")
     args = parser.parse_args()  # fmt: skip
     if args.vs_playground:
-        print(f"xent vs TensorFlow Playground ({args.seconds:g} s per round, {os.cpu_count()} cores)")
+        print(
+            f"xent vs TensorFlow Playground ({args.seconds:g} s per round, {os.cpu_count()} cores)"
+        )
         vs_playground(args.vs_playground, args.seconds, args.rounds)
         return
 

@@ -4,6 +4,7 @@
     python3 bench/load.py --through-proxy   # 2 app processes behind nginx (deploy/cluster.py)
     python3 bench/load.py --url http://127.0.0.1:8501   # a server that is already running
     python3 bench/load.py --quick           # a 20 s smoke run: 6 light sessions, 1 browser
+    python3 bench/load.py --whole-class --through-proxy   # 30 players at once (see README)
 
 Thirty chromium tabs on 2 cores would measure chromium, so most sessions are light clients
 (serving/stclient.py) speaking Streamlit's own websocket protocol; a few real headless
@@ -502,6 +503,13 @@ async def player(plan: Plan, who: str, rng: random.Random) -> None:
             plan.rec.error(who, f"{kind}: no frame ({err!r})")
             return False
 
+    frames = [0]  # live frames received, counted by a watcher that never resolves
+
+    def count(element: object) -> bool:
+        frames[0] += is_live_frame(element)
+        return False
+
+    s._watchers.append((count, asyncio.get_running_loop().create_future()))
     try:
         if not await think(plan, rng):
             return
@@ -509,6 +517,7 @@ async def player(plan: Plan, who: str, rng: random.Random) -> None:
         if not await next_frame("training: play -> first frame"):
             return
         epoch_start = live_epoch(s) or 0
+        frames_start, t_start = frames[0], time.perf_counter()
         for _ in range(plan.max_actions):
             if not await think(plan, rng):
                 break
@@ -516,11 +525,16 @@ async def player(plan: Plan, who: str, rng: random.Random) -> None:
             if not await next_frame("training: lr while playing -> next frame"):
                 return
         plan.rec.add("training: epochs trained per player", float(live_epoch(s) - epoch_start))
+        plan.rec.add(
+            "training: frames/s received per player",
+            (frames[0] - frames_start) / (time.perf_counter() - t_start),
+        )
         for text in s.exceptions_seen:
             plan.rec.error(who, f"exception while playing: {text[:300]}")
         result = await s.click("tr_play")  # Pause: the loop stops, the run finishes
         plan.rec.run(who, "training: pause", result)
     finally:
+        s._watchers.clear()
         await s.close()
 
 
@@ -778,8 +792,14 @@ def report(result: dict) -> str:
             f"{kind:46s} {s['n']:5d} {s['p50_ms']:8.0f} {s['p95_ms']:8.0f} {s['max_ms']:8.0f}"
         )
     for kind, s in result["interactions"].items():
-        if "per player" in kind:
+        if "epochs trained per player" in kind:
             lines.append(f"{kind:46s} {s['n']:5d}   median {s['p50_ms'] / 1000:.0f} epochs")
+    if f := result.get("frames_per_player"):
+        lines.append(
+            f"{'training: frames/s received per player':46s} {f['n']:5d}   median "
+            f"{f['median']:.1f}, 10th percentile {f['p10']:.1f}, slowest {f['min']:.1f}   "
+            f"[target every player >= 8: {'met' if f['min'] >= 8 else 'MISSED'}]"
+        )
     lines.append("")
     lines.append("the same interactions by when they finished (the opening burst is at 0 s):")
     for window, s in result["by_time"].items():
@@ -879,7 +899,17 @@ def main(argv: list[str] | None = None) -> int:
         "--solo-only", action="store_true", help="only the one-browser-alone phase, no load"
     )
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument(
+        "--whole-class",
+        action="store_true",
+        help="the whole class presses Play: 30 players (--players), no table sessions, "
+        "no browsers; frames/s received per player reported",
+    )
     args = parser.parse_args(argv)
+    if args.whole_class:
+        players = args.players if args.players != 3 else 30
+        args.table_sessions, args.training_sessions, args.players = 0, players, players
+        args.browsers, args.solo_edits = 0, 0
     if args.quick:
         args.duration, args.table_sessions, args.training_sessions = 20.0, 3, 3
         args.players, args.browsers, args.solo_edits, args.solo_slides = 1, 1, 5, 2
@@ -933,8 +963,13 @@ def main(argv: list[str] | None = None) -> int:
     ]  # every interaction, light and browser
     interactions = {k: summary(v) for k, v in sorted(timed.items())}
     for k, v in rec.samples.items():
-        if "per player" in k:
+        if "epochs trained per player" in k:
             interactions[k] = {"n": len(v), "p50_ms": 1000 * statistics.median(v)}
+    rates = rec.samples.get("training: frames/s received per player")
+    frames_per_player = (
+        {"n": len(rates), "median": statistics.median(rates), "p10": percentile(rates, 10),
+         "min": min(rates)} if rates else None
+    )  # fmt: skip
     by_window: dict[int, list[float]] = {}  # the interactions finished in each 10 s
     for at, kind, seconds in rec.timeline:
         if "page open" not in kind and "per player" not in kind:
@@ -961,6 +996,7 @@ def main(argv: list[str] | None = None) -> int:
         "hwm_mib": {pid: round(kib / 1024) for pid, kib in hwm.items()},
         "cpu_percent_of_one_core": {k: round(100 * v / wall) for k, v in meter.cpu.items()},
         "backends": backends,
+        "frames_per_player": frames_per_player,
     }
     text = report(result)
     for kind, s in result["solo_all"].items():

@@ -29,6 +29,8 @@ def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
         raise ValueError(f"{name} must hold numbers only; got {x!r:.80}") from err
     if a.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty: give at least one value.")
+    if _all_finite(a):  # the usual case, in one reduction (the checks below find what is not)
+        return a
     nan = np.isnan(a)
     if nan.any():
         idx = _where(nan)
@@ -36,9 +38,26 @@ def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
     return a
 
 
+def _all_finite(a: np.ndarray) -> bool:
+    """True when every value of the float64 array ``a`` is finite: then so is their sum.
+
+    (A nan or an inf makes the sum nan or ±inf; a finite sum can only come from finite
+    values. A sum that overflows answers False, and the caller then checks value by value.)
+    One reduction without temporaries: ~1 µs on a training batch, against ~6 µs for
+    ``isnan(a).any()`` and ``isinf(a).any()``, on every MLP step.
+    """
+    return bool(np.isfinite(_add_reduce(a, axis=None)))
+
+
+_add_reduce = np.add.reduce
+_min, _max = np.minimum.reduce, np.maximum.reduce
+
+
 def as_finite_array(x, name: str) -> np.ndarray:
     """``x`` as float64, rejecting nan and ±inf (logits, features, weights)."""
     a = as_float_array(x, name)
+    if _all_finite(a):
+        return a
     inf = np.isinf(a)
     if inf.any():
         idx = _where(inf)
@@ -63,7 +82,12 @@ def as_probabilities(x, name: str) -> np.ndarray:
 def as_labels(t, name: str, n_classes: int) -> np.ndarray:
     """Integer class labels in ``0 .. n_classes-1`` (float values that are whole are accepted)."""
     a = np.asarray(t)
-    if a.dtype.kind in "iu" and a.size and 0 <= a.min() and a.max() < n_classes:
+    if (
+        a.dtype.kind in "iu"
+        and a.size
+        and 0 <= _min(a, axis=None)
+        and _max(a, axis=None) < n_classes
+    ):
         return a.astype(np.intp, copy=False)  # integer labels in range: nothing to check
     a = as_finite_array(a, name)
     fractional = a != np.round(a)

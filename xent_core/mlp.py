@@ -15,9 +15,8 @@ from typing import Literal
 import numpy as np
 
 from ._checks import as_finite_array, as_labels
-from .activations import _log_softmax, _sigmoid, _softmax, sigmoid_jacobian, softmax_jacobian
+from .activations import _sigmoid, _softmax, sigmoid_jacobian, softmax_jacobian
 from .binary import _bce_with_logits, _bce_with_logits_grad
-from .categorical import _mean_nll
 
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
 
@@ -68,14 +67,28 @@ Output = Literal["softmax", "sigmoid"]
 OUTPUTS: tuple[Output, ...] = ("softmax", "sigmoid")
 
 
+# The ufuncs' own reductions: ``a.max(axis=…)``, ``a.sum(axis=…)`` and ``a.mean()`` call the
+# same ones through numpy's Python wrappers (a few µs each, on every training step), so the
+# results are the same bits (tests/unit/test_backprop_trace.py: the frozen algorithm).
+_max_reduce = np.maximum.reduce
+_add_reduce = np.add.reduce
+
+
 def _softmax_head(logits: np.ndarray, y: np.ndarray):
     """Softmax output: ``(L, log P, δ)`` with ``L = -(1/N) Σ_n log P_{n, y_n}`` (float64),
-    ``log P = log_softmax(Z)`` (N, C) and ``δ = ∂L/∂Z = (P - T) / N`` (N, C)."""
+    ``log P = log_softmax(Z)`` (N, C) and ``δ = ∂L/∂Z = (P - T) / N`` (N, C).
+
+    Written out for speed, the same operations as ``_log_softmax`` and ``_mean_nll``:
+    ``s = Z - max_c Z``, ``log P = s - log Σ_c e^s``, ``L = -(Σ_n log P_{n, y_n}) / N``.
+    """
     n = logits.shape[0]
-    log_p = _log_softmax(logits)  # (N, C)
-    loss = _mean_nll(log_p, y)
+    rows = np.arange(n)
+    with np.errstate(over="ignore"):  # z - max is -inf only past ±1.8e308, as _log_softmax
+        s = logits - _max_reduce(logits, axis=-1, keepdims=True)  # (N, C), every entry ≤ 0
+    log_p = s - np.log(_add_reduce(np.exp(s), axis=-1, keepdims=True))  # (N, C)
+    loss = -(_add_reduce(log_p[rows, y]) / n)  # (N,) -> (): the mean NLL, as _mean_nll
     delta = np.exp(log_p)  # p
-    delta[np.arange(n), y] -= 1.0  # p - T
+    delta[rows, y] -= 1.0  # p - T
     delta /= n  # ∂L/∂z for the mean over N points, (N, C)
     return loss, log_p, delta
 
@@ -335,7 +348,7 @@ class MLP:
                 dW += l2 * W
             if l1:
                 dW += l1 * np.sign(W)  # sign(0) = 0
-            grads.append((dW, delta.sum(axis=0)))
+            grads.append((dW, _add_reduce(delta, axis=0)))  # (N, fan_out) -> (fan_out,)
             if k:
                 delta = delta @ W.T  # (N, fan_out) @ (fan_out, fan_in) -> (N, fan_in)
                 delta *= self._act_grad(hs[k - 1], acts[k])  # in place
@@ -416,9 +429,10 @@ class MLP:
         return loss
 
     def _sgd_update(self, grads, lr: float) -> None:
+        """``θ ← θ - lr · ∂L/∂θ`` in place; consumes ``grads`` (scaled in place)."""
         for W, b, (dW, db) in zip(self.weights, self.biases, grads, strict=True):
-            W -= lr * dW  # in place: the net owns its parameters
-            b -= lr * db
+            W -= np.multiply(dW, lr, out=dW)  # lr · dW (the same bits), no temporary
+            b -= np.multiply(db, lr, out=db)
 
     def train_epoch(
         self, X, y, lr: float, batch_size: int, l2: float = 0.0, rng=None, l1: float = 0.0

@@ -79,7 +79,7 @@ def drive(state: dict, run: Training, screen: Screen, **kwargs) -> list[float]:
         draw_more=screen.draw_more,
         rerun=rerun,
         monotonic=kwargs.pop("monotonic", lambda: 1.0),
-        perf_counter=perf_clock(),
+        work_clock=perf_clock(),
         sleep=sleeps.append,
         **kwargs,
     )
@@ -211,7 +211,7 @@ def test_a_click_before_the_frame_is_shown_undoes_its_training():
             draw_more=screen.draw_more,
             rerun=rerun,
             monotonic=lambda: 1.0,
-            perf_counter=perf_clock(),
+            work_clock=perf_clock(),
             sleep=lambda s: None,
         )
     assert screen.live == [1, 2]
@@ -238,7 +238,7 @@ def test_a_click_after_the_live_block_was_shown_keeps_the_frame():
             draw_more=more_until_clicked,
             rerun=rerun,
             monotonic=lambda: 1.0,
-            perf_counter=perf_clock(),
+            work_clock=perf_clock(),
             sleep=lambda s: None,
         )
     assert screen.live == [1, 2, 3] and run.epoch == 3

@@ -229,9 +229,7 @@ def static_layer_uri(
     layer.putalpha(Image.fromarray(alpha))
     points = _points_layer(key, train_xy, train_labels, test_xy, test_labels, *geometry)
     layer.alpha_composite(points)
-    ImageDraw.Draw(layer).rectangle(
-        (margin, pad, margin + size - 1, pad + size - 1), outline=FRAME
-    )
+    ImageDraw.Draw(layer).rectangle((margin, pad, margin + size - 1, pad + size - 1), outline=FRAME)
     buffer = io.BytesIO()
     layer.save(buffer, format="PNG", optimize=True)
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -252,7 +250,9 @@ def static_layer_style(**layer) -> Html:
     (:func:`static_layer_class`) instead of carrying ~14 KB of PNG each."""
     uri = static_layer_uri(**layer)
     name = static_layer_class(uri)
-    return Html(f'<style>.{name}{{background-image:url("{uri}");background-size:100% 100%}}</style>')
+    return Html(
+        f'<style>.{name}{{background-image:url("{uri}");background-size:100% 100%}}</style>'
+    )
 
 
 def static_layer_class(uri: str) -> str:

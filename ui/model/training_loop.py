@@ -86,7 +86,7 @@ def play(
     rerun: Callable[[], NoReturn],
     idle_seconds: float | None = None,
     monotonic: Callable[[], float] = time.monotonic,
-    perf_counter: Callable[[], float] = time.perf_counter,
+    work_clock: Callable[[], float] = time.thread_time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends.
@@ -98,6 +98,11 @@ def play(
     return (Streamlit's raises): it is called after an idle pause or a divergence, both of
     which leave ``state[RUNNING]`` False. ``idle_seconds`` defaults to
     :data:`ui.model.training.IDLE_SECONDS`, read at each call.
+
+    ``work_clock`` measures a frame's work for the sleep: this thread's CPU time,
+    not the wall clock, which would count the time a frame waits for the GIL behind the other
+    sessions as its work (with 10 players on a busy process each then slept for seconds:
+    0.6 frames/s, bench/frame_cost.py --players 10).
     """
     limit = training.IDLE_SECONDS if idle_seconds is None else idle_seconds
     shown_epoch = -1  # the epoch the live block last showed
@@ -107,7 +112,7 @@ def play(
             if idle(started, monotonic(), limit):
                 pause_idle(state, limit)
                 rerun()
-            tick = perf_counter()
+            tick = work_clock()
             train_frame(state, run, epochs=state["tr_speed"])
             try:
                 if ERROR in state:
@@ -119,4 +124,4 @@ def play(
             except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
                 settle_interrupted(run, shown_epoch)
                 raise
-            sleep(frame_sleep(perf_counter() - tick))
+            sleep(frame_sleep(work_clock() - tick))
