@@ -41,8 +41,9 @@ TRAIN_SECONDS = 0.1  # a frame stops training after the epoch that passes this m
 DUTY = 0.5  # a session computes at most this fraction of one core while playing
 MIN_SLEEP = 0.01  # always yield the core this long between frames
 # When several sessions of one server process play, together they compute at most this much
-# of one core, so the other students' clicks still get the rest (bench/load.py).
-PROCESS_DUTY = 0.3
+# of one core (their script threads' CPU time), so the other students' clicks still get the
+# rest (bench/load.py; --whole-class: 30 players need ~0.5 of a core per process for 8 frames/s).
+PROCESS_DUTY = 0.6
 
 _playing = 0
 _playing_lock = threading.Lock()
