@@ -1,4 +1,4 @@
-"""Binary cross-entropy: the loss curve at one point, then the seed's table of seven rows."""
+"""Binary cross-entropy: the loss curve at one point, then the article's table of seven rows."""
 
 import math
 import sys
@@ -13,14 +13,12 @@ import xent_core
 from deep_links import ensure_router
 from ui.figures.binary import (
     MISTAKE_LOSS,
+    article_frame,
     confident_mistakes,
-    full,
     loss_bars_figure,
     loss_curve_figure,
     overflowing_rows,
     results_frame,
-    seed_frame,
-    short,
 )
 from ui.files.tables import (
     BINARY_EXAMPLE,
@@ -34,6 +32,7 @@ from ui.files.tables import (
 from ui.model import params
 from ui.model.binary_table import Batch, BatchLosses, Column, batch_losses, keeper, read_batch
 from ui.model.table_keeper import KeptEditor
+from ui.text.numbers import full, short
 from ui.widgets import classroom, url_state
 from ui.widgets.table_files import download_csv, forget, upload_csv
 from ui.widgets.tables import show_problems, too_many_rows
@@ -129,11 +128,11 @@ UPLOAD = "bce_upload"
 
 def binary_table(column: Column) -> KeptEditor:
     """The table of t and p (or t and z), kept across reruns and pages."""
-    return keeper(st.session_state, column, partial(seed_frame, column))
+    return keeper(st.session_state, column, partial(article_frame, column))
 
 
 def reset_table(column: Column) -> None:
-    """The reset button: the seed table again, and no note about an uploaded file."""
+    """The reset button: the article's table again, and no note about an uploaded file."""
     binary_table(column).reset()
     forget(UPLOAD)
 
@@ -156,7 +155,7 @@ def logits_note() -> None:
         r"\quad\text{(the same loss as } L(t, \sigma(z))\text{, but never overflows)}"
     )
     st.caption(
-        "The seed's p values as their exact logits z = logit(p): the sum is the same "
+        "The article's p values as their exact logits z = logit(p): the sum is the same "
         "4.460303459760249, computed without ever forming p."
     )
 
@@ -183,7 +182,7 @@ def table_editor(table: KeptEditor, column: Column) -> tuple[pd.DataFrame, Delta
     table.finish(edited)  # kept for a visit to another page; a paste folded in once
     actions = st.container(horizontal=True)
     actions.button(
-        "↺ Reset to the seed table", key="bce_reset", on_click=reset_table, args=(column,)
+        "↺ Reset to the article's table", key="bce_reset", on_click=reset_table, args=(column,)
     )
     st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
     upload_csv(
@@ -241,10 +240,13 @@ def totals(batch: Batch, losses: BatchLosses) -> None:
     of_all = "" if n == batch.n_rows else f" (of {batch.n_rows})"
     s1, s2, s3 = st.columns([2, 2, 1])
     s1.metric(
-        f"sum over {n} rows{of_all}", full(losses.total), help="Σ L: the seed article's total"
+        f"sum over {n} rows{of_all}", full(losses.total), help="Σ L: the total the article reports"
     )
     s2.metric(f"mean = sum / {n}", full(losses.mean), help="Σ L / n: what most frameworks report")
-    s3.caption("Every digit float64 holds. The seed article reports the sum; frameworks the mean.")
+    s3.caption(
+        "Every digit a float64 holds (the 64-bit numbers computers calculate with). The article "
+        "reports the sum; frameworks such as PyTorch the mean."
+    )
     infinite = [r for r, v in zip(rows, per_row, strict=True) if math.isinf(v)]
     if infinite:
         st.warning(
@@ -283,12 +285,12 @@ def loss_bars(batch: Batch, losses: BatchLosses, mistakes: np.ndarray) -> None:
 
 @st.fragment
 def table_section() -> None:
-    """The seed's table, its losses and bars: a table edit reruns only this part.
+    """The article's table, its losses and bars: a table edit reruns only this part.
 
     Read the editor -> read_batch -> batch_losses (xent_core) -> draw.
     """
     st.divider()
-    st.subheader("A batch: the seed's seven predictions")
+    st.subheader("A batch: the article's seven predictions")
     logits = st.toggle(
         "Logits mode: type the model's raw score z instead of p (p = σ(z), loss computed "
         "stably from z)",

@@ -85,7 +85,7 @@ def load_file(loaded: TableFile) -> str:
 
 
 def reset_table() -> None:
-    """The reset button: the seed table again, and no note about an uploaded file."""
+    """The reset button: the article's table again, and no note about an uploaded file."""
     state.reset_table(ss)
     forget(UPLOAD)
 
@@ -254,7 +254,7 @@ with st.container(horizontal=True):
             help="Divide each row that does not add up to 1 by its sum (xent_core.normalize_rows).",
         )
     st.button(
-        "Reset to the seed table",
+        "Reset to the article's table",
         key="cat_reset",
         icon=":material/restart_alt:",
         on_click=reset_table,

@@ -69,7 +69,7 @@ def next_seed() -> None:
 
 
 def typed_table(loss: str) -> KeptEditor:
-    """The typed table of ``loss``, kept across reruns and pages; it starts from the seed."""
+    """The typed table of ``loss``, kept across reruns and pages; first the worked examples."""
     return KeptEditor(
         st.session_state,
         f"gc_table_{loss}",
@@ -156,7 +156,7 @@ if source == "random":
     case = random_case(loss, seed, whole_numbers=whole)
 else:
     table = typed_table(loss)
-    table.start()  # the seed's table on a first visit; back on the page: keep the edits
+    table.start()  # the worked examples on a first visit; back on the page: keep the edits
     with settings:
         st.markdown(f"**Type the inputs** (the variable: **{spec.variable}**)")
         edited = st.data_editor(
@@ -187,10 +187,10 @@ else:
 url_state.publish(PARAMS)
 
 if loss == "mlp":
-    with settings, st.expander(f"The MLP's fixed points and labels (seed {seed})"):
+    with settings, st.expander(f"The MLP's fixed points and labels (random seed {seed})"):
         st.dataframe(points_frame(case), hide_index=True, width="stretch")
         st.caption(
-            "A 2 → 4 (tanh) → 3 (softmax) network; W₂, b₁ and b₂ come from the seed. "
+            "A 2 → 4 (tanh) → 3 (softmax) network; W₂, b₁ and b₂ are drawn with that random seed. "
             "Only W₁ is checked."
         )
 

@@ -133,7 +133,7 @@ def test_an_infinite_row_shows_infinity_in_the_sum_with_an_explanation(at: AppTe
 
 
 def test_the_reset_button_brings_back_the_seed_table(at: AppTest) -> None:
-    """After an edit, 'Reset to the seed table' restores the seed sum."""
+    """After an edit, 'Reset to the article's table' restores its sum."""
     edit(at, "bce_table_p", {0: {"p": "0.5"}})
     assert metric(at, "sum over 7 rows") != SEED_SUM
     ran(at.button(key="bce_reset").click().run())
@@ -338,7 +338,7 @@ def test_values_that_are_not_numbers_load_as_typed_and_are_named_by_row(at: AppT
 
 
 def test_reset_after_an_upload_brings_back_the_seed_and_drops_the_note(at: AppTest) -> None:
-    """The uploaded rows go, the seed's seven come back, the 'Loaded' note goes."""
+    """The uploaded rows go, the article's seven come back, the 'Loaded' note goes."""
     upload(at, "t,p\n1,0.9\n")
     assert "Loaded **mine.csv**" in texts(at.caption)
     ran(at.button(key="bce_reset").click().run())

@@ -188,7 +188,7 @@ def test_mlp_typed_w1_edit_changes_the_gradient(at):
     assert metric(at, "L(W₁), mean") != before
     assert results(at)["x (float64)"][0] == "2"
     assert set(results(at)["verdict"]) == {"✓ agrees"}
-    assert "fixed points and labels (seed 0)" in " ".join(e.label for e in at.expander)
+    assert "fixed points and labels (random seed 0)" in " ".join(e.label for e in at.expander)
 
 
 def test_a_shared_link_restores_every_setting():

@@ -9,13 +9,13 @@ import pytest
 
 from ui.figures.binary import (
     Y_RANGE,
+    article_frame,
     confident_mistakes,
     full,
     loss_bars_figure,
     loss_curve_figure,
     overflowing_rows,
     results_frame,
-    seed_frame,
     short,
 )
 from ui.figures.theme import MISTAKE, NEGATIVE, POSITIVE
@@ -211,7 +211,7 @@ def test_bars_keep_the_student_row_numbers_when_rows_are_left_out() -> None:
 
 def test_seed_frame_holds_the_seed_rows_as_text() -> None:
     """The seed table is seven rows of text cells t, p, exactly as the article prints them."""
-    frame = seed_frame("p")
+    frame = article_frame("p")
     assert list(frame.columns) == ["t", "p"]
     assert frame["t"].tolist() == ["0", "1", "1", "0", "0", "1", "1"]
     assert frame["p"].tolist() == ["0.07", "0.91", "0.74", "0.23", "0.85", "0.17", "0.94"]
@@ -219,7 +219,7 @@ def test_seed_frame_holds_the_seed_rows_as_text() -> None:
 
 def test_seed_logits_frame_round_trips_to_the_seed_probabilities() -> None:
     """The logits table holds logit(p) with every digit: σ of each cell gives p back."""
-    frame = seed_frame("z")
+    frame = article_frame("z")
     assert list(frame.columns) == ["t", "z"]
     z = frame["z"].astype(float).to_numpy()
     np.testing.assert_allclose(1 / (1 + np.exp(-z)), ARTICLE_BINARY_P, rtol=1e-15)

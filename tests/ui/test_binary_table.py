@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.figures.binary import seed_frame
+from ui.figures.binary import article_frame
 from ui.model.binary_table import batch_losses, keeper, read_batch
 from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
@@ -24,10 +24,10 @@ def frame(t: list[str], x: list[str], column: str = "p") -> pd.DataFrame:
 def test_the_keeper_names_the_editor_and_its_state_by_column(column: str) -> None:
     """bce_table_p (then _1, _2, …), its base and saved copy under bce_base_p, bce_saved_p."""
     ss: dict = {}
-    table = keeper(ss, column, lambda: seed_frame(column))
+    table = keeper(ss, column, lambda: article_frame(column))
     table.start()
     assert table.key == f"bce_table_{column}" and ss[f"bce_table_{column}_version"] == 0
-    assert ss[f"bce_base_{column}"].equals(seed_frame(column))
+    assert ss[f"bce_base_{column}"].equals(article_frame(column))
     table.reset()
     assert table.key == f"bce_table_{column}_1"
 
@@ -35,7 +35,7 @@ def test_the_keeper_names_the_editor_and_its_state_by_column(column: str) -> Non
 @pytest.mark.parametrize("column", ["p", "z"])
 def test_the_article_table_reads_as_seven_usable_rows_with_the_article_sum(column: str) -> None:
     """p as typed, or z = logit(p): the same seven rows and the article's sum to 1e-15."""
-    batch = read_batch(seed_frame(column), column)
+    batch = read_batch(article_frame(column), column)
     assert batch.n_rows == 7 and batch.rows == list(range(1, 8))
     assert not batch.problems and not batch.bad_rows
     assert batch.t.tolist() == list(ARTICLE_BINARY_T)

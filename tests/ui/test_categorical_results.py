@@ -13,7 +13,7 @@ from ui.model.categorical_results import (
     row_view,
     table_losses,
 )
-from ui.model.categorical_table import apply_edits, parse_table, seed_classes
+from ui.model.categorical_table import apply_edits, article_classes, parse_table
 
 CLASSES = ["panda", "seal", "duck"]
 SEED_ROWS = [  # (true class, p)
@@ -38,7 +38,7 @@ def hand_softmax(z: list[float]) -> list[float]:
 
 
 def parsed_seed(edits: dict | None = None, *, probabilities: bool = True):
-    table = seed_classes()
+    table = article_classes()
     return parse_table(table, apply_edits(table.frame, edits), probabilities=probabilities)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ui.model import categorical_state as state
-from ui.model.categorical_table import seed_table
+from ui.model.categorical_table import article_table
 from ui.model.table_keeper import apply_edits
 from xent_core import ARTICLE_CATEGORICAL_CLASSES
 
@@ -107,7 +107,7 @@ def test_reset_brings_back_the_seed_table_names_and_weights(ss: dict) -> None:
     state.rename_classes(ss)
     ss[state.WEIGHTS] = (2.0, 2.0, 2.0, 2.0)
     state.reset_table(ss)
-    assert ss[state.MODEL].frame.equals(seed_table())
+    assert ss[state.MODEL].frame.equals(article_table())
     assert ss[state.MODEL].names == ARTICLE_CATEGORICAL_CLASSES
     assert ss[state.WEIGHTS] == (1.0, 1.0, 1.0)
     assert ss[state.name_key("c0")] == "panda" and ss[state.weight_key("c0")] == 1.0

@@ -14,6 +14,8 @@ from ui.model.categorical_table import (
     add_class,
     add_class_column,
     apply_edits,
+    article_classes,
+    article_table,
     class_name_problems,
     new_class_name,
     normalise_rows,
@@ -23,8 +25,6 @@ from ui.model.categorical_table import (
     remove_class_column,
     rename_classes,
     rename_targets,
-    seed_classes,
-    seed_table,
     with_edits,
 )
 from ui.model.cells import CellProblem
@@ -38,7 +38,7 @@ CLASSES = ["panda", "seal", "duck"]
 
 def test_the_seed_table_holds_the_articles_cells_as_typed_text() -> None:
     """Targets panda/seal/duck/panda and the 4 × 3 probabilities, as strings."""
-    frame = seed_table()
+    frame = article_table()
     assert frame.columns.tolist() == [TARGET, "c0", "c1", "c2"]
     assert frame[TARGET].tolist() == list(ARTICLE_CATEGORICAL_TARGETS)
     assert frame.loc[1, "c1"] == "0.80"  # the trailing zero stays: text, not a float
@@ -55,7 +55,7 @@ def test_apply_edits_changes_cells_then_deletes_then_adds_rows() -> None:
         "deleted_rows": [1],
         "added_rows": [{TARGET: "duck", "c2": "1"}],
     }
-    out = apply_edits(seed_table(), edits)
+    out = apply_edits(article_table(), edits)
     assert out.index.tolist() == [0, 1, 2, 3]
     assert out[TARGET].tolist() == ["panda", "seal", "panda", "duck"]
     assert out.loc[0, "c0"] == "0.5"
@@ -64,7 +64,7 @@ def test_apply_edits_changes_cells_then_deletes_then_adds_rows() -> None:
 
 def test_apply_edits_without_edits_returns_an_equal_new_frame() -> None:
     """No editing state: the same cells, and the base frame is not touched."""
-    base = seed_table()
+    base = article_table()
     out = apply_edits(base, None)
     pd.testing.assert_frame_equal(out, base.astype(object))
     out.loc[0, "c0"] = "x"
@@ -73,28 +73,28 @@ def test_apply_edits_without_edits_returns_an_equal_new_frame() -> None:
 
 def test_apply_edits_ignores_unknown_columns_and_rows() -> None:
     """A stale edit (a removed class, a row past the end) is skipped, not an error."""
-    out = apply_edits(seed_table(), {"edited_rows": {0: {"c9": "1"}, 7: {"c0": "1"}}})
-    pd.testing.assert_frame_equal(out, seed_table().astype(object))
+    out = apply_edits(article_table(), {"edited_rows": {0: {"c9": "1"}, 7: {"c0": "1"}}})
+    pd.testing.assert_frame_equal(out, article_table().astype(object))
 
 
 def test_adding_a_class_appends_a_column_of_zeros() -> None:
     """The new column reads "0" in every row; the others are unchanged."""
-    out = add_class_column(seed_table(), "c3")
+    out = add_class_column(article_table(), "c3")
     assert out.columns.tolist()[-1] == "c3"
     assert out["c3"].tolist() == ["0"] * 4
-    assert out["c0"].tolist() == seed_table()["c0"].tolist()
+    assert out["c0"].tolist() == article_table()["c0"].tolist()
 
 
 def test_removing_a_class_drops_its_column_and_clears_its_targets() -> None:
     """Rows whose true class was removed get an empty target, to be chosen again."""
-    out = remove_class_column(seed_table(), "c0", "panda")
+    out = remove_class_column(article_table(), "c0", "panda")
     assert out.columns.tolist() == [TARGET, "c1", "c2"]
     assert out[TARGET].tolist() == [None, "seal", "duck", None]
 
 
 def test_renaming_classes_renames_the_targets() -> None:
     """{old: new} applies to every target cell; other cells stay."""
-    out = rename_targets(seed_table(), {"panda": "bear"})
+    out = rename_targets(article_table(), {"panda": "bear"})
     assert out[TARGET].tolist() == ["bear", "seal", "duck", "bear"]
 
 
@@ -152,18 +152,18 @@ def test_a_bad_true_class_is_quoted_short_and_escaped(cell: str, shown: str) -> 
 
 def test_the_seed_class_table_names_columns_c0_to_c2_panda_seal_duck() -> None:
     """Ids c0..c2 label panda, seal, duck; the next class will be c3."""
-    table = seed_classes()
+    table = article_classes()
     assert table.ids == ("c0", "c1", "c2")
     assert table.names == ARTICLE_CATEGORICAL_CLASSES
     assert table.next_id == 3 and table.n_classes == 3
-    pd.testing.assert_frame_equal(table.frame, seed_table())
+    pd.testing.assert_frame_equal(table.frame, article_table())
     assert table.named(CellProblem(1, "c1", "is empty.")) == CellProblem(1, "seal", "is empty.")
     assert table.named(CellProblem(1, TARGET, "is empty.")).column == TARGET
 
 
 def test_with_edits_folds_the_editor_state_and_keeps_ids_and_names() -> None:
     """Edits land in the frame; the original table is unchanged."""
-    table = seed_classes()
+    table = article_classes()
     out = with_edits(table, {"edited_rows": {1: {"c2": "x"}}, "deleted_rows": [0]})
     assert out.frame["c2"].tolist() == ["x", "0.60", "0.35"]
     assert (out.ids, out.names, out.next_id) == (table.ids, table.names, table.next_id)
@@ -185,7 +185,7 @@ def test_a_new_class_gets_the_first_free_class_number(names, expected) -> None:
 
 def test_adding_a_class_gives_a_fresh_id_a_free_name_and_zeros() -> None:
     """A class added after a removal does not reuse the removed column's id."""
-    table = add_class(remove_class(add_class(seed_classes()), "c3"))
+    table = add_class(remove_class(add_class(article_classes()), "c3"))
     assert table.ids == ("c0", "c1", "c2", "c4")
     assert table.names == ("panda", "seal", "duck", "class 4")
     assert table.frame["c4"].tolist() == ["0"] * 4
@@ -194,7 +194,7 @@ def test_adding_a_class_gives_a_fresh_id_a_free_name_and_zeros() -> None:
 
 def test_adding_past_ten_classes_is_refused() -> None:
     """At MAX_CLASSES, add_class raises a message naming the limit."""
-    table = seed_classes()
+    table = article_classes()
     while table.n_classes < MAX_CLASSES:
         table = add_class(table)
     with pytest.raises(ValueError, match="already has 10 classes"):
@@ -203,7 +203,7 @@ def test_adding_past_ten_classes_is_refused() -> None:
 
 def test_removing_a_class_drops_its_column_name_and_targets() -> None:
     """Removing seal: rows whose true class was seal lose it, the others keep theirs."""
-    table = remove_class(seed_classes(), "c1")
+    table = remove_class(article_classes(), "c1")
     assert table.ids == ("c0", "c2") and table.names == ("panda", "duck")
     assert table.frame.columns.tolist() == [TARGET, "c0", "c2"]
     assert table.frame[TARGET].tolist() == ["panda", None, "duck", "panda"]
@@ -212,14 +212,14 @@ def test_removing_a_class_drops_its_column_name_and_targets() -> None:
 def test_removing_an_unknown_class_or_below_two_classes_is_refused() -> None:
     """A column that is not there, or the last two classes, raise a ValueError."""
     with pytest.raises(ValueError, match="no class column 'c7'"):
-        remove_class(seed_classes(), "c7")
+        remove_class(article_classes(), "c7")
     with pytest.raises(ValueError, match="fewest"):
-        remove_class(remove_class(seed_classes(), "c0"), "c1")
+        remove_class(remove_class(article_classes(), "c0"), "c1")
 
 
 def test_renaming_classes_strips_names_and_renames_targets() -> None:
     """panda → " bear ": the name is "bear" and the targets follow."""
-    table = rename_classes(seed_classes(), [" bear ", "seal", "duck"])
+    table = rename_classes(article_classes(), [" bear ", "seal", "duck"])
     assert table.names == ("bear", "seal", "duck")
     assert table.frame[TARGET].tolist() == ["bear", "seal", "duck", "bear"]
     assert table.ids == ("c0", "c1", "c2")
@@ -232,13 +232,13 @@ def test_renaming_classes_strips_names_and_renames_targets() -> None:
 def test_renaming_to_unusable_names_is_refused(names, message) -> None:
     """Repeated or empty names raise the message the page shows."""
     with pytest.raises(ValueError, match=message):
-        rename_classes(seed_classes(), names)
+        rename_classes(article_classes(), names)
 
 
 def test_normalise_rows_divides_only_the_rows_that_do_not_add_up() -> None:
     """Row 4 as 0.5/0.4/0.35 becomes 0.4/0.32/0.28; row 2 as 0/0/0 cannot be scaled."""
     table = with_edits(
-        seed_classes(),
+        article_classes(),
         {"edited_rows": {3: {"c0": "0.5"}, 1: {"c0": "0", "c1": "0", "c2": "0"}}},
     )
     out, fixed, failed = normalise_rows(table)
@@ -251,7 +251,7 @@ def test_normalise_rows_divides_only_the_rows_that_do_not_add_up() -> None:
 
 def test_parse_table_reads_the_seed_table_as_valid_numbers() -> None:
     """Every row usable: labels 0, 1, 2, 0 and the seed probabilities."""
-    parsed = parse_table(seed_classes(), probabilities=True)
+    parsed = parse_table(article_classes(), probabilities=True)
     assert parsed.labels.tolist() == [0, 1, 2, 0]
     assert parsed.values.tolist() == [[float(v) for v in row] for row in ARTICLE_CELLS]
     assert parsed.valid.tolist() == [0, 1, 2, 3]
@@ -261,7 +261,7 @@ def test_parse_table_reads_the_seed_table_as_valid_numbers() -> None:
 
 def test_parse_table_names_bad_rows_and_keeps_the_good_ones() -> None:
     """A bad target, a bad cell and a bad sum each take their row out of ``valid``."""
-    table = seed_classes()
+    table = article_classes()
     frame = apply_edits(
         table.frame,
         {"edited_rows": {0: {TARGET: "owl"}, 1: {"c1": "abc"}, 3: {"c0": "0.5"}}},
@@ -276,7 +276,7 @@ def test_parse_table_names_bad_rows_and_keeps_the_good_ones() -> None:
 
 def test_parse_table_in_logits_mode_accepts_any_finite_number_and_any_sum() -> None:
     """Logits 5, -3, 12 are fine: no range and no sum check."""
-    table = seed_classes()
+    table = article_classes()
     frame = apply_edits(table.frame, {"edited_rows": {0: {"c0": "5", "c1": "-3", "c2": "12"}}})
     parsed = parse_table(table, frame, probabilities=False)
     assert parsed.all_valid
@@ -286,7 +286,7 @@ def test_parse_table_in_logits_mode_accepts_any_finite_number_and_any_sum() -> N
 
 def test_a_class_named_target_is_read_by_its_column_not_its_name() -> None:
     """Class 1 called “target”: the seed rows still parse, a bad cell names the class."""
-    table = rename_classes(seed_classes(), ["target", "seal", "duck"])
+    table = rename_classes(article_classes(), ["target", "seal", "duck"])
     parsed = parse_table(table, probabilities=True)
     assert parsed.all_valid and parsed.labels.tolist() == [0, 1, 2, 0]
     frame = apply_edits(table.frame, {"edited_rows": {1: {"c0": "abc"}}})
@@ -297,7 +297,7 @@ def test_a_class_named_target_is_read_by_its_column_not_its_name() -> None:
 
 def test_a_bad_cell_names_its_class_markdown_escaped() -> None:
     """A class called “**b**”: its cell problem names column “\\*\\*b\\*\\*”, shown as typed."""
-    table = rename_classes(seed_classes(), ["**b**", "seal", "duck"])
+    table = rename_classes(article_classes(), ["**b**", "seal", "duck"])
     frame = apply_edits(table.frame, {"edited_rows": {0: {"c0": "abc"}}})
     parsed = parse_table(table, frame, probabilities=True)
     assert parsed.cell_problems[0].column == "\\*\\*b\\*\\*"
@@ -305,7 +305,7 @@ def test_a_bad_cell_names_its_class_markdown_escaped() -> None:
 
 def test_class_tables_are_values_the_functions_never_change() -> None:
     """Every function returns a new table; the seed table stays as it was."""
-    table = seed_classes()
+    table = article_classes()
     before = table.frame.copy()
     add_class(table), remove_class(table, "c0"), rename_classes(table, ["a", "b", "c"])
     normalise_rows(with_edits(table, {"edited_rows": {0: {"c0": "2"}}}))

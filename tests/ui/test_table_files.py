@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import xent_core
-from ui.figures.binary import seed_frame
+from ui.figures.binary import article_frame
 from ui.files.tables import (
     LOSS,
     MAX_BYTES,
@@ -162,11 +162,11 @@ def test_every_cell_of_a_download_is_guarded_headers_included() -> None:
 
 def test_the_binary_seed_downloads_as_typed_with_every_digit_of_each_loss() -> None:
     """t,p,loss: the cells exactly as the seed shows them, losses in shortest round-trip form."""
-    data = binary_csv(seed_frame("p"), "p", SEED_LOSSES)
+    data = binary_csv(article_frame("p"), "p", SEED_LOSSES)
     text = data.decode("utf-8")
     assert text.startswith(f"t,p,loss\r\n0,0.07,{SEED_LOSSES[0]!r}\r\n1,0.91,")
     rows = cells(data)
-    assert [r[:2] for r in rows[1:]] == seed_frame("p").values.tolist()
+    assert [r[:2] for r in rows[1:]] == article_frame("p").values.tolist()
     assert [float(r[2]) for r in rows[1:]] == SEED_LOSSES
     assert math.fsum(float(r[2]) for r in rows[1:]) == pytest.approx(4.460303459760249, 1e-15)
 
@@ -226,7 +226,7 @@ def test_a_downloaded_binary_table_uploads_back_exactly(column: str) -> None:
 def test_the_seed_tables_round_trip_in_both_modes() -> None:
     """The seed's p table and its logits table upload back cell for cell."""
     for column in ("p", "z"):
-        seed = seed_frame(column)
+        seed = article_frame(column)
         loaded = read_binary_csv(binary_csv(seed, column, SEED_LOSSES))
         assert loaded.frame().equals(seed.astype(object))
 
@@ -246,7 +246,7 @@ def test_a_downloaded_categorical_table_uploads_back_with_its_classes() -> None:
 
 def test_the_categorical_seed_round_trips() -> None:
     """The seed's 4 × 3 table: panda, seal, duck."""
-    table = categorical_table.seed_classes()
+    table = categorical_table.article_classes()
     data = categorical_csv(table.frame, ids=table.ids, names=table.names, loss=[0.1, 0.2, 0.3, 0.4])
     assert data.decode().splitlines()[:2] == [
         "true class,panda,seal,duck,loss",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from ui.model import training_controller as control
-from ui.model.training import SEED_SETUP, TRAIN_SECONDS, UPLOAD, Diverged, Setup
+from ui.model.training import SEED_SETUP, TRAIN_SECONDS, UPLOAD, Diverged, History, Setup
 from ui.model.training_controller import (
     ERROR,
     NOTE,
@@ -209,6 +209,10 @@ class Recording:
 
     def __init__(self, diverge: bool = False):
         self.diverge, self.calls = diverge, []
+        self.setup = Setup()
+        self.history = History()  # a steady loss, as a healthy run has
+        self.history.train_loss[:] = self.history.test_loss[:] = [0.7, 0.6, 0.5]
+        self.history.epochs[:] = [0, 1, 2]
 
     def train(self, epochs, **settings):
         self.calls.append((epochs, settings))

@@ -26,7 +26,7 @@ Y_RANGE = {"linear": (0.0, 7.2), "log": (-3.2, 1.0)}
 GRID_POINTS = 999  # samples of p on the curves, 0.001 apart
 
 
-def seed_frame(column: Literal["p", "z"]) -> pd.DataFrame:
+def article_frame(column: Literal["p", "z"]) -> pd.DataFrame:
     """The article's table as text cells: ``t`` and ``p``, or ``t`` and the logit ``z = logit(p)``.
 
     Logits keep every digit (shortest round-trip form), so their losses are the article's.

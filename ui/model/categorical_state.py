@@ -22,9 +22,9 @@ from ui.model.categorical_table import (
     MIN_CLASSES,
     TARGET,
     ClassTable,
+    article_classes,
     class_column_id,
     class_name_problems,
-    seed_classes,
 )
 from ui.model.categorical_table import add_class as added_class
 from ui.model.categorical_table import normalise_rows as normalised_rows
@@ -62,7 +62,7 @@ def keeper(state: State) -> KeptEditor:
         saved_key=SAVED,
         version_key=VERSION,
         fold_key=FOLD,
-        initial=seed_classes,
+        initial=article_classes,
         keys="numbered",
         rows=CLASS_ROWS,
     )
@@ -192,8 +192,8 @@ def normalise_rows(state: State) -> None:
 
 
 def reset_table(state: State) -> None:
-    """The seed table again, with its class names and weight 1 for every class."""
-    table = seed_classes()
+    """The article's table again, with its class names and weight 1 for every class."""
+    table = article_classes()
     state[WEIGHTS] = (1.0,) * table.n_classes
     for column, name in zip(table.ids, table.names, strict=True):
         state[name_key(column)] = name

@@ -44,8 +44,8 @@ def class_column_id(number: int) -> str:
     return f"c{number}"
 
 
-def seed_table() -> pd.DataFrame:
-    """The seed table as text cells: ``target`` then the columns ``c0``, ``c1``, ``c2``."""
+def article_table() -> pd.DataFrame:
+    """The article's table as text cells: ``target`` then the columns ``c0``, ``c1``, ``c2``."""
     columns = {TARGET: list(ARTICLE_CATEGORICAL_TARGETS)}
     for j in range(len(ARTICLE_CATEGORICAL_CLASSES)):
         columns[class_column_id(j)] = [row[j] for row in ARTICLE_CELLS]
@@ -160,11 +160,11 @@ class ClassTable:
         return replace(problem, column=quote_typed(name, MAX_NAME_CHARS))
 
 
-def seed_classes() -> ClassTable:
-    """The seed article's table: panda, seal, duck in columns ``c0``, ``c1``, ``c2``."""
+def article_classes() -> ClassTable:
+    """The article's table: panda, seal, duck in columns ``c0``, ``c1``, ``c2``."""
     n = len(ARTICLE_CATEGORICAL_CLASSES)
     return ClassTable(
-        seed_table(),
+        article_table(),
         tuple(class_column_id(j) for j in range(n)),
         ARTICLE_CATEGORICAL_CLASSES,
         next_id=n,
