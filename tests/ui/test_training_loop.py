@@ -89,9 +89,9 @@ def drive(state: dict, run: Training, screen: Screen, **kwargs) -> list[float]:
 # --- which frame redraws what -----------------------------------------------------------------
 
 
-def test_the_curve_is_redrawn_soon_after_play_then_every_36th_frame():
-    curves = [n for n in range(1, 109) if frame(n).curve]
-    assert curves == [1, 37, 73] and CURVE_EVERY == 36
+def test_the_curve_is_redrawn_soon_after_play_then_every_60th_frame():
+    curves = [n for n in range(1, 181) if frame(n).curve]
+    assert curves == [1, 61, 121] and CURVE_EVERY == 60
 
 
 def test_the_units_are_redrawn_every_twelfth_frame_never_with_the_curve():
@@ -169,16 +169,16 @@ def test_a_divergence_stops_the_loop_with_its_message_and_draws_nothing_more():
 
 
 def test_each_frame_trains_the_epochs_per_frame_draws_and_then_yields_the_core():
-    """Three epochs a frame for 37 frames: the live block every frame, the curve on 1 and 37,
-    the units on 6, 18 and 30, and after each frame the sleep frame_sleep asks for."""
+    """Three epochs a frame for 61 frames: the live block every frame, the curve on 1 and 61,
+    the units on 6, 18, … 54, and after each frame the sleep frame_sleep asks for."""
     state, run = playing_state(tr_speed=3), small_run()
-    screen = Screen(state, run, frames=37)
+    screen = Screen(state, run, frames=61)
     sleeps = drive(state, run, screen)
-    assert screen.live == [3 * n for n in range(1, 38)] and run.epoch == 111
-    assert [f.number for f in screen.more] == list(range(1, 38))
-    assert [f.number for f in screen.more if f.curve] == [1, 37]
-    assert [f.number for f in screen.more if f.units] == [6, 18, 30]
-    assert sleeps == [pytest.approx(frame_sleep(WORK))] * 37
+    assert screen.live == [3 * n for n in range(1, 62)] and run.epoch == 183
+    assert [f.number for f in screen.more] == list(range(1, 62))
+    assert [f.number for f in screen.more if f.curve] == [1, 61]
+    assert [f.number for f in screen.more if f.units] == [6, 18, 30, 42, 54]
+    assert sleeps == [pytest.approx(frame_sleep(WORK))] * 61
     assert min(sleeps) >= MIN_SLEEP
     assert training._playing == 0  # counted among the players only while playing
 

@@ -22,11 +22,16 @@ from ui.model.training import Training, frame_sleep, playing
 from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
-# While playing, redraw the plotly loss curve every 36th frame (~1 a second at 25-50 frames/s):
-# a plotly redraw costs the browser ~50-120 ms of main thread, a quarter of it at every 12th
-# frame (CDP profile, 2026-12-07), time the live block needs to be drawn at all.
-CURVE_EVERY = 36
+# While playing, redraw the plotly loss curve every 60th frame (every 1.5-2.5 s at 25-40
+# frames/s): a plotly redraw costs the browser 50-170 ms of main thread (CDP profiles,
+# 2026-12-07: a quarter of the tab's time at every 12th frame, a sixth at every 36th), time
+# the live block needs to be drawn at all.
+CURVE_EVERY = 60
 UNITS_EVERY = 12  # ... and the first-layer units every 12th (never in a curve frame)
+# ... and the network diagram every k-th frame, k growing with its connections (its cost on
+# the server and in the browser grows with them: bench/network_cost.py): the default
+# 2-8-4-2 net (56 connections) every 3rd frame, 4 × 32 (3,200+) every 12th.
+NETWORK_EVERY = ((200, 3), (1200, 6), (10**9, 12))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +42,23 @@ class Frame:
     number: int
     curve: bool  # the plotly loss curve: a costly message, a few times a second
     units: bool  # the first-layer units picture
+    network: bool = False  # the network diagram
 
 
-def frame(number: int) -> Frame:
-    """Frame ``number``'s plan: the curve on 1, 37, 73, … (soon after Play), the units on
-    6, 18, 30, … (never in a curve frame)."""
+def network_every(connections: int) -> int:
+    """Every how many frames the diagram of a network with ``connections`` is redrawn."""
+    return next(every for most, every in NETWORK_EVERY if connections <= most)
+
+
+def frame(number: int, *, network_every: int = 0) -> Frame:
+    """Frame ``number``'s plan: the curve on 1, 61, 121, … (soon after Play), the units on
+    6, 18, 30, … (never in a curve frame), the network diagram every ``network_every``-th
+    frame from frame 2 (0: never)."""
     return Frame(
         number,
         curve=number % CURVE_EVERY == 1,
         units=number % UNITS_EVERY == UNITS_EVERY // 2,
+        network=network_every > 0 and number % network_every == 2 % network_every,
     )
 
 
@@ -85,6 +98,7 @@ def play(
     draw_more: Callable[[Frame], None],
     rerun: Callable[[], NoReturn],
     idle_seconds: float | None = None,
+    network_every: int = 0,
     monotonic: Callable[[], float] = time.monotonic,
     work_clock: Callable[[], float] = time.thread_time,
     sleep: Callable[[float], None] = time.sleep,
@@ -97,7 +111,8 @@ def play(
     then sleeps :func:`~ui.model.training.frame_sleep` of the work. ``rerun()`` must not
     return (Streamlit's raises): it is called after an idle pause or a divergence, both of
     which leave ``state[RUNNING]`` False. ``idle_seconds`` defaults to
-    :data:`ui.model.training.IDLE_SECONDS`, read at each call.
+    :data:`ui.model.training.IDLE_SECONDS`, read at each call. ``network_every``: see
+    :func:`frame` (its diagram frames).
 
     ``work_clock`` measures a frame's work for the sleep: this thread's CPU time,
     not the wall clock, which would count the time a frame waits for the GIL behind the other
@@ -120,7 +135,7 @@ def play(
                 number += 1
                 draw_live()
                 shown_epoch = run.epoch
-                draw_more(frame(number))
+                draw_more(frame(number, network_every=network_every))
             except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
                 settle_interrupted(run, shown_epoch)
                 raise
