@@ -16,7 +16,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 import xent_core
 from deep_links import ensure_router
+from ui.model import network_levers as levers
 from ui.model import training_controller as control
+from ui.model.optimizers import OPTIMIZER_NAMES, optimizer_label
 from ui.model.training import (
     DATASET_CHOICES,
     MAX_EPOCHS_PER_FRAME,
@@ -31,7 +33,8 @@ from ui.model.training import (
 )
 from ui.model.training_controller import L2_STRENGTHS, LEARNING_RATES, PARAMS, format_g
 from ui.text import training_health
-from ui.widgets import training_live, training_sections, url_state
+from ui.text.network import feature_label
+from ui.widgets import classroom, network_view, training_live, training_sections, url_state
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 ss = st.session_state
@@ -137,8 +140,35 @@ def data_settings() -> None:
     )
 
 
+INIT_WORDS = {
+    "default": "default (He for relu, Glorot otherwise)",
+    "glorot": "Glorot: σ² = 2 / (fan_in + fan_out)",
+    "he": "He: σ² = 2 / fan_in",
+    "small": "small: σ = 0.01",
+    "zeros": "zeros: every weight 0",
+}
+
+
 def network_settings() -> None:
-    """Hidden layers, their units and the activation."""
+    """Input features, hidden layers, their units, the activation and the initialisation."""
+    st.multiselect(
+        "Input features",
+        xent_core.FEATURES,
+        key="tr_features",
+        format_func=feature_label,
+        help="What the network is given: the coordinates x₁, x₂ and fixed functions of them. "
+        "With none chosen it takes x₁ and x₂.",
+    )
+    st.button(
+        "Try: circle with x₁², x₂² and no hidden layer",
+        key="tr_circle",
+        icon=":material/lightbulb:",
+        help="x₁² + x₂² < r² is a straight line in the features x₁², x₂²: softmax regression "
+        "separates the circle without a hidden unit.",
+        on_click=levers.circle_preset,
+        args=(ss,),
+        width="stretch",
+    )
     st.slider("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="tr_layers")
     n_layers = ss["tr_layers"]
     if n_layers:
@@ -146,15 +176,54 @@ def network_settings() -> None:
             if k <= n_layers:
                 col.number_input(f"Layer {k} units", 1, MAX_UNITS, step=1, key=f"tr_units{k}")
     st.selectbox("Activation", tuple(xent_core.ACTIVATIONS), key="tr_act")
+    st.selectbox(
+        "Initialisation",
+        levers.INIT_CHOICES,
+        key="tr_init",
+        format_func=INIT_WORDS.get,
+        help="How the weights start (biases start at 0).",
+    )
+    if ss["tr_init"] == "zeros" and n_layers:
+        st.caption(
+            "**Zeros:** every hidden unit of a layer computes the same thing and gets the same "
+            "gradient, so they stay identical forever: watch the network below."
+        )
     st.caption("Changing the data or the network starts training again at epoch 0.")
 
 
 def training_settings() -> None:
-    """The settings that apply on the fly: learning rate, batch size, L2."""
+    """On the fly: optimiser, learning rate, batch size, L2, L1; and the race."""
+    st.selectbox("Optimiser", OPTIMIZER_NAMES, key="tr_opt", format_func=optimizer_label)
     st.select_slider("Learning rate η", LEARNING_RATES, key="tr_lr", format_func=format_g)
     st.slider("Batch size", 1, 100, key="tr_batch")
     st.select_slider("L2 strength λ", L2_STRENGTHS, key="tr_l2", format_func=format_g)
+    st.select_slider(
+        "L1 strength λ₁",
+        levers.L1_STRENGTHS,
+        key="tr_l1",
+        format_func=format_g,
+        help="Adds λ₁·Σ|w| to the loss the steps follow: every weight is pushed towards 0 by "
+        "the same amount, so small ones reach exactly 0 (dotted grey in the network).",
+    )
     st.caption("These apply on the fly, without restarting.")
+    st.toggle(
+        "Race a second copy",
+        key="tr_race",
+        help="A second copy of the network, from the same initial weights and on the same "
+        "mini-batches, trained with another optimiser or learning rate: both loss curves.",
+    )
+    if ss["tr_race"]:
+        race_cols = st.columns(2)
+        race_cols[0].selectbox(
+            "Its optimiser", OPTIMIZER_NAMES, key="tr_race_opt", format_func=optimizer_label
+        )
+        race_cols[1].selectbox(
+            "Its learning rate",
+            levers.RACE_LRS,
+            key="tr_race_lr",
+            format_func=lambda v: "same η" if v == levers.SAME else v,
+        )
+        st.caption("Turning the race on or changing its copy starts both again at epoch 0.")
 
 
 def check(setup: Setup, note_slot: DeltaGenerator) -> None:
@@ -212,6 +281,118 @@ def units_section(run: Training) -> DeltaGenerator:
     return training_live.show_units(run, st.container())
 
 
+def editor(run: Training) -> None:
+    """Type a weight, or add or remove a unit, while paused or playing (the diagram does the
+    same with a click). Every other weight stays."""
+    net = run.net
+    names = [
+        [levers.unit_name(k, j, net.sizes, run.setup.features) for j in range(size)]
+        for k, size in enumerate(net.sizes)
+    ]
+    k, i, j = levers.chosen_edge(ss, net)
+    cols = st.columns([1.2, 1, 1, 1.1, 0.8], vertical_alignment="bottom")
+    cols[0].selectbox(
+        "Weights from",
+        range(len(net.weights)),
+        key=levers.EDGE_K,
+        format_func=lambda m: (
+            f"{'inputs' if m == 0 else f'hidden {m}'} → "
+            f"{'outputs' if m == len(net.weights) - 1 else f'hidden {m + 1}'}"
+        ),
+        on_change=levers.edge_chosen,
+        args=(ss, net),
+    )
+    cols[1].selectbox(
+        "from unit",
+        range(net.sizes[k]),
+        key=levers.EDGE_I,
+        format_func=lambda m: names[k][m],
+        on_change=levers.edge_chosen,
+        args=(ss, net),
+    )
+    cols[2].selectbox(
+        "to unit",
+        range(net.sizes[k + 1]),
+        key=levers.EDGE_J,
+        format_func=lambda m: names[k + 1][m],
+        on_change=levers.edge_chosen,
+        args=(ss, net),
+    )
+    cols[3].number_input(
+        "New weight",
+        -levers.MAX_WEIGHT,
+        levers.MAX_WEIGHT,
+        step=0.1,
+        format="%.4f",
+        key=levers.WEIGHT,
+    )
+    cols[4].button(
+        "Set",
+        key="tr_edit_set",
+        on_click=levers.set_from_editor,
+        args=(ss, run),
+        width="stretch",
+    )
+    st.caption(f"Now: {names[k][i]} → {names[k + 1][j]}: w = {net.weights[k][i, j]:.4f}.")
+    hidden = net.sizes[1:-1]
+    if hidden:
+        unit_cols = st.columns(len(hidden))
+        for layer, (col, width) in enumerate(zip(unit_cols, hidden, strict=True), start=1):
+            with col:
+                st.markdown(f"Hidden layer {layer}: **{width}** units")
+                minus, plus = st.columns(2)
+                minus.button(
+                    "−",
+                    key=f"tr_edit_remove{layer}",
+                    help=f"Remove the last unit of hidden layer {layer}; keep the other weights.",
+                    disabled=not levers.can_remove(net.sizes, layer),
+                    on_click=levers.edit_network,
+                    args=(ss, run, f"remove {layer}"),
+                    width="stretch",
+                )
+                plus.button(
+                    "+",
+                    key=f"tr_edit_add{layer}",
+                    help=f"Add a unit to hidden layer {layer} (its weights by the init rule, "
+                    "bias 0); keep the other weights.",
+                    disabled=not levers.can_add(net.sizes, layer),
+                    on_click=levers.edit_network,
+                    args=(ss, run, f"add {layer}"),
+                    width="stretch",
+                )
+
+
+def network_section(run: Training) -> tuple[DeltaGenerator, bool]:
+    """The network diagram, what it shows, and its editor; returns the diagram's element
+    (for the playing frames) and whether it takes clicks."""
+    room = ss.get(classroom.SESSION)  # a classroom link may hide the editor: no clicks then
+    editable = not (room is not None and "edit" in room.hidden)
+    st.subheader("The network, seen and steered")
+    network = training_live.show_network(run, st.empty(), editable=editable)
+    zeros = run.setup.init == "zeros" and run.setup.hidden
+    st.caption(
+        "Each square is what that unit outputs over the plane (blue positive, orange negative, "
+        "each scaled to its own range; an output is p of its class). Each line is a weight: "
+        "blue positive, orange negative, wider and darker for larger |w|, dotted grey when "
+        "exactly 0. **Hover** a line for its weight now, a unit for its formula; **click** a "
+        "line to type a new weight; **− / +** by a layer removes or adds a unit, keeping the "
+        "other weights."
+        + (
+            " With zeros to start, every hidden unit stays identical: the same picture."
+            if zeros
+            else ""
+        )
+    )
+    if levers.EDIT_ERROR in ss:
+        st.warning(ss.pop(levers.EDIT_ERROR), icon=":material/warning:")
+    network_view.bridge(lambda text: levers.edit_network(ss, run, text))
+    with st.expander(
+        "Edit a weight or a layer by hand", key="tr_edit_open", icon=":material/edit:"
+    ):
+        editor(run)
+    return network, editable
+
+
 def lazy_sections(run: Training) -> None:
     """Calibration and export: computed only while open (a rerun opens them), never in a
     playing frame."""
@@ -240,6 +421,7 @@ def lazy_sections(run: Training) -> None:
 started = time.monotonic()  # any interaction reruns the script: the idle clock starts here
 limit_blas_threads()
 url_state.restore(PARAMS)
+network_view.install(projector=classroom.projecting())
 
 # Few top-level blocks: each playing frame makes the browser re-render the siblings on
 # the path to the live block, so the page is grouped into three containers.
@@ -281,15 +463,40 @@ with middle:
     )
     live = training_live.show_live(run, ss)
     st.checkbox("Show the test points (hollow rings)", key="tr_show_test")
-    st.caption(
-        "Each pixel mixes the class colours by the network's probabilities p = softmax(z) "
-        "there: saturated where it is sure, pale where it hesitates. Filled dots are training "
-        "points, coloured by their true class."
+    st.radio(
+        "Colour the plane by",
+        levers.VIEWS,
+        key="tr_view",
+        horizontal=True,
+        format_func={"confidence": "confidence", "classes": "class (argmax)"}.get,
     )
+    if ss["tr_view"] == "classes":
+        st.caption(
+            "Each pixel in the colour of the class the network predicts there (the largest "
+            "p), at full strength: the discretised output, with its hard edges. Filled dots "
+            "are training points, coloured by their true class."
+        )
+    else:
+        st.caption(
+            "Each pixel mixes the class colours by the network's probabilities p = softmax(z) "
+            "there: saturated where it is sure, pale where it hesitates. Filled dots are "
+            "training points, coloured by their true class."
+        )
 
 with right:
-    st.markdown("**Loss curves** · mean cross-entropy on the training and the test points")
+    if run.race is not None:
+        first, second = levers.lane_names(ss["tr_opt"], ss["tr_lr"], run.setup.race)
+        st.markdown(f"**The race** · {first} against {second}, from the same initial weights")
+    else:
+        st.markdown("**Loss curves** · mean cross-entropy on the training and the test points")
     chart = training_live.show_curve(run, ss)
+    if run.race is not None and run.race.metrics is not None and not control.running(ss):
+        m = run.race.metrics
+        st.caption(
+            f"{second} at epoch {m.epoch:,}: training loss {m.train_loss:.4f}, test loss "
+            f"{m.test_loss:.4f}, accuracy {m.train_accuracy:.1%} / {m.test_accuracy:.1%} "
+            "(the picture and the network show the first copy)."
+        )
     st.toggle("Log-scale loss axis", key="tr_log")
     if advice := training_health.hint(control.health(run), run.history.epochs):
         st.warning(advice, icon=":material/troubleshoot:")
@@ -306,6 +513,7 @@ with right:
         st.switch_page("pages/backprop.py")
 
 with st.container():
+    network, editable = network_section(run)
     formulas()
     units = units_section(run)
     with st.expander("The costliest training points now (the confident mistakes)"):
@@ -313,5 +521,7 @@ with st.container():
     lazy_sections(run)
 
 if control.running(ss):
-    slots = training_live.Slots(live=live, chart=chart, units=units)
+    slots = training_live.Slots(
+        live=live, chart=chart, units=units, network=network, editable=editable
+    )
     training_live.play(run, slots, ss, started=started)

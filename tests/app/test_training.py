@@ -6,6 +6,7 @@ The Play loop runs until paused, so AppTest drives the page with Step (one epoch
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import numpy as np
@@ -324,3 +325,246 @@ def test_a_hostile_file_shows_an_error_not_an_exception(at, content, needle):
     ran(at.run())
     assert needle in " ".join(e.value for e in at.error)
     assert any("upload a CSV" in i.value for i in at.info)  # still waiting for a good file
+
+
+# --- the network, seen and steered: the diagram, its editor and the levers ------------------
+
+
+def diagram(at: AppTest) -> str:
+    """The HTML that draws the network diagram (its holder and the scene's JSON)."""
+    blocks = [h.proto.body for h in at.html if 'data-testid="tr-network"' in h.proto.body]
+    assert len(blocks) == 1, f"expected one network diagram, found {len(blocks)}"
+    return blocks[0]
+
+
+def scene(at: AppTest) -> dict:
+    """The scene network.js draws (ui.figures.network.network_scene), read back from the page."""
+    body = diagram(at)
+    return json.loads(body[body.index("(document.currentScript,") + 24 : body.rindex(")</script>")])
+
+
+def run_of(at: AppTest):
+    return at.session_state["tr_state"]
+
+
+def test_by_default_the_levers_leave_the_page_as_it_was(at):
+    """Features x1, x2, the default init, plain SGD, no L1, no race, confidence colours: the
+    link stays bare and the diagram shows the default 2-8-4-2 network's 56 weights."""
+    run = run_of(at)
+    assert (run.setup.features, run.setup.init, run.setup.race) == (("x1", "x2"), None, None)
+    assert run.optimizer == "sgd" and run.race is None
+    assert dict(at.query_params) == {}
+    body = diagram(at)
+    assert 'data-sizes="2-8-4-2"' in body and 'data-connections="56"' in body
+    drawn = scene(at)
+    assert drawn["names"][0] == ["x₁", "x₂"] and drawn["editable"] is True
+    assert drawn["w"][:16] == [float(f"{w:.6g}") for w in run.net.weights[0].ravel()]
+
+
+def test_the_default_run_is_plain_sgd_bit_for_bit():
+    """Three Steps on the page train exactly as MLP.train_epoch did before the levers."""
+    at = open_page(PAGE)
+    step(at, 3)
+    setup = run_of(at).setup
+    X, y = xent_core.make_dataset(setup.dataset, n=300, noise=0.1, seed=0, n_classes=2)
+    X_train, y_train, _, _ = xent_core.train_test_split(X, y, 0.5)
+    net, rng = xent_core.MLP([2, 8, 4, 2], activation="tanh", seed=0), np.random.default_rng(0)
+    for _ in range(3):
+        net.train_epoch(X_train, y_train, lr=0.03, batch_size=10, l2=0.0, rng=rng)
+    for W, W_page in zip(net.weights, run_of(at).net.weights, strict=True):
+        assert np.array_equal(W, W_page)
+
+
+def test_input_features_restart_with_a_wider_first_layer_and_go_into_the_link(at):
+    """x₁, x₂, x₁², x₂²: a 4-8-4-2 network from epoch 0, named in the diagram and the link."""
+    step(at, 2)
+    ran(at.multiselect(key="tr_features").set_value(["x1", "x2", "x1^2", "x2^2"]).run())
+    run = run_of(at)
+    assert epoch(at) == 0 and run.setup.sizes == [4, 8, 4, 2]
+    assert "input features" in " ".join(i.value for i in at.info)
+    assert at.query_params["tr_features"] == "x1,x2,x1sq,x2sq"
+    assert scene(at)["names"][0] == ["x₁", "x₂", "x₁²", "x₂²"]
+    assert np.allclose(run.F_train[:, 2], run.X_train[:, 0] ** 2)
+
+
+def test_the_circle_preset_separates_the_circle_without_a_hidden_layer(at):
+    """One click: circle, x₁, x₂, x₁², x₂², no hidden layer; softmax regression learns it."""
+    ran(at.button(key="tr_circle").click().run())
+    run = run_of(at)
+    assert run.setup.dataset == "circle" and run.setup.hidden == ()
+    assert run.setup.sizes == [4, 2]
+    assert any("no hidden layer" in i.value for i in at.info)
+    ran(at.select_slider(key="tr_lr").set_value(0.3).run())
+    step(at, 15)
+    assert float(shown(at, "tr-train-acc").rstrip("%")) > 90
+
+
+def test_zeros_initialisation_keeps_every_hidden_unit_identical(at):
+    """Zeros: a note says why; after training every unit of a layer has the same weights."""
+    ran(at.selectbox(key="tr_init").set_value("zeros").run())
+    assert run_of(at).setup.init == "zeros" and at.query_params["tr_init"] == "zeros"
+    assert any("stay identical forever" in c.value for c in at.caption)
+    ran(at.selectbox(key="tr_act").set_value("sigmoid").run())  # σ(0) = ½: gradients flow
+    step(at, 3)
+    net = run_of(at).net
+    for W in net.weights[:2]:
+        assert np.allclose(W, W[:, :1])
+    assert not np.allclose(net.weights[1], 0.0)
+    assert "With zeros to start" in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov", "rmsprop", "adam"])
+def test_another_optimiser_applies_on_the_fly(at, name):
+    """The epoch goes on (no restart) and the run trains with the chosen optimiser."""
+    step(at, 2)
+    ran(at.selectbox(key="tr_opt").set_value(name).run())
+    step(at, 2)
+    run = run_of(at)
+    assert epoch(at) == 4 and run.optimizer == name and run._opt is not None
+    assert at.query_params["tr_opt"] == name
+
+
+def l1_weights(at: AppTest, l1: float) -> np.ndarray:
+    ran(at.select_slider(key="tr_l1").set_value(l1).run()) if l1 else None
+    ran(at.select_slider(key="tr_lr").set_value(0.01).run())
+    step(at, 5)
+    return np.concatenate([W.ravel() for W in run_of(at).net.weights])
+
+
+def test_l1_pushes_many_weights_to_near_zero_and_the_diagram_draws_them_thinnest(at):
+    """λ₁ = 0.1 for 5 epochs: several times as many weights within 0.01 of 0 as without L1,
+    and the diagram draws those at its thinnest, faintest look."""
+    weights = l1_weights(at, 0.1)
+    plain = l1_weights(open_page(PAGE), 0.0)
+    near = np.abs(weights) < 0.01
+    assert near.mean() > 3 * max((np.abs(plain) < 0.01).mean(), 0.02)
+    drawn = scene(at)
+    widths = np.array(drawn["lw"])
+    assert widths[near].max() <= np.sort(widths)[int(0.5 * len(widths))]
+    assert at.query_params["tr_l1"] == "0.1"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="xent_core's L1 adds λ₁·sign(w) to the gradient, so a weight hovers within one step "
+    "of 0 instead of landing on it; exact zeros need a clipped (proximal) L1 step in "
+    "xent_core (requested). The diagram draws exact zeros as dotted grey lines already.",
+)
+def test_l1_drives_some_weights_to_exactly_zero(at):
+    assert np.any(l1_weights(at, 0.1) == 0.0)
+
+
+def test_the_class_view_paints_the_argmax_regions(at):
+    """Class colours: another picture of the same network, in the link; back again: the same."""
+    confidence = live(at)
+    ran(at.radio(key="tr_view").set_value("classes").run())
+    assert live(at) != confidence and at.query_params["tr_view"] == "classes"
+    assert any("the discretised output" in c.value for c in at.caption)
+    ran(at.radio(key="tr_view").set_value("confidence").run())
+    assert live(at) == confidence
+
+
+def test_the_race_trains_two_copies_from_the_same_weights_and_draws_both_curves(at):
+    """Race Adam against SGD: restart, same initial weights, two histories, four curves."""
+    ran(at.toggle(key="tr_race").set_value(True).run())
+    run = run_of(at)
+    assert run.race is not None and run.setup.race == ("adam", None)
+    for W, V in zip(run.net.weights, run.race.lane.net.weights, strict=True):
+        assert np.array_equal(W, V)
+    step(at, 3)
+    assert run.race.history.epochs == [0, 1, 2, 3] and run.history.epochs == [0, 1, 2, 3]
+    assert run.race.metrics.train_loss != run.metrics().train_loss
+    chart = at.get("plotly_chart")[0]
+    names = [t["name"] for t in json.loads(chart.proto.spec)["data"]]
+    assert names == ["training · SGD", "test · SGD", "training · Adam", "test · Adam"]
+    assert any("**The race** · SGD against Adam" in m.value for m in at.markdown)
+    ran(at.selectbox(key="tr_race_lr").set_value("0.3").run())
+    assert run_of(at).setup.race == ("adam", 0.3) and epoch(at) == 0
+    assert at.query_params["tr_race_lr"] == "0.3"
+
+
+def test_the_editor_sets_a_weight_and_the_loss_answers_at_once(at):
+    """Pick h₁ -> h²₂, type 2.5, Set: that weight, the same epoch, a new loss and a note."""
+    step(at, 2)
+    before = loss(at)
+    ran(at.selectbox(key="tr_edit_k").set_value(1).run())
+    ran(at.selectbox(key="tr_edit_j").set_value(1).run())
+    ran(at.number_input(key="tr_edit_w").set_value(2.5).run())
+    ran(at.button(key="tr_edit_set").click().run())
+    run = run_of(at)
+    assert run.net.weights[1][0, 1] == 2.5 and epoch(at) == 2
+    assert loss(at) != before
+    assert any("Set the weight to 2.500" in i.value for i in at.info)
+    assert (
+        run.history.train_loss[-1] == loss(at) or abs(run.history.train_loss[-1] - loss(at)) < 1e-4
+    )
+
+
+def test_plus_and_minus_change_a_layer_keeping_the_other_weights_and_the_epoch(at):
+    """+ on hidden layer 1: 9 units, the old 8 columns kept, the link says 9, no restart."""
+    step(at, 2)
+    old = [W.copy() for W in run_of(at).net.weights]
+    ran(at.button(key="tr_edit_add1").click().run())
+    run = run_of(at)
+    assert run.net.sizes == [2, 9, 4, 2] and run.setup.hidden == (9, 4) and epoch(at) == 2
+    assert np.array_equal(run.net.weights[0][:, :8], old[0])
+    assert np.array_equal(run.net.weights[1][:8], old[1])
+    assert at.query_params["tr_units1"] == "9"
+    assert not any("restarted" in i.value for i in at.info)
+    ran(at.button(key="tr_edit_remove2").click().run())
+    assert run_of(at).net.sizes == [2, 9, 3, 2] and at.session_state["tr_units2"] == 3
+    assert 'data-sizes="2-9-3-2"' in diagram(at)
+
+
+def test_a_click_on_the_diagram_reaches_the_network(at):
+    """The diagram types "set k.i.j v #nonce" into its hidden input: the weight is set."""
+    ran(at.text_input(key="tr_net_cmd").input("set 0.1.3 -1.25 #17").run())
+    assert run_of(at).net.weights[0][1, 3] == -1.25
+    ran(at.text_input(key="tr_net_cmd").input("add 2 #18").run())
+    assert run_of(at).net.sizes == [2, 8, 5, 2]
+
+
+def test_a_stale_click_is_refused_with_the_reason(at):
+    ran(at.text_input(key="tr_net_cmd").input("set 0.7.7 1 #1").run())
+    assert any("no connection '0.7.7' any more" in w.value for w in at.warning)
+
+
+def test_every_lever_comes_back_from_a_link():
+    """A shared link with every new setting: the widgets, the run and the link agree."""
+    query = {
+        "tr_features": "x1,x2,sinx1",
+        "tr_init": "he",
+        "tr_opt": "nesterov",
+        "tr_l1": "0.001",
+        "tr_view": "classes",
+        "tr_race": "1",
+        "tr_race_opt": "rmsprop",
+        "tr_race_lr": "0.1",
+    }
+    at = with_link(PAGE, query)
+    run = run_of(at)
+    assert run.setup.features == ("x1", "x2", "sin(x1)") and run.setup.init == "he"
+    assert run.setup.race == ("rmsprop", 0.1)
+    assert at.multiselect(key="tr_features").value == ["x1", "x2", "sin(x1)"]
+    assert at.selectbox(key="tr_opt").value == "nesterov"
+    assert at.select_slider(key="tr_l1").value == 0.001
+    assert at.radio(key="tr_view").value == "classes"
+    assert at.toggle(key="tr_race").value is True
+    assert dict(at.query_params) == query
+    step(at, 1)
+    assert run_of(at).optimizer == "nesterov"
+
+
+def test_bad_lever_values_in_a_link_fall_back_with_a_note():
+    at = with_link(PAGE, {"tr_features": "x1,x9", "tr_opt": "newton", "tr_view": "pink"})
+    notes = " ".join(w.value for w in at.warning)
+    assert "tr_features" in notes and "tr_opt" in notes and "tr_view" in notes
+    assert run_of(at).setup.features == ("x1", "x2") and run_of(at).optimizer == "sgd"
+
+
+def test_hide_edit_takes_the_editor_away_and_the_diagram_stops_taking_clicks():
+    at = with_link(PAGE, {"hide": "edit,features,race"})
+    assert scene(at)["editable"] is False
+    css = " ".join(h.proto.body for h in at.html if "display: none" in h.proto.body)
+    for key in ("tr_edit_open", "tr_features", "tr_circle", "tr_race"):
+        assert f".st-key-{key}" in css

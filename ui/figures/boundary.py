@@ -65,6 +65,18 @@ def mix_colors(proba: np.ndarray, *, strength: float = 0.85) -> np.ndarray:
     return np.clip(WHITE + alpha * (mixed - WHITE), 0, 255).astype(np.uint8)
 
 
+def argmax_grid(proba_grid: np.ndarray) -> np.ndarray:
+    """The discretised view: each cell's probabilities replaced by its top class, one-hot.
+
+    Painted by :func:`mix_colors` this gives every cell its predicted class's colour at full
+    strength (the argmax regions, with their hard edges), where the confidence view fades
+    towards white as the network hesitates. Ties go to the lower class, as ``argmax`` does.
+    """
+    proba_grid = np.asarray(proba_grid, dtype=np.float64)
+    n_classes = proba_grid.shape[-1]
+    return np.eye(n_classes)[proba_grid.argmax(axis=-1)]  # (…, C) one-hot
+
+
 @functools.lru_cache(maxsize=4)
 def _font(size: int) -> ImageFont.ImageFont:
     return ImageFont.load_default(size=size)

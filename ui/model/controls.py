@@ -120,9 +120,18 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
         Control(
             "settings", "the Data, Network and Training tabs", ("tr_settings",), holder="column"
         ),
+        Control("features", "input features and the circle preset", ("tr_features", "tr_circle")),
+        Control("init", "initialisation", ("tr_init",)),
+        Control("optimizer", "optimiser", ("tr_opt",)),
+        Control("l1", "L1 strength", ("tr_l1",)),
+        Control(
+            "race", "the race and its copy's settings", ("tr_race", "tr_race_opt", "tr_race_lr")
+        ),
         Control("testpoints", "show-the-test-points box", ("tr_show_test",)),
+        Control("view", "confidence or class colours", ("tr_view",)),
         Control("logscale", "log-scale loss axis", ("tr_log",)),
         Control("inspect", "the Inspect-this-network button", ("tr_inspect",)),
+        Control("edit", "editing the network: clicks, -/+ and the editor", ("tr_edit_open",)),
         Control("calibration", "the calibration section", ("tr_calibration_open",)),
         Control("export", "the export-and-share section", ("tr_export_open",)),
     ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,6 +20,8 @@ import numpy as np
 import xent_core
 from ui.files.points import MIN_ROWS as UPLOAD_MIN_POINTS
 from ui.files.points import UploadedPoints
+from ui.model.optimizers import DEFAULT as DEFAULT_OPTIMIZER
+from ui.model.optimizers import OPTIMIZER_NAMES, Lane
 from xent_core.calibration import (
     EceCurve,
     TemperatureFit,
@@ -85,11 +87,16 @@ class Setup:
     hidden: tuple[int, ...] = (8, 4)
     activation: Activation = "tanh"
     upload: str = ""  # the uploaded file's fingerprint when dataset is UPLOAD
+    features: tuple[str, ...] = ("x1", "x2")  # the network's inputs (xent_core.FEATURES)
+    init: str | None = None  # MLP(init=…): None = He for relu, Glorot otherwise
+    # The race: a second copy of the network from the same initial weights, trained with
+    # this optimiser (and this learning rate; None = the same η) on the same mini-batches.
+    race: tuple[str, float | None] | None = None
 
     @property
     def sizes(self) -> list[int]:
-        """Layer widths of the network, inputs first: ``[2, *hidden, n_classes]``."""
-        return [2, *self.hidden, self.n_classes]
+        """Layer widths of the network, inputs first: ``[n_features, *hidden, n_classes]``."""
+        return [len(self.features), *self.hidden, self.n_classes]
 
     def problems(self) -> list[str]:
         """What is out of bounds, one sentence per setting (empty when the setup is valid)."""
@@ -119,6 +126,17 @@ class Setup:
             out.append(
                 f"Activation {self.activation!r} is not one of {', '.join(xent_core.ACTIVATIONS)}."
             )
+        unknown = [f for f in self.features if f not in xent_core.FEATURES]
+        if not self.features or unknown or len(set(self.features)) != len(self.features):
+            out.append(
+                f"Input features {', '.join(self.features) or '(none)'}: choose one or more "
+                f"of {', '.join(xent_core.FEATURES)}, each once."
+            )
+        if self.init is not None and self.init not in xent_core.INITS:
+            out.append(f"Initialisation {self.init!r} is not one of {', '.join(xent_core.INITS)}.")
+        if self.race is not None and self.race[0] not in OPTIMIZER_NAMES:
+            names = ", ".join(OPTIMIZER_NAMES)
+            out.append(f"Race optimiser {self.race[0]!r} is not one of {names}.")
         return out
 
 
@@ -162,6 +180,16 @@ class History:
         return len(self.epochs)
 
 
+@dataclass
+class Race:
+    """The race's second lane: its own copy of the network, optimiser, rng and loss history."""
+
+    lane: Lane
+    lr: float | None  # None: the first lane's learning rate
+    history: History = field(default_factory=History)
+    metrics: Metrics | None = None
+
+
 class Diverged(RuntimeError):
     """The loss became infinite or nan: the learning rate is too large for this network."""
 
@@ -201,6 +229,17 @@ class Training:
     _before: tuple | None = None  # the state before the last train() call, for undo()
     upload: UploadedPoints | None = None  # the student's file, when the data came from one
     _calibration: Calibration | None = None
+    F_train: np.ndarray | None = None  # the network's inputs: setup.features of X_train
+    F_test: np.ndarray | None = None
+    optimizer: str = DEFAULT_OPTIMIZER
+    _opt: object | None = None  # the optimiser's state (None for plain SGD)
+    race: Race | None = None
+
+    def __post_init__(self) -> None:
+        if self.F_train is None:
+            self.F_train = xent_core.features(self.X_train, self.setup.features)
+        if self.F_test is None:
+            self.F_test = xent_core.features(self.X_test, self.setup.features)
 
     @classmethod
     def start(cls, setup: Setup, upload: UploadedPoints | None = None) -> Training:
@@ -233,10 +272,21 @@ class Training:
             y_train=y_train,
             X_test=X_test,
             y_test=y_test,
-            net=xent_core.MLP(setup.sizes, activation=setup.activation, seed=setup.data_seed),
+            net=xent_core.MLP(
+                setup.sizes, activation=setup.activation, seed=setup.data_seed, init=setup.init
+            ),
             rng=np.random.default_rng(setup.data_seed),
             upload=upload,
         )
+        if setup.race is not None:
+            optimizer, lr = setup.race
+            twin = xent_core.MLP(
+                setup.sizes, activation=setup.activation, seed=setup.data_seed, init=setup.init
+            )
+            lane = Lane(twin, optimizer, np.random.default_rng(setup.data_seed))
+            run.race = Race(lane=lane, lr=lr)
+            run.race.metrics = run._lane_metrics(twin)
+            run.race.history.add(run.race.metrics)
         run.history.add(run.metrics())
         return run
 
@@ -254,10 +304,15 @@ class Training:
         lr: float,
         batch_size: int,
         l2: float,
+        l1: float = 0.0,
+        optimizer: str = DEFAULT_OPTIMIZER,
         max_seconds: float | None = None,
     ) -> Metrics:
-        """Run ``epochs`` (at most MAX_EPOCHS_PER_FRAME) shuffled mini-batch SGD epochs.
+        """Run ``epochs`` (at most MAX_EPOCHS_PER_FRAME) shuffled mini-batch epochs.
 
+        ``optimizer`` (ui.model.optimizers) applies on the fly: another one starts with an
+        empty state and the current weights; plain SGD is ``MLP.train_epoch`` itself. In a
+        race the second lane trains the same epochs on the same mini-batches.
         With ``max_seconds``, stop after the epoch that used up that time (at least one epoch
         runs), so a frame of a big network stays short and a click is answered quickly.
         Raises :class:`Diverged` when the logits stop being finite numbers; the run is then
@@ -266,15 +321,21 @@ class Training:
         epochs = max(1, min(int(epochs), MAX_EPOCHS_PER_FRAME))
         batch_size = max(1, min(int(batch_size), len(self.X_train)))
         self._before = self._snapshot()
+        lane = Lane(self.net, self.optimizer, self.rng, self._opt)
+        lane.switch(optimizer)
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(epochs):
-                self.net.train_epoch(
-                    self.X_train, self.y_train, lr=lr, batch_size=batch_size, l2=l2, rng=self.rng
-                )
+                lane.epoch(self.F_train, self.y_train, lr=lr, batch_size=batch_size, l2=l2, l1=l1)
+                if self.race is not None:
+                    rival_lr = lr if self.race.lr is None else self.race.lr
+                    self.race.lane.epoch(
+                        self.F_train, self.y_train, lr=rival_lr, batch_size=batch_size, l2=l2, l1=l1
+                    )
                 self.epoch += 1
                 if deadline is not None and time.perf_counter() > deadline:
                     break
+        self.optimizer, self._opt = lane.optimizer, lane._opt
         self._metrics = None
         self._train_point_loss = None
         try:
@@ -285,11 +346,50 @@ class Training:
                 f"Training diverged after epoch {self.epoch}: the logits stopped being finite "
                 "numbers. Lower the learning rate (or L2) and press Play again."
             ) from None
+        if self.race is not None:
+            try:
+                self.race.metrics = self._lane_metrics(self.race.lane.net)
+            except Diverged:
+                self.undo()
+                raise Diverged(
+                    f"The race's second lane diverged after epoch {self.epoch}: its logits "
+                    "stopped being finite numbers. Lower its learning rate and press Play again."
+                ) from None
         self.history.add(m)
+        if self.race is not None:
+            self.race.history.add(self.race.metrics)
         return m
+
+    def replace_network(self, edit: Callable[[xent_core.MLP], xent_core.MLP]) -> None:
+        """Go on from ``edit(net)`` at the same epoch (a weight typed, a unit added or removed).
+
+        In a race both lanes get the same edit. An optimiser keeps its state while the
+        shapes still fit. The loss curve's point at this epoch becomes the edited network's,
+        and there is nothing to undo any more (the edit is what the student sees).
+        """
+        new = edit(self.net)
+        lane = Lane(self.net, self.optimizer, self.rng, self._opt)
+        lane.replace_net(new)
+        self.net, self._opt = lane.net, lane._opt
+        if self.race is not None:
+            self.race.lane.replace_net(edit(self.race.lane.net))
+            self.race.metrics = self._lane_metrics(self.race.lane.net)
+            _replace_last(self.race.history, self.race.metrics)
+        self._metrics = self._train_point_loss = self._calibration = None
+        self._before = None
+        _replace_last(self.history, self.metrics())
 
     def _snapshot(self) -> tuple:
         h = self.history
+        lane = Lane(self.net, self.optimizer, self.rng, self._opt)
+        race = None
+        if self.race is not None:
+            rh = self.race.history
+            race = (
+                self.race.lane.snapshot(),
+                self.race.metrics,
+                (list(rh.epochs), list(rh.train_loss), list(rh.test_loss)),
+            )
         return (
             [W.copy() for W in self.net.weights],
             [b.copy() for b in self.net.biases],
@@ -298,6 +398,8 @@ class Training:
             self._metrics,
             self._train_point_loss,
             (list(h.epochs), list(h.train_loss), list(h.test_loss)),
+            lane.snapshot()[3:],  # the optimiser's name and state
+            race,
         )
 
     def undo(self) -> bool:
@@ -308,26 +410,49 @@ class Training:
         """
         if self._before is None:
             return False
-        weights, biases, rng_state, self.epoch, self._metrics, self._train_point_loss, h = (
-            self._before
-        )
+        (weights, biases, rng_state, self.epoch, self._metrics, self._train_point_loss, h,
+         optimizer, race) = self._before  # fmt: skip
         self.net.weights[:], self.net.biases[:] = weights, biases
         self.rng.bit_generator.state = rng_state
         self.history.epochs[:], self.history.train_loss[:], self.history.test_loss[:] = h
+        lane = Lane(self.net, self.optimizer, self.rng, self._opt)
+        lane.restore((weights, biases, rng_state, *optimizer))
+        self.optimizer, self._opt = lane.optimizer, lane._opt
+        if race is not None and self.race is not None:
+            snap, self.race.metrics, rh = race
+            self.race.lane.restore(snap)
+            rhist = self.race.history
+            rhist.epochs[:], rhist.train_loss[:], rhist.test_loss[:] = rh
         self._before = None
         return True
 
-    def _logits(self, X: np.ndarray) -> np.ndarray:
-        z = self.net.forward(X)
+    def _logits(self, F: np.ndarray, net: xent_core.MLP | None = None) -> np.ndarray:
+        """The logits of the network (this run's, or ``net``) for features F (not points X)."""
+        z = (net or self.net).forward(F)
         if not np.isfinite(z).all():
             raise Diverged(f"the logits are no longer finite at epoch {self.epoch}")
         return z
 
+    def _lane_metrics(self, net: xent_core.MLP) -> Metrics:
+        """Mean cross-entropy and accuracy of ``net`` (the race's second lane) now."""
+        z_train, z_test = self._logits(self.F_train, net), self._logits(self.F_test, net)
+        return Metrics(
+            epoch=self.epoch,
+            train_loss=xent_core.softmax_cross_entropy(self.y_train, z_train),
+            test_loss=xent_core.softmax_cross_entropy(self.y_test, z_test),
+            train_accuracy=xent_core.accuracy(self.y_train, xent_core.softmax(z_train)),
+            test_accuracy=xent_core.accuracy(self.y_test, xent_core.softmax(z_test)),
+        )
+
+    def inputs(self, X: np.ndarray) -> np.ndarray:
+        """The network's inputs for points X (N, 2): the setup's features, (N, n_features)."""
+        return xent_core.features(X, self.setup.features)
+
     def metrics(self) -> Metrics:
         """Mean cross-entropy and accuracy now (computed once per epoch)."""
         if self._metrics is None:
-            z_train = self._logits(self.X_train)
-            z_test = self._logits(self.X_test)
+            z_train = self._logits(self.F_train)
+            z_test = self._logits(self.F_test)
             self._train_point_loss = xent_core.softmax_cross_entropy(
                 self.y_train, z_train, reduction="none"
             )
@@ -357,7 +482,7 @@ class Training:
         Row i is ``x₂ = axis[i]`` (increasing), column j is ``x₁ = axis[j]``.
         """
         _, points = xent_core.grid(LO, HI, resolution)
-        p = xent_core.softmax(self._logits(points))  # (r², C)
+        p = xent_core.softmax(self._logits(self.inputs(points)))  # (r², C)
         return p.reshape(resolution, resolution, -1)
 
     def first_layer_grid(self, resolution: int = UNIT_RESOLUTION) -> np.ndarray | None:
@@ -365,7 +490,7 @@ class Training:
         if not self.setup.hidden:
             return None
         _, points = xent_core.grid(LO, HI, resolution)
-        a = self.net.hidden_activations(points)[0]  # (r², units)
+        a = self.net.hidden_activations(self.inputs(points))[0]  # (r², units)
         return a.T.reshape(-1, resolution, resolution)
 
     def calibration(self, n_bins: int = 10) -> Calibration:
@@ -374,7 +499,7 @@ class Training:
         cached = self._calibration
         if cached is not None and (cached.epoch, cached.n_bins) == (self.epoch, n_bins):
             return cached
-        z = self._logits(self.X_test)  # (N_test, C)
+        z = self._logits(self.F_test)  # (N_test, C)
         y = self.y_test
         p = xent_core.softmax(z)
         fit = temperature_scale(z, y)
@@ -396,7 +521,7 @@ class Training:
     def costliest_rows(self, k: int = 5) -> list[dict[str, float | int]]:
         """The ``k`` costliest training points: x₁, x₂, class, predicted class, p(class), loss."""
         idx = self.costliest(k)
-        p = xent_core.softmax(self._logits(self.X_train[idx]))  # (k, C)
+        p = xent_core.softmax(self._logits(self.F_train[idx]))  # (k, C)
         losses = self.point_losses()
         return [
             {
@@ -409,6 +534,14 @@ class Training:
             }
             for row, i in enumerate(idx)
         ]
+
+
+def _replace_last(history: History, m: Metrics) -> None:
+    """The curve's last point becomes ``m`` (an edit at the same epoch), or ``m`` is added."""
+    if history.epochs and history.epochs[-1] == m.epoch:
+        history.train_loss[-1], history.test_loss[-1] = m.train_loss, m.test_loss
+    else:
+        history.add(m)
 
 
 _blas_limited = False

@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 import xent_core
 from ui.files.points import UploadedPoints, UploadError, parse_points_csv
+from ui.model import network_levers as levers
 from ui.model import params
 from ui.model.backprop import INSPECT
 from ui.model.training import (
@@ -81,6 +82,7 @@ PARAMS = [
     params.Param("tr_show_test", False, params.boolean, params.format_bool),
     params.Param("tr_log", False, params.boolean, params.format_bool),
     params.Param("tr_bins", DEFAULT_BINS, params.integer(MIN_BINS, MAX_BINS)),
+    *levers.PARAMS,  # input features, initialisation, optimiser, L1, view, race
 ]
 
 # The Setup fields a student can change, in words (for the "restarted" note).
@@ -94,6 +96,9 @@ CHANGED = {
     "hidden": "hidden layers",
     "activation": "activation",
     "upload": "uploaded file",
+    "features": "input features",
+    "init": "initialisation",
+    "race": "race",
 }
 
 SEED_NETWORK_NOTE = (
@@ -203,6 +208,9 @@ def setup_from_state(state: State) -> Setup:
         hidden=tuple(int(state[f"tr_units{k}"]) for k in range(1, int(state["tr_layers"]) + 1)),
         activation=state["tr_act"],
         upload=points.fingerprint if points is not None else "",
+        features=levers.features(state),
+        init=levers.init(state),
+        race=levers.race(state),
     )
 
 
@@ -220,7 +228,7 @@ def restarted_note(old: Setup, new: Setup) -> str:
     """What the page says when a changed setting started training again."""
     return (
         f"Changed the {', '.join(changed_settings(old, new))}: training restarted at epoch 0. "
-        "(Learning rate, batch size and L2 apply on the fly.)"
+        "(Learning rate, batch size, L1, L2 and the optimiser apply on the fly.)"
     )
 
 
@@ -253,7 +261,16 @@ def current_training(state: State, setup: Setup) -> Training:
 
 
 def train(state: State, run: Training, *, epochs: int) -> bool:
-    """Train with the on-the-fly settings; False when it diverged (then paused, with why)."""
+    """Train with the on-the-fly settings; False when it diverged (then paused, with why).
+
+    L1 and the optimiser are passed only when they are not the defaults (0 and plain SGD),
+    so a default run is asked exactly what it was asked before they existed.
+    """
+    levers_on = {}
+    if state.get("tr_l1", 0.0):
+        levers_on["l1"] = state["tr_l1"]
+    if state.get("tr_opt", "sgd") != "sgd":
+        levers_on["optimizer"] = state["tr_opt"]
     try:
         run.train(
             epochs,
@@ -261,6 +278,7 @@ def train(state: State, run: Training, *, epochs: int) -> bool:
             batch_size=state["tr_batch"],
             l2=state["tr_l2"],
             max_seconds=TRAIN_SECONDS,
+            **levers_on,
         )
     except Diverged as err:
         state[RUNNING] = False

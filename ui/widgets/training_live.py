@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from ui.figures import projector
 from ui.figures.boundary import (
+    argmax_grid,
     boundary_picture,
     img_tag,
     jpeg_data_uri,
@@ -26,12 +27,16 @@ from ui.figures.boundary import (
     static_layer_style,
     units_picture,
 )
+from ui.figures.network import network_scene
+from ui.figures.race import race_curve_figure
 from ui.figures.training import loss_curve_figure
+from ui.model import network_levers as levers
 from ui.model import training_loop
+from ui.model.network import layer_grids
 from ui.model.training import Training
 from ui.model.training_controller import State
 from ui.text.numbers import fit
-from ui.widgets import classroom
+from ui.widgets import classroom, network_view
 
 COSTLIEST = 5  # training points ringed as the costliest now
 LIVE_GRID = 50  # the live picture's field: 50² probabilities, scaled up by the browser
@@ -40,12 +45,23 @@ BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px
 CHART_CONFIG = {"modeBarButtons": [["toImage"]], **projector.png_export("training_curves")}
 
 
+def view_grid(grid: np.ndarray, view: str) -> np.ndarray:
+    """The probabilities as the chosen view paints them: as they are ("confidence") or each
+    cell's top class at full strength ("classes", the discretised output)."""
+    return argmax_grid(grid) if view == "classes" else grid
+
+
 def run_picture(
-    run: Training, *, test: bool, highlight: np.ndarray | None = None, size: int = 360
+    run: Training,
+    *,
+    test: bool,
+    highlight: np.ndarray | None = None,
+    size: int = 360,
+    view: str = "confidence",
 ) -> Image.Image:
     """The plane coloured by the network's class probabilities, its points (and test points)."""
     return boundary_picture(
-        run.probability_grid(),
+        view_grid(run.probability_grid(), view),
         train_xy=run.X_train,
         train_labels=run.y_train,
         test_xy=run.X_test if test else None,
@@ -55,16 +71,16 @@ def run_picture(
     )
 
 
-def boundary_png(run: Training, *, test: bool) -> bytes:
+def boundary_png(run: Training, *, test: bool, view: str = "confidence") -> bytes:
     """The decision boundary picture at BOUNDARY_PNG_PX, as a PNG file (made on a click)."""
-    return png_bytes(run_picture(run, test=test, size=BOUNDARY_PNG_PX))
+    return png_bytes(run_picture(run, test=test, size=BOUNDARY_PNG_PX, view=view))
 
 
-def live_block(run: Training, *, test: bool) -> str:
+def live_block(run: Training, *, test: bool, view: str = "confidence") -> str:
     """The epoch counter over the boundary picture, with its points and costliest rings."""
     costly = run.costliest(COSTLIEST)
     picture = live_picture_html(
-        run.probability_grid(LIVE_GRID),
+        view_grid(run.probability_grid(LIVE_GRID), view),
         epoch=run.epoch,
         train_xy=run.X_train,
         train_labels=run.y_train,
@@ -87,9 +103,20 @@ def live_block(run: Training, *, test: bool) -> str:
     )
 
 
-def loss_curve(run: Training, *, log: bool) -> go.Figure:
-    """The training and test loss over the epochs so far."""
+def loss_curve(run: Training, *, log: bool, state: State | None = None) -> go.Figure:
+    """The training and test loss over the epochs so far (both lanes' in a race)."""
     h = run.history
+    if run.race is not None and state is not None:
+        r = run.race.history
+        names = levers.lane_names(state.get("tr_opt", "sgd"), state["tr_lr"], run.setup.race)
+        return race_curve_figure(
+            names=names,
+            epochs=(h.epochs, r.epochs),
+            train_loss=(h.train_loss, r.train_loss),
+            test_loss=(h.test_loss, r.test_loss),
+            y_scale="log" if log else "linear",
+            height=430,
+        )
     return loss_curve_figure(
         epochs=h.epochs,
         train_loss=h.train_loss,
@@ -111,12 +138,14 @@ def show_live(run: Training, state: State) -> DeltaGenerator:
             n_classes=run.setup.n_classes,
         )
     )
-    return st.html(live_block(run, test=test))
+    view = state.get("tr_view", "confidence")
+    return st.html(live_block(run, test=test, view=view))
 
 
 def show_curve(run: Training, state: State) -> DeltaGenerator:
     """The loss curve, drawn here; returns its element, for the playing frames to replace."""
-    return classroom.chart(loss_curve(run, log=state["tr_log"]), config=CHART_CONFIG)
+    figure = loss_curve(run, log=state["tr_log"], state=state)
+    return classroom.chart(figure, config=CHART_CONFIG)
 
 
 def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:
@@ -137,6 +166,37 @@ def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:
     )
 
 
+def theme() -> str:
+    """Streamlit's theme in this browser: "light" or "dark"."""
+    return "dark" if getattr(st.context.theme, "type", None) == "dark" else "light"
+
+
+def grid_resolution(sizes: list[int]) -> int:
+    """The unit pictures' grid: 40² points, 24² once there are more than 40 units (a 4 × 32
+    net's 133 pictures then cost a third of the server time and of the bytes)."""
+    return 40 if sum(sizes) <= 40 else 24
+
+
+def network_scene_of(run: Training, *, editable: bool) -> dict:
+    """The diagram of this run's network now (ui.figures.network)."""
+    net = run.net
+    return network_scene(
+        net.weights,
+        net.biases,
+        inputs=run.setup.features,
+        activation=net.activation,
+        layer_grids=layer_grids(net, run.setup.features, resolution=grid_resolution(net.sizes)),
+        class_names=run.class_names,
+        theme=theme(),
+        editable=editable,
+    )
+
+
+def show_network(run: Training, target: DeltaGenerator, *, editable: bool) -> DeltaGenerator:
+    """The network diagram, drawn into ``target``; returns its element, for the frames."""
+    return network_view.draw(network_scene_of(run, editable=editable), into=target)
+
+
 @dataclass
 class Slots:
     """The elements a playing frame replaces (each call on one replaces that element)."""
@@ -144,6 +204,8 @@ class Slots:
     live: DeltaGenerator
     chart: DeltaGenerator
     units: DeltaGenerator
+    network: DeltaGenerator | None = None
+    editable: bool = True
 
 
 def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
@@ -153,17 +215,24 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
     (the live block) and the curve and the units follow a few times a second.
     """
 
+    view = state.get("tr_view", "confidence")
+
     def draw_live() -> None:
-        slots.live.html(live_block(run, test=state["tr_show_test"]))
+        slots.live.html(live_block(run, test=state["tr_show_test"], view=view))
 
     def draw_more(frame: training_loop.Frame) -> None:
         if frame.units:
             show_units(run, slots.units)
+        if frame.network and slots.network is not None:
+            show_network(run, slots.network, editable=slots.editable)
         if frame.curve:
             classroom.chart(
-                loss_curve(run, log=state["tr_log"]), into=slots.chart, config=CHART_CONFIG
+                loss_curve(run, log=state["tr_log"], state=state),
+                into=slots.chart,
+                config=CHART_CONFIG,
             )
 
+    connections = sum(W.size for W in run.net.weights)
     training_loop.play(
         state,
         run,
@@ -171,4 +240,5 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         draw_live=draw_live,
         draw_more=draw_more,
         rerun=st.rerun,
+        network_every=training_loop.network_every(connections) if slots.network else 0,
     )

@@ -203,6 +203,13 @@ def show_export(run: Training, state: State) -> None:
         )
     )
     st.markdown("**Using the downloaded network** in Python")
+    if run.setup.features != ("x1", "x2"):
+        names = ", ".join(f"`{name}`" for name in run.setup.features)
+        st.caption(
+            f"This network takes the input features {names}, in that order, not x1 and x2: "
+            "compute them from each point (e.g. `xent_core.features(X, names)`) and feed "
+            "those to W0 in the code below."
+        )
     st.code(usage_snippet(f"{stem}.npz", run.setup.activation), language="python")
 
 
