@@ -36,6 +36,7 @@ from ui.model.cells import MAX_ROWS
 from ui.text.categorical import (
     formulas,
     gradient_names,
+    left_out_words,
     logit_gradient_words,
     logits_origin_words,
     mean_words,
@@ -280,19 +281,21 @@ if causes := infinite_loss_causes(parsed, losses, names):
 
 st.subheader("Totals")
 if losses.total is not None:
+    used = losses.n_used  # rows still being typed or fixed are left out, as on the binary page
+    over = f"the {n_rows} rows" if used == n_rows else f"{used} of the {n_rows} rows"
     sum_col, mean_col = st.columns(2, gap="medium")
-    sum_col.metric(f'Sum over the {n_rows} rows (reduction="sum")', full(losses.total))
+    sum_col.metric(f'Sum over {over} (reduction="sum")', full(losses.total))
     mean_label = (
-        'Weighted mean (reduction="mean")'
-        if weighted
-        else f'Mean over the {n_rows} rows (reduction="mean")'
+        'Weighted mean (reduction="mean")' if weighted else f'Mean over {over} (reduction="mean")'
     )
     mean_col.metric(mean_label, full(losses.mean))
+    if used < n_rows:
+        st.caption(left_out_words(to_fix=parsed.bad_rows, blank=parsed.blank))
     st.markdown(
         mean_words(
-            n_rows=n_rows,
+            n_rows=used,
             weighted=weighted,
-            divisor_terms=weight_sum_terms(names, parsed.labels, weights),
+            divisor_terms=weight_sum_terms(names, parsed.labels[parsed.valid], weights),
         )
     )
     if losses.mean_undefined:
@@ -302,8 +305,8 @@ if losses.total is not None:
         )
 elif n_rows:
     st.info(
-        f"The sum and the mean need every row: fix the cells listed above "
-        f"({len(parsed.bad_rows)} row(s) cannot be used yet).",
+        "The sum and the mean need at least one usable row: fix the cells listed above "
+        f"({len(parsed.bad_rows | parsed.blank)} row(s) cannot be used yet).",
         icon=":material/info:",
     )
 
@@ -325,7 +328,12 @@ if n_rows:
         key=ROW.key,
         format_func=lambda r: row_choice(r, edited[TARGET].iloc[r - 1]),
     )
-    if row in parsed.bad_rows:
+    if row in parsed.blank:
+        st.info(
+            f"Row {row} is empty: choose its true class and type its "
+            f"{'probabilities' if mode == 'probabilities' else 'logits'}; its charts appear then."
+        )
+    elif row in parsed.bad_rows:
         st.info(f"Row {row} has cells to fix (listed above); its charts appear once it is valid.")
     else:
         view = row_view(parsed, losses, row - 1, **settings_now)

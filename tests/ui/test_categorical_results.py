@@ -78,8 +78,8 @@ def test_logits_mode_applies_the_softmax_first() -> None:
         assert losses.per_row[i] == pytest.approx(hand_loss(y, p, 0.2, [1, 2, 1]), rel=1e-13)
 
 
-def test_unusable_rows_have_no_loss_and_no_totals() -> None:
-    """Row 2 with text: nan loss, not usable, and neither sum nor mean."""
+def test_unusable_rows_have_no_loss_and_the_totals_leave_them_out() -> None:
+    """Row 2 with text: nan loss, not usable; the sum and the mean are over rows 1, 3, 4."""
     losses = table_losses(
         parsed_seed({"edited_rows": {1: {"c0": "x"}}}),
         mode="probabilities",
@@ -89,6 +89,17 @@ def test_unusable_rows_have_no_loss_and_no_totals() -> None:
     assert losses.usable.tolist() == [True, False, True, True]
     assert math.isnan(losses.per_row[1]) and np.isnan(losses.p[1]).all()
     assert losses.per_row[3] == 1.3862943611198906
+    kept = -math.log(0.91) - math.log(0.60) - math.log(0.25)
+    assert losses.n_used == 3
+    assert losses.total == pytest.approx(kept, rel=1e-15)
+    assert losses.mean == pytest.approx(kept / 3, rel=1e-15)
+
+
+def test_a_table_with_no_usable_row_has_no_totals() -> None:
+    """Every row with text: nothing to add up, so neither sum nor mean."""
+    edits = {"edited_rows": {i: {"c0": "x"} for i in range(4)}}
+    losses = table_losses(parsed_seed(edits), mode="probabilities", weights=[1, 1, 1], smoothing=0)
+    assert losses.n_used == 0
     assert losses.total is None and losses.mean is None
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -25,6 +28,7 @@ from ui.model.categorical_table import (
     remove_class_column,
     rename_classes,
     rename_targets,
+    typed_distribution,
     with_edits,
 )
 from ui.model.cells import CellProblem
@@ -311,3 +315,31 @@ def test_class_tables_are_values_the_functions_never_change() -> None:
     normalise_rows(with_edits(table, {"edited_rows": {0: {"c0": "2"}}}))
     pd.testing.assert_frame_equal(table.frame, before)
     assert isinstance(table, ClassTable) and table.names == ARTICLE_CATEGORICAL_CLASSES
+
+
+def test_a_new_line_with_nothing_typed_is_blank_not_a_list_of_problems() -> None:
+    """The grid's added row (all cells None or empty) gives no problem and is not usable."""
+    table = with_edits(article_classes(), {"added_rows": [{"target": None, "c0": None}]})
+    parsed = parse_table(table, probabilities=True)
+    assert parsed.blank == frozenset({5})
+    assert parsed.cell_problems == [] and parsed.sum_problems == []
+    assert parsed.valid.tolist() == [0, 1, 2, 3]
+    typed = with_edits(table, {"edited_rows": {4: {"c0": "0.5"}}})
+    parsed = parse_table(typed, probabilities=True)  # one cell typed: now it is checked
+    assert parsed.blank == frozenset()
+    assert {p.row for p in parsed.cell_problems} == {5}
+
+
+@pytest.mark.parametrize(
+    ("p", "typed"),
+    [
+        ([0.5 / 1.25, 0.4 / 1.25, 0.35 / 1.25], ["0.4", "0.32", "0.28"]),
+        ([1 / 3, 1 / 3, 1 / 3], ["0.333334", "0.333333", "0.333333"]),
+        ([0.0, 1.0], ["0", "1"]),
+        ([1e-9, 1 - 1e-9], ["1e-09", "0.999999999"]),  # rounding would make class 0 impossible
+    ],
+)
+def test_normalised_rows_are_typed_short_and_still_add_up_to_one(p, typed) -> None:
+    out = typed_distribution(np.array(p))
+    assert out == typed
+    assert math.fsum(float(v) for v in out) == pytest.approx(1.0, abs=1e-15)

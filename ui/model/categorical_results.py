@@ -45,13 +45,18 @@ def loss(
 
 @dataclass(frozen=True)
 class TableLosses:
-    """Every usable row's loss and probabilities, and the totals when all rows are usable."""
+    """Every usable row's loss and probabilities, and the totals over the usable rows."""
 
     usable: np.ndarray  # (N,) bool: the row's cells can be used
     per_row: np.ndarray  # (N,) L_i; nan for a row that cannot be used
     p: np.ndarray  # (N, C) the rows' probabilities (the softmax of z in logits mode); nan rows
-    total: float | None  # Σ_i L_i (reduction="sum"), None unless every row can be used
-    mean: float | None  # reduction="mean": Σ_i L_i / Σ_i w_{y_i}; None likewise
+    total: float | None  # Σ_i L_i over the usable rows (reduction="sum"); None if there are none
+    mean: float | None  # reduction="mean": Σ_i L_i / Σ_i w_{y_i} over the same rows; None likewise
+
+    @property
+    def n_used(self) -> int:
+        """How many rows the totals add up (rows still being typed are left out)."""
+        return int(self.usable.sum())
 
     @property
     def mean_undefined(self) -> bool:
@@ -66,7 +71,8 @@ class TableLosses:
 def table_losses(
     parsed: ParsedTable, *, mode: Mode, weights: Sequence[float], smoothing: float
 ) -> TableLosses:
-    """Losses of the usable rows of ``parsed`` under the page's settings."""
+    """Losses of the usable rows of ``parsed`` under the page's settings; the sum and the mean
+    over those rows (a row with a bad cell, or a new row not typed in yet, is left out)."""
     n, c = parsed.values.shape
     per_row = np.full(n, np.nan)
     p = np.full((n, c), np.nan)
@@ -77,7 +83,7 @@ def table_losses(
         labels, values = parsed.labels[ok], parsed.values[ok]  # (V,), (V, C)
         per_row[ok] = loss(labels, values, reduction="none", **settings)
         p[ok] = values if mode == "probabilities" else xc.softmax(values)
-        if parsed.all_valid:
+        if len(ok):  # the rows being typed or fixed are left out, as the binary page does
             total = loss(labels, values, reduction="sum", **settings)
             with np.errstate(invalid="ignore", divide="ignore"):  # Σ w_{y_i} = 0 gives nan
                 mean = loss(labels, values, reduction="mean", **settings)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 import xent_core as xc
-from ui.model.cells import CellProblem, parse_numbers, row_sum_problems
+from ui.model.cells import CellProblem, blank_rows, parse_numbers, row_sum_problems
 from ui.model.table_keeper import apply_edits
 from ui.text.quoting import quote_typed
 from xent_core import (
@@ -224,6 +224,23 @@ def rename_classes(table: ClassTable, names: Sequence[str]) -> ClassTable:
     return ClassTable(rename_targets(table.frame, renames), table.ids, new, table.next_id)
 
 
+NORMALISED_DECIMALS = 6  # "Normalise rows" types 0.4, 0.32, 0.28 — not 16-digit values
+
+
+def typed_distribution(p: np.ndarray, decimals: int = NORMALISED_DECIMALS) -> list[str]:
+    """A distribution as a student would type it: ``decimals`` decimals at most, trailing
+    zeros dropped, and the rounding error given to the largest entry so the typed numbers
+    still add up to exactly 1 in decimal (their float sum is within 1e-15 of 1). A row with
+    an entry too small for that keeps every digit: rounding must not make a class impossible."""
+    p = np.asarray(p, dtype=np.float64)  # (C,)
+    scale = 10**decimals
+    units = np.floor(p * scale + 0.5).astype(np.int64)  # (C,) multiples of 10^-decimals
+    if ((p > 0) & (units == 0)).any():  # rounding would turn a possible class into p = 0
+        return [repr(float(v)) for v in p]
+    units[int(np.argmax(units))] += scale - int(units.sum())
+    return [f"{u / scale:.{decimals}f}".rstrip("0").rstrip(".") or "0" for u in units]
+
+
 def normalise_rows(table: ClassTable) -> tuple[ClassTable, list[int], list[int]]:
     """Rows whose numbers do not add up to 1 divided by their sum (``xc.normalize_rows``).
 
@@ -240,8 +257,8 @@ def normalise_rows(table: ClassTable) -> tuple[ClassTable, list[int], list[int]]
         except ValueError:
             failed.append(problem.row)
             continue
-        for column, value in zip(table.ids, row, strict=True):
-            frame.at[i, column] = repr(float(value))
+        for column, text in zip(table.ids, typed_distribution(row), strict=True):
+            frame.at[i, column] = text
         fixed.append(problem.row)
     return ClassTable(frame, table.ids, table.names, table.next_id), fixed, failed
 
@@ -258,6 +275,7 @@ class ParsedTable:
     cell_problems: list[CellProblem]  # target cells first, then class cells
     sum_problems: list[CellProblem]  # rows of probabilities that do not add up to 1
     valid: np.ndarray  # the indices (from 0) of the rows that can be used, in order
+    blank: frozenset[int] = frozenset()  # rows (from 1) not typed in yet: left out, no problem
 
     @property
     def n_rows(self) -> int:
@@ -284,10 +302,12 @@ def parse_table(
     """
     frame = table.frame if frame is None else frame
     lo, hi = (0.0, 1.0) if probabilities else (None, None)
+    blank = blank_rows(frame, [TARGET, *table.ids])  # a new line, nothing typed yet
     values, problems = parse_numbers(frame, table.ids, lo, hi)  # by id: a name may be "target"
-    problems = [table.named(problem) for problem in problems]
+    problems = [table.named(problem) for problem in problems if problem.row not in blank]
     labels, target_problems = parse_targets(frame, table.names)
+    target_problems = [problem for problem in target_problems if problem.row not in blank]
     sums = row_sum_problems(values) if probabilities else []
-    bad = {p.row for p in [*problems, *target_problems, *sums]}
+    bad = {p.row for p in [*problems, *target_problems, *sums]} | blank
     valid = np.array([i for i in range(len(frame)) if i + 1 not in bad], dtype=np.intp)
-    return ParsedTable(values, labels, [*target_problems, *problems], sums, valid)
+    return ParsedTable(values, labels, [*target_problems, *problems], sums, valid, blank)

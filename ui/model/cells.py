@@ -39,6 +39,16 @@ def _cell_text(cell) -> str:
     return str(cell).strip()
 
 
+def blank_rows(frame: pd.DataFrame, columns: Sequence[str]) -> frozenset[int]:
+    """The rows (counting from 1) whose cells in ``columns`` are all empty: a line the
+    student has just added and not typed in yet, left out without a problem."""
+    return frozenset(
+        i + 1
+        for i, row in enumerate(frame[list(columns)].itertuples(index=False))
+        if all(not _cell_text(cell) for cell in row)
+    )
+
+
 def parse_number(
     cell, row: int, column: str, lo: float | None = None, hi: float | None = None
 ) -> tuple[float, CellProblem | None]:

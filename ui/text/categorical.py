@@ -180,3 +180,18 @@ def formulas(*, mode: Mode, weighted: bool, smoothing: float) -> list[str]:
             r"&= \frac{1}{N}\sum_i L_i\end{aligned}"
         )
     return lines
+
+
+def _rows(rows: list[int]) -> str:
+    listed = ", ".join(str(r) for r in rows[:-1])
+    return f"row {rows[0]}" if len(rows) == 1 else f"rows {listed} and {rows[-1]}"
+
+
+def left_out_words(*, to_fix: frozenset[int], blank: frozenset[int]) -> str:
+    """Which rows the totals leave out, and why: cells to fix, or a new row not typed in."""
+    parts = []
+    if to_fix := sorted(to_fix - blank):
+        parts.append(f"{_rows(to_fix)}, until the cells listed above are fixed")
+    if blank := sorted(blank):
+        parts.append(f"the empty {_rows(blank)}, until you type in it")
+    return "Left out of the sum and the mean: " + "; ".join(parts) + "."
