@@ -12,7 +12,7 @@ import pandas  # noqa: F401
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from ui.widgets import classroom
+from ui.widgets import classroom, style
 
 st.set_page_config(
     page_title="xent — the cross-entropy explorer",
@@ -53,6 +53,7 @@ PAGES: dict[str, list[StreamlitPage]] = {
 page = st.navigation(PAGES, position="sidebar")
 page_name = page.url_path or "overview"  # the default page's url_path is ""
 classroom.apply(page_name)  # ?hide=… and ?projector=1 (ui/classroom.py)
+style.apply()  # fitted numbers and formulas, named charts, readable captions (ui/widgets/)
 
 with st.sidebar:
     classroom.sidebar(page_name)  # "Copy link to this view" and the classroom-link builder

@@ -86,7 +86,7 @@ with formula:
 # ---------------------------------------------------------------- the pages
 st.divider()
 links = st.container(key="ov_links")  # ?hide=links (ui/classroom.py)
-links.subheader("Explore")
+links.header("Explore")
 PAGES = [
     (
         "pages/binary.py",
@@ -157,7 +157,7 @@ for path, label, icon, what in PAGES:
 
 # ---------------------------------------------------------------- the article's results
 st.divider()
-st.subheader("What the article shows — computed live")
+st.header("What the article shows — computed live")
 st.markdown(
     f"The worked examples of *“{xent_core.ARTICLE_TITLE}”* by {xent_core.ARTICLE_AUTHOR}, "
     "recomputed here. Numbers show every digit of **float64**, the 64-bit numbers computers "

@@ -62,7 +62,7 @@ def publish_valid() -> None:
 # ---------------------------------------------------------------- label smoothing
 @st.fragment
 def label_smoothing() -> None:
-    st.subheader("Label smoothing moves the best prediction away from 1")
+    st.header("Label smoothing moves the best prediction away from 1")
     picture, side = st.columns([3, 2], gap="large")
     with side:
         st.latex(r"t' = (1 - \varepsilon)\, t + \frac{\varepsilon}{C}")
@@ -112,7 +112,7 @@ def label_smoothing() -> None:
 # ---------------------------------------------------------------- temperature
 @st.fragment
 def temperature() -> None:
-    st.subheader("Temperature flattens or sharpens the prediction")
+    st.header("Temperature flattens or sharpens the prediction")
     picture, side = st.columns([3, 2], gap="large")
     with side:
         st.latex(r"p_i = \frac{e^{z_i/\tau}}{\sum_k e^{z_k/\tau}}")

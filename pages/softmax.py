@@ -57,7 +57,7 @@ url_state.show_notes()
 controls, picture = st.columns([1, 2], gap="large")
 
 with controls:
-    st.subheader("Logits")
+    st.header("Logits")
     if "n_classes" not in st.session_state:
         st.session_state["n_classes"] = len(st.session_state[Z.key])
     n = st.number_input(
@@ -100,7 +100,7 @@ except ValueError as err:  # the widgets keep z and τ valid; this is a safety n
     st.stop()
 
 with picture:
-    st.subheader("Probabilities")
+    st.header("Probabilities")
     st.latex(r"p_i = \operatorname{softmax}(z/\tau)_i = \frac{e^{z_i/\tau}}{\sum_k e^{z_k/\tau}}")
     classroom.chart(softmax_bars(p=p, labels=labels), key="softmax_bars")
     with st.expander("Every digit of p"):
@@ -108,7 +108,7 @@ with picture:
 
 # ---------------------------------------------------------------- Jacobian
 st.divider()
-st.subheader("The Jacobian ∂p/∂z")
+st.header("The Jacobian ∂p/∂z")
 if n <= 6:
     heat, facts = st.columns([3, 2], gap="large")
 else:  # a 7 × 7 to 10 × 10 matrix needs the full width to print its values
@@ -141,7 +141,7 @@ with st.expander("Every digit of J"):
 
 # ---------------------------------------------------------------- chain rule
 st.divider()
-st.subheader("The chain rule: from ∂L/∂p to ∂L/∂z")
+st.header("The chain rule: from ∂L/∂p to ∂L/∂z")
 pick, formula = st.columns([1, 2], gap="large")
 with pick:
     if st.session_state[TARGET.key] >= n:

@@ -267,7 +267,7 @@ def formulas() -> None:
 
 def units_section(run: Training) -> DeltaGenerator:
     """What each first-layer unit computes; returns the pictures' element, for the frames."""
-    st.subheader("What each first-layer unit computes")
+    st.header("What each first-layer unit computes")
     if run.setup.hidden:
         act_name = run.setup.activation
         st.latex(
@@ -367,7 +367,7 @@ def network_section(run: Training) -> tuple[DeltaGenerator, bool]:
     (for the playing frames) and whether it takes clicks."""
     room = ss.get(classroom.SESSION)  # a classroom link may hide the editor: no clicks then
     editable = not (room is not None and "edit" in room.hidden)
-    st.subheader("The network, seen and steered")
+    st.header("The network, seen and steered")
     network = training_live.show_network(run, st.empty(), editable=editable)
     zeros = run.setup.init == "zeros" and run.setup.hidden
     st.caption(

@@ -71,7 +71,7 @@ url_state.show_notes()
 # ---------------------------------------------------------------- the two losses over z
 @st.fragment
 def losses_over_z() -> None:
-    st.subheader("Why a confidently wrong neuron learns slowly under squared error")
+    st.header("Why a confidently wrong neuron learns slowly under squared error")
     picture, side = st.columns([3, 2], gap="large")
     with side:
         z = st.slider(
@@ -121,7 +121,7 @@ def losses_over_z() -> None:
 # ---------------------------------------------------------------- the race
 @st.fragment
 def the_race() -> None:
-    st.subheader("The race: one neuron, two losses")
+    st.header("The race: one neuron, two losses")
     st.markdown(
         f"Two copies of the same neuron, p = σ(w·x + b), start from the same weight and bias "
         f"on one example (x = {X:g}, t = {T:g}) and take the same gradient-descent steps, one "

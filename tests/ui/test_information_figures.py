@@ -182,7 +182,7 @@ def test_identity_frame_lists_every_digit_and_the_difference():
     """H(t), KL, their sum, H(t, p) and the rounding-sized difference, in the unit's column."""
     parts = decomposition(DEFAULT_T, DEFAULT_P, base=2)
     frame = identity_frame(parts=parts, unit="bits")
-    assert frame.columns.tolist() == ["", "bits"]
+    assert frame.columns.tolist() == ["quantity", "bits"]
     assert frame["bits"][0] == repr(parts.entropy)
     assert frame["bits"][2] == repr(parts.entropy_plus_kl)
     assert frame["bits"][3] == repr(parts.cross_entropy)

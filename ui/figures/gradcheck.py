@@ -368,7 +368,6 @@ def relative_error_figure(
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
-        font_color=NEUTRAL,
     )
     fig.update_yaxes(
         type="log",
@@ -429,7 +428,6 @@ def step_sweep_figure(
         showarrow=False,
         yshift=10,
         xanchor="left",
-        font_color=NEUTRAL,
     )
     sides = ((steps.min(), "← rounding ∝ ε/h", "left"), (steps.max(), "truncation ∝ h² →", "right"))
     for x, text, anchor in sides:
@@ -441,7 +439,6 @@ def step_sweep_figure(
             showarrow=False,
             xanchor=anchor,
             yanchor="bottom",
-            font_color=NEUTRAL,
         )
     fig.update_xaxes(type="log", title_text="step h (log scale)", exponentformat="power")
     fig.update_yaxes(type="log", title_text="worst relative error", exponentformat="power", dtick=2)

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import xent_core
-from ui.figures.theme import CLASS_COLORS, NEUTRAL, style
+from ui.figures.theme import CLASS_COLORS, style
 from ui.model.cells import parse_numbers
 from ui.text.numbers import full, short
 from xent_core.information import Decomposition, cross_entropy, entropy, kl_divergence
@@ -217,7 +217,7 @@ def identity_figure(*, parts: Decomposition, unit: Unit = "nats", height: int = 
         barmode="stack", bargap=0.3, showlegend=False, margin=dict(l=10, r=10, t=10, b=10)
     )
     fig.update_xaxes(title_text=unit, rangemode="tozero")
-    fig.update_yaxes(tickfont=dict(size=14, color=NEUTRAL))
+    fig.update_yaxes(tickfont=dict(size=14))  # in the theme's text colour (a grey was 3.5:1)
     return fig
 
 
@@ -225,7 +225,7 @@ def identity_frame(*, parts: Decomposition, unit: Unit = "nats") -> pd.DataFrame
     """The identity with every digit: H(t), KL, their sum, H(t, p) computed alone, the gap."""
     return pd.DataFrame(
         {
-            "": [
+            "quantity": [  # a named header: an empty one says nothing to a screen reader
                 "H(t)",
                 "+ KL(t ‖ p)",
                 "= H(t) + KL(t ‖ p)",

@@ -1,4 +1,5 @@
-"""Figures for a projector: every font and margin larger, the figure taller; PNG export names."""
+"""Figures for a projector: every font and margin larger, the figure taller; the toolbar's config
+(PNG export names, the buttons shown)."""
 
 from __future__ import annotations
 
@@ -47,10 +48,27 @@ def projector_figure(
     return go.Figure(spec, skip_invalid=True)
 
 
+# The toolbar buttons left out: zoom and pan still work by dragging (and a double click
+# resets), but seven buttons per chart stood between a keyboard user and the next slider
+# (binary: eight Tab stops before p). Left: the camera (a PNG) and Streamlit's fullscreen.
+TOOLBAR_LEFT_OUT = (
+    "zoom2d",
+    "pan2d",
+    "select2d",
+    "lasso2d",
+    "zoomIn2d",
+    "zoomOut2d",
+    "autoScale2d",
+    "resetScale2d",
+)
+
+
 def png_export(key: str | None) -> dict[str, Any]:
-    """Plotly's config for the toolbar's "Download plot as a PNG": a file name and 2x scale."""
+    """Plotly's config: the toolbar's "Download plot as a PNG" (a file name and 2x scale),
+    and a short toolbar (:data:`TOOLBAR_LEFT_OUT`)."""
     name = f"xent-{key.replace('_', '-')}" if key else "xent-figure"
     return {
         "displaylogo": False,
+        "modeBarButtonsToRemove": list(TOOLBAR_LEFT_OUT),
         "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
     }

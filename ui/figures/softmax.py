@@ -124,7 +124,6 @@ def jacobian_heatmap(
         ),
         layout=dict(
             **look(height=height or max(380, 120 + 56 * n)),  # cells stay about 56 px
-            plot_bgcolor="white",
             xaxis=dict(title_text="j (input z<sub>j</sub>)", type="category", side="bottom"),
             yaxis=dict(
                 title_text="i (output p<sub>i</sub>)",

@@ -23,7 +23,7 @@ CLASS_COLORS = (
 POSITIVE = "#0072B2"  # t = 1
 NEGATIVE = "#D55E00"  # t = 0
 MISTAKE = "#C0392B"  # a confident mistake
-NEUTRAL = "#7F8C8D"
+NEUTRAL = "#7F8C8D"  # a grey that reads on white (3.5:1) and on the dark theme (5.2:1)
 DIVERGING = "RdBu"  # centred at 0 for signed matrices (the Jacobian)
 
 FONT = dict(family="Inter, system-ui, sans-serif", size=14)
@@ -31,6 +31,11 @@ FONT = dict(family="Inter, system-ui, sans-serif", size=14)
 # plotly_white's look without its cost: the named template is copied and validated in full
 # (every trace type's defaults) on each figure, ~20 ms of the server's GIL per figure; this
 # template holds only the layout settings that show, built once (~5 ms per figure).
+# No background or text colour here or in any figure: st.plotly_chart(theme="streamlit")
+# gives the template the app's theme (light or dark) for those, and its grid and fonts; a
+# colour set in a figure's layout would stay (white paper in dark mode). Lines drawn by
+# default (shapes, arrows) use INK, a grey that reads on white and on the dark theme.
+INK = NEUTRAL  # graphics need 3:1 against their background
 _GRID = "#EBF0F8"
 _AXIS = dict(
     gridcolor=_GRID,
@@ -44,16 +49,13 @@ _AXIS = dict(
 TEMPLATE = go.layout.Template(
     layout=dict(
         colorway=pio.templates["plotly_white"].layout.colorway,
-        font=dict(color="#2a3f5f"),
         hovermode="closest",
         hoverlabel=dict(align="left"),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
         xaxis=_AXIS,
         yaxis=_AXIS,
         coloraxis=dict(colorbar=dict(outlinewidth=0, ticks="")),
-        shapedefaults=dict(line=dict(color="#2a3f5f")),
-        annotationdefaults=dict(arrowcolor="#2a3f5f", arrowhead=0, arrowwidth=1),
+        shapedefaults=dict(line=dict(color=INK)),
+        annotationdefaults=dict(arrowcolor=INK, arrowhead=0, arrowwidth=1),
         title=dict(x=0.05),
     )
 )
@@ -115,6 +117,6 @@ def look(*, title: str | None = None, height: int = 380) -> dict:
 
 
 def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
-    """The shared look: white background, light grid, compact margins, legend on top."""
+    """The shared look: the app theme's background, compact margins, legend on top."""
     fig.update_layout(look(title=title, height=height))
     return fig

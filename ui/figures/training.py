@@ -8,18 +8,17 @@ from typing import Literal
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.theme import CLASS_COLORS, FONT, MISTAKE
+from ui.figures.theme import CLASS_COLORS, FONT, MISTAKE, NEUTRAL
 
 TRAIN_COLOR = CLASS_COLORS[0]
 TEST_COLOR = CLASS_COLORS[5]
 
-# ui.figures.theme.style's look (plotly_white) spelled out. The curve is rebuilt several
-# times a second while training plays, and assigning the plotly_white template costs ~10x
-# the rest of the figure; a template-free layout built in one call looks the same at a
-# fraction of the cost.
-_GRID = "#EBF0F8"
-_TEXT = "#2a3f5f"
-_AXIS = dict(gridcolor=_GRID, linecolor=_GRID, zerolinecolor=_GRID, zerolinewidth=2, ticks="")
+# The curve is rebuilt several times a second while training plays, and assigning a
+# template costs ~10x the rest of the figure, so these figures use template="none" and set
+# no background, text or grid colour at all: st.plotly_chart's theme="streamlit" then draws
+# them in the app's theme, light or dark, like every other chart (a colour set here would
+# stay, e.g. white paper in dark mode). Colours below are for marks, chosen to read on both.
+_AXIS = dict(zerolinewidth=2, ticks="")
 
 
 def loss_curve_figure(
@@ -58,10 +57,8 @@ def loss_curve_figure(
     y_title = "mean cross-entropy" + (" (log scale)" if y_scale == "log" else "")
     layout = dict(
         template="none",
-        font=dict(FONT, color=_TEXT),
+        font=FONT,
         height=height,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
         margin=dict(l=10, r=10, t=20, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
         hoverlabel=dict(font_size=13),
@@ -78,7 +75,7 @@ def loss_curve_figure(
     return go.Figure(dict(data=traces, layout=layout))
 
 
-CALIBRATED_COLOR = "#555555"  # the diagonal and τ = 1
+CALIBRATED_COLOR = NEUTRAL  # the diagonal and τ = 1: a mid grey, seen on white and on dark
 AFTER_COLOR = CLASS_COLORS[2]  # after temperature scaling
 ECE_COLOR = CLASS_COLORS[1]
 
@@ -89,10 +86,8 @@ TAU_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 def _layout(height: int, **axes) -> dict:
     return dict(
         template="none",
-        font=dict(FONT, color=_TEXT),
+        font=FONT,
         height=height,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
         margin=dict(l=10, r=10, t=40, b=10),
         hoverlabel=dict(font_size=13),
         **axes,
@@ -153,7 +148,7 @@ def reliability_figure(
             width=widths[filled] * 0.96,
             name="gap to mean confidence",
             marker=dict(
-                color="rgba(255, 255, 255, 0.45)",
+                color="rgba(0, 0, 0, 0)",  # the accuracy bar shows through, in either theme
                 line=dict(color=MISTAKE, width=1.5),
                 pattern=dict(shape="/", fgcolor=MISTAKE, size=6, solidity=0.25),
             ),
@@ -175,7 +170,7 @@ def reliability_figure(
             y=count,
             width=widths * 0.96,
             name="points in the bin",
-            marker=dict(color="#B0B7C3"),
+            marker=dict(color=NEUTRAL),
             text=[str(n) if n else "" for n in count],
             textposition="outside",
             cliponaxis=False,
@@ -296,8 +291,7 @@ def temperature_figure(
                 showarrow=False,
                 xanchor="left",
                 xshift=4,
-                font=dict(color=color, size=12),
-                bgcolor="rgba(255,255,255,0.8)",
+                font=dict(size=12),  # the theme's text colour, beside its coloured line
             )
         )
     layout = _layout(
@@ -316,13 +310,13 @@ def temperature_figure(
         ),
         yaxis=dict(
             _AXIS,
-            title=dict(text="held-out mean cross-entropy", font=dict(color=TRAIN_COLOR)),
+            title=dict(text="held-out mean cross-entropy"),
             range=[0, _ce_top(taus, ce)],
             automargin=True,
         ),
         yaxis2=dict(
             _AXIS,
-            title=dict(text="ECE", font=dict(color=ECE_COLOR)),
+            title=dict(text="ECE"),
             overlaying="y",
             side="right",
             rangemode="tozero",

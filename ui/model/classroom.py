@@ -90,23 +90,58 @@ def read(page: str, query: dict[str, str]) -> Classroom:
     return Classroom(page=page, hidden=hidden, projector=projector, notes=tuple(notes))
 
 
+LEAVE_KEY = "xent_leave_projector"  # the "Leave projector mode" button (ui/widgets/classroom.py)
+
+# Projector mode, on every page: no sidebar or header, text and figures larger, the whole
+# width, a compact title, and the way back in the top right corner.
+PROJECTOR_RULES = (
+    f"html {{ font-size: {ROOT_FONT_PX}px !important; }}",
+    '[data-testid="stHeader"] { display: none !important; }',
+    '[data-testid="stMainBlockContainer"] { max-width: none !important; '
+    "padding: 1.5rem 2rem 3rem !important; }",
+    "h1 { font-size: 2.25rem !important; padding: 0 0 0.5rem !important; }",
+    f".st-key-{LEAVE_KEY} {{ position: fixed !important; top: 0.25rem; right: 0.75rem; "
+    "width: auto !important; z-index: 999990; }",
+    # the training page's pictures (st.html images) fill their column
+    'img[data-testid="tr-boundary"], img[data-testid="tr-units"] '
+    "{ width: 100% !important; height: auto !important; }",
+)
+# ... and per page. Training: the live picture and Play on the first screen of a 1280 x 720
+# projector: the intro paragraph under the title and the line over the picture (network
+# sizes, also in the Network tab) are left out, the teacher says them; the picture is no
+# taller than the window left under the buttons and its numbers.
+PROJECTOR_PAGE_RULES: dict[str, tuple[str, ...]] = {
+    "training": (
+        '[data-testid="stElementContainer"]:has(h1) + '
+        '[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"]), '
+        '[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"]):has('
+        '+ [data-testid="stElementContainer"] [data-testid="tr-live"]) '
+        "{ display: none !important; }",
+        '[data-testid="tr-picture"] { max-width: min(25rem, calc(100vh - 16rem)) !important; }',
+    ),
+}
+
+
+def empty_columns_rule(selectors: list[str]) -> str:
+    """A rule hiding every column that holds some of ``selectors`` and nothing else, so
+    hiding controls leaves no hole (a lone slider beside four empty button columns)."""
+    hidden = ", ".join(selectors)
+    shown = f'[data-testid="stElementContainer"]:not({hidden}):not(:is({hidden}) *)'
+    column = f'[data-testid="stColumn"]:has({hidden}):not(:has({shown}))'
+    return column + " { display: none !important; }"
+
+
 def css(room: Classroom) -> str:
     """The style sheet that hides ``room.hidden`` and, in projector mode, enlarges the page."""
     hidden = [c for c in controls(room.page) if c.name in room.hidden]
     selectors = [s for c in hidden for s in c.selectors()]
-    if SIDEBAR in hidden or room.projector:
-        selectors += SIDEBAR_SELECTORS
     rules = []
     if selectors:
-        rules.append(",\n".join(selectors) + " { display: none !important; }")
+        rules.append(empty_columns_rule(selectors))
+    if SIDEBAR in hidden or room.projector:
+        selectors += SIDEBAR_SELECTORS
+    if selectors:
+        rules.insert(0, ",\n".join(selectors) + " { display: none !important; }")
     if room.projector:
-        rules += [
-            f"html {{ font-size: {ROOT_FONT_PX}px !important; }}",
-            '[data-testid="stHeader"] { display: none !important; }',
-            '[data-testid="stMainBlockContainer"] { max-width: none !important; '
-            "padding: 1.5rem 2rem 3rem !important; }",
-            # the training page's pictures (st.html images) fill their column
-            'img[data-testid="tr-boundary"], img[data-testid="tr-units"] '
-            "{ width: 100% !important; height: auto !important; }",
-        ]
+        rules += [*PROJECTOR_RULES, *PROJECTOR_PAGE_RULES.get(room.page, ())]
     return "\n".join(rules)

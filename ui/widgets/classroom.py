@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.figures.projector import png_export, projector_figure
-from ui.model.classroom import HIDE, PROJECTOR, Classroom, controls, css, read
+from ui.model.classroom import HIDE, LEAVE_KEY, PROJECTOR, Classroom, controls, css, read
 from ui.widgets import url_state
 
 _HERE = Path(__file__).parent
@@ -53,8 +53,23 @@ def apply(page: str) -> Classroom:
     st.session_state[NOTED] = asked
     style = css(room)
     if style:
-        st.html(f"<style>\n{style}\n</style>")
+        st.html(f'<style id="xent-classroom">\n{style}\n</style>')
+    if room.projector:  # the menu is gone: the way back, fixed in the top right corner
+        st.button(
+            "Leave projector mode",
+            key=LEAVE_KEY,
+            icon=":material/close_fullscreen:",
+            type="tertiary",
+            on_click=leave_projector,
+        )
     return room
+
+
+def leave_projector() -> None:
+    """The button's callback: drop ``projector`` from the link and stop carrying it over."""
+    if PROJECTOR in st.query_params:
+        del st.query_params[PROJECTOR]
+    st.session_state[SESSION] = None
 
 
 def projecting() -> bool:

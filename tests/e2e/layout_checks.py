@@ -1,0 +1,212 @@
+"""What the browser matrix and the accessibility tests measure in a page, and axe-core.
+
+- :func:`routed_pages`: the pages ``app.py`` routes, read from its ``_page(...)`` lines.
+- :data:`CELLS` and :data:`THEMES`: the window sizes and colour schemes of the matrix.
+- :func:`probe`: one pass over the rendered page: cut numbers and formulas, the charts'
+  colours and names, the main picture and control, sideways scrolling.
+- :func:`run_axe`: axe-core (``tests/e2e/node_modules``, installed by ``npm ci --prefix
+  tests/e2e``) injected into the page; :func:`axe_problem` says why it cannot run.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page
+
+from serving.server import ROOT
+
+AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = "npm ci --prefix tests/e2e"
+
+
+def routed_pages(app: Path = ROOT / "app.py") -> list[str]:
+    """The url path of every page ``app.py`` routes (``""`` for the default page), in order.
+
+    Read from its ``_page("name", ...)`` calls, so a page added there is tested here.
+    """
+    found = []
+    for node in ast.walk(ast.parse(app.read_text())):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "_page"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            default = any(
+                k.arg == "default" and isinstance(k.value, ast.Constant) and k.value.value
+                for k in node.keywords
+            )
+            found.append((node.lineno, "" if default else node.args[0].value))
+    return [name for _, name in sorted(found)]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A window the app must work in: its name, size and whether the link says projector=1."""
+
+    name: str
+    width: int
+    height: int
+    projector: bool = False
+
+    @property
+    def query(self) -> str:
+        return "?projector=1" if self.projector else ""
+
+
+CELLS = (
+    Cell("projector", 1280, 720, projector=True),  # a classroom projector, ?projector=1
+    Cell("laptop", 1024, 768),
+    Cell("tablet", 820, 1180),  # a tablet held upright
+    Cell("phone", 390, 844),
+)
+THEMES = ("light", "dark")  # the browser's prefers-color-scheme (Playwright color_scheme)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A page's main picture and the control that drives it (CSS selectors).
+
+    ``required``: the cells (names) where both must be on the first screen; elsewhere their
+    positions are only recorded, since a long page may not allow it.
+    """
+
+    picture: str
+    control: str
+    required: tuple[str, ...] = ()
+
+
+def _chart(key: str) -> str:
+    """The chart drawn with ``key`` (Streamlit puts ``st-key-<key>`` on its container)."""
+    return f'.st-key-{key} [data-testid="stPlotlyChart"]'
+
+
+# Per page (url path; "" is the overview): the picture a student came to see and the control
+# that moves it. A page not listed falls back to its first chart and its first slider.
+FOCUS: dict[str, Focus] = {
+    "": Focus('[data-testid="stMetric"]', ".st-key-ov_links"),
+    "binary": Focus(_chart("bce_curve"), ".st-key-p"),
+    "categorical": Focus('[data-testid="stDataFrame"]', '[data-testid="stDataFrame"]'),
+    "softmax": Focus(_chart("softmax_bars"), '[class*="st-key-z_"]'),
+    "training": Focus(
+        '[data-testid="tr-picture"], img[data-testid="tr-boundary"]',
+        ".st-key-tr_play",
+        required=("projector", "phone"),
+    ),
+    "versus": Focus(_chart("vs_curves"), ".st-key-vs_z"),
+    "information": Focus(_chart("info_distributions"), '[data-testid="stDataFrame"]'),
+    "smoothing": Focus(_chart("ls_curves"), '[class*="st-key-ls_eps"], [data-testid="stSlider"]'),
+    "gradcheck": Focus(_chart("gc_errors"), '[data-testid="stSelectbox"]'),
+}
+DEFAULT_FOCUS = Focus('[data-testid="stPlotlyChart"]', '[data-testid="stSlider"]')
+
+
+# One pass over the page, in the browser (see probe()).
+_PROBE_JS = "\n".join(
+    line
+    for line in (Path(__file__).parent / "layout_probe.js").read_text().splitlines()
+    if not line.startswith("//")  # Playwright must see a function expression first
+)
+
+
+def probe(page: Page, focus: Focus) -> dict[str, Any]:
+    """Measure the rendered page (see the module docstring); plain data."""
+    return page.evaluate(_PROBE_JS, [focus.picture, focus.control])
+
+
+def rgb(colour: str | None) -> tuple[float, float, float, float] | None:
+    """``"#171614"``, ``"rgb(1, 2, 3)"``, ``"rgba(1, 2, 3, 0.5)"``, ``"white"`` -> (r, g, b, a)
+    in 0..255 (alpha 0..1); None for anything else."""
+    if not colour:
+        return None
+    c = colour.strip().lower()
+    named = {"white": "#ffffff", "black": "#000000", "transparent": "rgba(0,0,0,0)"}
+    c = named.get(c, c)
+    if c.startswith("#") and len(c) in (4, 7):
+        digits = c[1:] if len(c) == 7 else "".join(ch * 2 for ch in c[1:])
+        return (*(float(int(digits[i : i + 2], 16)) for i in (0, 2, 4)), 1.0)
+    if c.startswith(("rgb(", "rgba(")):
+        parts = [float(p) for p in c[c.index("(") + 1 : -1].replace("/", ",").split(",") if p]
+        return (parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else 1.0)
+    return None
+
+
+def luminance(colour: tuple[float, float, float, float]) -> float:
+    """WCAG relative luminance of an opaque colour."""
+
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b, _ = colour
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: tuple, b: tuple) -> float:
+    """WCAG contrast ratio of two opaque colours."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def over(colour: tuple, background: tuple) -> tuple[float, float, float, float]:
+    """``colour`` (maybe translucent) as seen over an opaque ``background``."""
+    a = colour[3]
+    return (*(a * colour[i] + (1 - a) * background[i] for i in range(3)), 1.0)
+
+
+def axe_problem() -> str | None:
+    """Why axe-core cannot be injected here, or None."""
+    if AXE_JS.is_file():
+        return None
+    return f"axe-core is not installed ({AXE_JS} is missing): run `{AXE_INSTALL}`"
+
+
+# Rules run: WCAG 2.0-2.2 A and AA and the best-practice rules (heading order, regions...).
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def run_axe(page: Page, *, exceptions: dict[str, tuple[str, str]] | None = None) -> dict:
+    """axe-core's violations in ``page`` (its ``axe.run`` over the whole document).
+
+    ``exceptions``: rule id -> (CSS selector, why): a violation of that rule on an element
+    inside that selector is set aside (``excepted``), not returned in ``violations``. Each
+    violation: ``id``, ``impact``, ``help`` and its ``nodes`` (``target``, ``html``,
+    ``summary``), as axe reports them.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    within = {rule: selector for rule, (selector, _) in (exceptions or {}).items()}
+    return page.evaluate(
+        """async ([options, within]) => {
+            const r = await axe.run(document, options);
+            const found = {violations: [], excepted: []};
+            for (const v of r.violations) {
+                const nodes = {kept: [], excepted: []};
+                for (const n of v.nodes) {
+                    const el = n.target.length === 1 ? document.querySelector(n.target[0]) : null;
+                    const set = within[v.id] && el && el.closest(within[v.id]);
+                    nodes[set ? 'excepted' : 'kept'].push({target: n.target,
+                        html: n.html.slice(0, 300), summary: n.failureSummary});
+                }
+                for (const part of ['kept', 'excepted']) {
+                    if (nodes[part].length) {
+                        found[part === 'kept' ? 'violations' : 'excepted'].push(
+                            {id: v.id, impact: v.impact, help: v.help, nodes: nodes[part]});
+                    }
+                }
+            }
+            return found;
+        }""",
+        [AXE_OPTIONS, within],
+    )

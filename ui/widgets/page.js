@@ -1,0 +1,146 @@
+// xent's page script (ui/widgets/style.py), installed once per browser tab. After each change
+// of the page it
+// 1. fits formulas and metric values into their column: a formula shrinks a little, or
+//    breaks after a relation or an operator and shrinks what is left; a metric value
+//    shrinks, then wraps (style.css). Nothing is cut or scrolls sideways;
+// 2. gives every plotly chart a text alternative: role="figure" and an aria-label made of
+//    the figure's layout.meta.alt, or its title, axis titles and trace names;
+// 3. in a tablet-sized window (769-999 px) folds the sidebar away once per tab, so the page
+//    gets the width (Streamlit folds it by itself at 768 px and below).
+(() => {
+  if (window.__xentPage) return;
+  window.__xentPage = true;
+
+  const KATEX_EM = 1.21; // KaTeX's own font size for .katex, in em of its parent
+  const FORMULA_SHRINK = 0.75; // shrink a formula to this much before breaking its lines
+  const FORMULA_FLOOR = 0.5; // a broken formula's widest piece shrinks to at most this
+  const STRUT_PX = 4; // room kept for KaTeX's 2 px struts, and rounding
+  const METRIC_FLOOR = 0.5; // a metric value shrinks to at most this, then wraps
+  const FOLD_BELOW = 1000; // px: a narrower window starts with the sidebar folded
+  const STREAMLIT_FOLDS = 768; // px: Streamlit folds the sidebar itself at this and below
+  const FOLDED = "xent-sidebar-folded"; // sessionStorage: folded once in this tab
+  const fitted = new WeakMap(); // element -> the width and text it was fitted for
+
+  const stamp = (el) => `${el.clientWidth}|${el.textContent}`;
+  const overflows = (el) => el.scrollWidth > el.clientWidth + 0.5;
+
+  const fitFormula = (box) => {
+    const katex = box.querySelector(":scope > .katex");
+    if (!katex || !box.clientWidth || fitted.get(box) === stamp(box)) return;
+    katex.style.fontSize = "";
+    box.classList.remove("xent-wrap");
+    if (overflows(box)) {
+      // KaTeX lets a sub- or superscript's 2 px strut stick out past the formula's end
+      // (a negative margin): leave room for it, or the box still scrolls by 2 px.
+      const room = () => box.clientWidth - STRUT_PX;
+      const scale = room() / box.scrollWidth;
+      if (scale >= FORMULA_SHRINK) {
+        katex.style.fontSize = `${(KATEX_EM * scale).toFixed(3)}em`;
+      } else {
+        box.classList.add("xent-wrap");
+        let size = 1;
+        for (let i = 0; i < 4 && overflows(box) && size > FORMULA_FLOOR; i++) {
+          size = Math.max(FORMULA_FLOOR, (size * room()) / box.scrollWidth);
+          katex.style.fontSize = `${(KATEX_EM * size).toFixed(3)}em`;
+        }
+      }
+    }
+    fitted.set(box, stamp(box));
+  };
+
+  const fitMetric = (value) => {
+    const text = value.firstElementChild;
+    if (!text || !text.clientWidth || fitted.get(value) === stamp(text)) return;
+    text.style.fontSize = "";
+    text.style.setProperty("white-space", "nowrap", "important"); // measure it on one line
+    if (overflows(text)) {
+      const size = parseFloat(getComputedStyle(text).fontSize);
+      const scale = Math.max(METRIC_FLOOR, (text.clientWidth / text.scrollWidth) * 0.98);
+      text.style.fontSize = `${(size * scale).toFixed(1)}px`;
+    }
+    text.style.removeProperty("white-space"); // style.css lets what is still too long wrap
+    fitted.set(value, stamp(text));
+  };
+
+  // Words of plotly's HTML-ish labels, parsed in an inert document (nothing loads or runs).
+  const words = (html) =>
+    html ? new DOMParser().parseFromString(String(html), "text/html").body.textContent.trim() : "";
+
+  const chartName = (plot) => {
+    const meta = plot.layout && plot.layout.meta;
+    if (meta && typeof meta.alt === "string") return meta.alt;
+    const layout = plot._fullLayout;
+    const title = words(layout.title && layout.title.text);
+    const x = words(layout.xaxis && layout.xaxis.title && layout.xaxis.title.text);
+    const y = words(layout.yaxis && layout.yaxis.title && layout.yaxis.title.text);
+    const names = [];
+    for (const trace of plot._fullData || []) {
+      const name = words(trace.name);
+      if (trace.visible === true && name && !/^trace \d+$/.test(name) && !names.includes(name)) {
+        names.push(name);
+      }
+    }
+    let said = "Chart" + (title ? `: ${title}` : "");
+    if (x && y) said += `. ${y} against ${x}`;
+    else if (x || y) said += `. ${x || y}`;
+    if (names.length) said += `. Shows ${names.join("; ")}`;
+    return said + ".";
+  };
+
+  const nameChart = (box) => {
+    const plot = box.querySelector(".js-plotly-plot");
+    if (!plot || !plot._fullLayout) return;
+    const name = chartName(plot);
+    if (box.getAttribute("aria-label") !== name) box.setAttribute("aria-label", name);
+    if (box.getAttribute("role") !== "figure") box.setAttribute("role", "figure");
+  };
+
+  const foldSidebar = () => {
+    if (sessionStorage.getItem(FOLDED)) return;
+    const width = window.innerWidth;
+    const chosen = Object.keys(localStorage).some((k) => k.startsWith("stSidebarCollapsed-"));
+    if (chosen || width <= STREAMLIT_FOLDS || width >= FOLD_BELOW) {
+      sessionStorage.setItem(FOLDED, "1"); // the student's own choice, or nothing to do
+      return;
+    }
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (!bar || !button) return; // not drawn yet: the next pass tries again
+    if (bar.getAttribute("data-collapsed") === "false") button.click();
+    sessionStorage.setItem(FOLDED, "1");
+  };
+
+  let queued = false;
+  const pass = () => {
+    queued = false;
+    try {
+      foldSidebar();
+    } catch (err) {
+      sessionStorage.setItem(FOLDED, "1"); // storage refused (privacy mode): leave it
+    }
+    document.querySelectorAll(".katex-display").forEach(fitFormula);
+    document.querySelectorAll('[data-testid="stMetricValue"]').forEach(fitMetric);
+    document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach(nameChart);
+  };
+  const later = () => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(pass);
+    }
+  };
+  // Attributes are not watched: the script's own changes do not call it again.
+  new MutationObserver(later).observe(document.body, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+  });
+  const columns = new ResizeObserver(later); // a column changes width without a new element
+  const watchMain = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (main) columns.observe(main);
+    else setTimeout(watchMain, 200);
+  };
+  watchMain();
+  window.addEventListener("resize", later);
+  later();
+})();
