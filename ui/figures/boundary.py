@@ -452,10 +452,11 @@ def live_html(
     ``img[data-testid="tr-boundary"]``: ``picture_html`` (:func:`live_picture_html`) when
     given, else an ``<img>`` of ``picture_uri``.
     """
-    label = "font-size:0.8rem;color:#555"
+    # The page's text colour, faded (a fixed #555 was 2.4:1 on the dark theme's background).
+    label = "font-size:0.8rem;opacity:0.8"
     big = "font-size:1.9rem;line-height:1.15;font-variant-numeric:tabular-nums"
     mid = "font-size:1.35rem;line-height:1.3;font-variant-numeric:tabular-nums"
-    small = "font-size:0.85rem;color:#555;font-variant-numeric:tabular-nums"
+    small = "font-size:0.85rem;opacity:0.8;font-variant-numeric:tabular-nums"
 
     def column(title: str, loss: float, acc: float, key: str) -> str:
         return (
@@ -476,5 +477,5 @@ def live_html(
     picture = picture_html or img_tag(
         picture_uri, alt=f"decision boundary at epoch {epoch}", test_id="tr-boundary"
     )
-    note = f"<div style='color:#6b7280;font-size:0.85rem'>{caption}</div>"
+    note = f"<div style='opacity:0.8;font-size:0.85rem'>{caption}</div>"
     return Html(f"<div data-testid='tr-live' data-epoch='{epoch}'>{header}{picture}{note}</div>")
