@@ -7,7 +7,8 @@
 1. Parts (in this process, default data and network, CPU time by ``time.process_time``,
    median of many calls): one epoch of training with its metrics, the live block (the
    boundary grid's forward pass, the picture and its encoding, the HTML), the units picture
-   (every 6th frame) and the loss curve (every 12th). Run from the repository, so they
+   (every UNITS_EVERY-th frame) and the loss curve (every CURVE_EVERY-th, ui.model.training_loop),
+   amortised. Run from the repository, so they
    time the working tree's code.
 2. Server: ``streamlit run app.py`` (as hosted, ``OPENBLAS_NUM_THREADS=1``) with
    ``--players`` light clients (serving/stclient.py, no browser: nothing else takes the
@@ -95,9 +96,13 @@ def parts(n: int = 200) -> dict[str, float]:
     out[f"  of which the {grid}x{grid} probability grid"] = median_ms(
         lambda: run.probability_grid(grid), n
     )
-    out["units picture (every 6th frame) / 6"] = median_ms(lambda: units(run), n // 4) / 6
-    out["loss curve (every 12th frame) / 12"] = (
-        median_ms(lambda: training_live.loss_curve(run, log=False), n // 10) / 12
+    from ui.model.training_loop import CURVE_EVERY, UNITS_EVERY
+
+    out[f"units picture (every {UNITS_EVERY}th frame) / {UNITS_EVERY}"] = (
+        median_ms(lambda: units(run), n // 4) / UNITS_EVERY
+    )
+    out[f"loss curve (every {CURVE_EVERY}th frame) / {CURVE_EVERY}"] = (
+        median_ms(lambda: training_live.loss_curve(run, log=False), n // 10) / CURVE_EVERY
     )
     html = training_live.live_block(run, test=False)
     out["live block size (KB)"] = len(html) / 1024
