@@ -321,7 +321,8 @@ def network_html(scene: dict, *, test_id: str = "tr-network") -> str:
     """The ``st.html`` body that draws ``scene``: a holder and one call of network.js.
 
     The holder reserves the drawing's size (no jump while the script draws), names the
-    network in ``data-sizes`` and ``data-connections`` and is labelled for screen readers.
+    network in ``data-sizes`` and ``data-connections`` and is a labelled group for screen
+    readers (the canvas inside is its image; its "−"/"+" buttons stay reachable).
     ``window.xentNet`` (ui/widgets/network.js, installed once per tab) keeps the canvas from
     frame to frame and moves it into this holder, so a hovered connection stays hovered.
     """
@@ -334,7 +335,7 @@ def network_html(scene: dict, *, test_id: str = "tr-network") -> str:
     ratio = f"{scene['width']} / {scene['height']}"
     holder = (
         f'<div class="xent-net" data-testid="{test_id}" data-uid="{scene["uid"]}" '
-        f'data-sizes="{sizes}" data-connections="{n}" role="img" aria-label="{label}" '
+        f'data-sizes="{sizes}" data-connections="{n}" role="group" aria-label="{label}" '
         f'style="position:relative;width:100%;max-width:{scene["width"]}px;'
         f'aspect-ratio:{ratio}"></div>'
     )

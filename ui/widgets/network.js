@@ -65,6 +65,8 @@
     const canvas = document.createElement("canvas");
     canvas.style.cssText = "width:100%;height:100%;display:block;border-radius:8px;touch-action:manipulation;";
     canvas.dataset.testid = "tr-network-canvas";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", "the network: its units' pictures and its weights");
     const tip = document.createElement("div");
     tip.dataset.testid = "tr-network-tip";
     tip.setAttribute("role", "status");
@@ -194,6 +196,9 @@
       return;
     }
     styleBox(s.tip, s);
+    const grow = Math.max(1, s.canvas.getBoundingClientRect().width / sc.width);
+    s.tip.style.fontSize = `${Math.round(13 * grow)}px`;
+    s.tip.style.maxWidth = `${Math.round(340 * grow)}px`;
     if (hit.kind === "edge") {
       const e = geometry(s)[hit.n];
       s.zoom.style.display = "none";
@@ -208,7 +213,7 @@
       const pictured = Boolean(s.img && sc.r);
       s.zoom.style.display = pictured ? "block" : "none";
       if (pictured) {
-        const z = sc.zoom;
+        const z = Math.round(sc.zoom * grow);
         const dpr = window.devicePixelRatio || 1;
         s.zoom.width = z * dpr;
         s.zoom.height = z * dpr;
@@ -239,6 +244,8 @@
 
   const layerButtons = (s, scale) => {
     const sc = s.scene;
+    const grow = Math.max(1, scale);  // a projector's wide drawing: larger buttons too
+    const size = Math.round(20 * grow);
     const box = s.layerButtons;
     const want = sc.editable ? sc.sizes.length - 2 : 0;
     if (box.childElementCount !== want * 2) {
@@ -250,8 +257,7 @@
           b.textContent = text;
           b.dataset.testid = `tr-network-${what}-${k}`;
           b.setAttribute("aria-label", `${what === "add" ? "Add a unit to" : "Remove a unit from"} hidden layer ${k}`);
-          b.style.cssText = "position:absolute;z-index:10;width:20px;height:20px;padding:0;border-radius:10px;" +
-            "font:700 14px/18px " + FONT + ";cursor:pointer;";
+          b.style.cssText = "position:absolute;z-index:10;padding:0;cursor:pointer;";
           b.addEventListener("click", () => send(s, `${what} ${k}`));
           box.append(b);
         }
@@ -261,8 +267,11 @@
       const k = Math.floor(n / 2) + 1;
       const add = n % 2 === 1;
       const cx = sc.columns[k] + sc.tile / 2;  // the pair [−][+] centred under the caption
-      b.style.left = `${cx * scale + (add ? 2 : -22)}px`;
+      b.style.left = `${cx * scale + (add ? 2 : -size - 2)}px`;
       b.style.top = `${22 * scale}px`;
+      b.style.width = b.style.height = `${size}px`;
+      b.style.borderRadius = `${size / 2}px`;
+      b.style.font = `700 ${Math.round(14 * grow)}px/${size - 2}px ${FONT}`;
       b.style.background = sc.colors.panel;
       b.style.color = sc.colors.ink;
       b.style.border = `1px solid ${sc.colors.frame}`;
@@ -282,8 +291,7 @@
     const ctx = canvas.getContext("2d");
     ctx.setTransform(scale * dpr, 0, 0, scale * dpr, 0, 0);
     ctx.globalAlpha = 1;
-    ctx.fillStyle = sc.colors.bg;
-    ctx.fillRect(0, 0, sc.width, sc.height);
+    ctx.clearRect(0, 0, sc.width, sc.height);  // transparent: the page's own background shows
     ctx.font = `12px ${FONT}`;
     ctx.textAlign = "center";
     ctx.fillStyle = sc.colors.muted;
