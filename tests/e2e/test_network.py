@@ -289,3 +289,26 @@ def test_the_diagram_reads_in_dark_mode_and_on_a_projector(
         assert_no_app_errors(page)
     finally:
         context.close()
+
+
+def test_on_a_touch_screen_a_tap_shows_a_units_formula_and_a_connections_weight(
+    browser: Browser, base_url: str
+):
+    """No hover on a tablet: a tap on a unit shows its formula, a tap on a line its weight."""
+    context = browser.new_context(
+        base_url=base_url, has_touch=True, viewport={"width": 1024, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        open_training(page)
+        show_diagram(page)
+        page.touchscreen.tap(*centre_of_unit(page, 2, 0))
+        expect(tip(page)).to_have_attribute("data-unit", "2.0")
+        assert tip(page).inner_text().startswith("h²₁ = tanh(")
+        sc = scene(page)
+        page.touchscreen.tap(*point_on_edge(page, *strongest_last_edge(sc), 0.5))
+        expect(tip(page)).to_have_attribute("data-edge", re.compile(r"^\d+\.\d+\.\d+$"))
+        assert "w = " in tip(page).inner_text()
+        expect(page.locator('[data-testid="tr-network-editor"]')).to_be_visible()
+    finally:
+        context.close()
