@@ -34,7 +34,14 @@ from ui.model.training import (
 from ui.model.training_controller import L2_STRENGTHS, LEARNING_RATES, PARAMS, format_g
 from ui.text import training_health
 from ui.text.network import feature_label
-from ui.widgets import classroom, network_view, training_live, training_sections, url_state
+from ui.widgets import (
+    classroom,
+    network_editor,
+    network_view,
+    training_live,
+    training_sections,
+    url_state,
+)
 
 ensure_router()  # first: a cold shared link is handed to app.py (docs/deep-links.md)
 ss = st.session_state
@@ -281,118 +288,6 @@ def units_section(run: Training) -> DeltaGenerator:
     return training_live.show_units(run, st.container())
 
 
-def editor(run: Training) -> None:
-    """Type a weight, or add or remove a unit, while paused or playing (the diagram does the
-    same with a click). Every other weight stays."""
-    net = run.net
-    names = [
-        [levers.unit_name(k, j, net.sizes, run.setup.features) for j in range(size)]
-        for k, size in enumerate(net.sizes)
-    ]
-    k, i, j = levers.chosen_edge(ss, net)
-    cols = st.columns([1.2, 1, 1, 1.1, 0.8], vertical_alignment="bottom")
-    cols[0].selectbox(
-        "Weights from",
-        range(len(net.weights)),
-        key=levers.EDGE_K,
-        format_func=lambda m: (
-            f"{'inputs' if m == 0 else f'hidden {m}'} → "
-            f"{'outputs' if m == len(net.weights) - 1 else f'hidden {m + 1}'}"
-        ),
-        on_change=levers.edge_chosen,
-        args=(ss, net),
-    )
-    cols[1].selectbox(
-        "from unit",
-        range(net.sizes[k]),
-        key=levers.EDGE_I,
-        format_func=lambda m: names[k][m],
-        on_change=levers.edge_chosen,
-        args=(ss, net),
-    )
-    cols[2].selectbox(
-        "to unit",
-        range(net.sizes[k + 1]),
-        key=levers.EDGE_J,
-        format_func=lambda m: names[k + 1][m],
-        on_change=levers.edge_chosen,
-        args=(ss, net),
-    )
-    cols[3].number_input(
-        "New weight",
-        -levers.MAX_WEIGHT,
-        levers.MAX_WEIGHT,
-        step=0.1,
-        format="%.4f",
-        key=levers.WEIGHT,
-    )
-    cols[4].button(
-        "Set",
-        key="tr_edit_set",
-        on_click=levers.set_from_editor,
-        args=(ss, run),
-        width="stretch",
-    )
-    st.caption(f"Now: {names[k][i]} → {names[k + 1][j]}: w = {net.weights[k][i, j]:.4f}.")
-    hidden = net.sizes[1:-1]
-    if hidden:
-        unit_cols = st.columns(len(hidden))
-        for layer, (col, width) in enumerate(zip(unit_cols, hidden, strict=True), start=1):
-            with col:
-                st.markdown(f"Hidden layer {layer}: **{width}** units")
-                minus, plus = st.columns(2)
-                minus.button(
-                    "−",
-                    key=f"tr_edit_remove{layer}",
-                    help=f"Remove the last unit of hidden layer {layer}; keep the other weights.",
-                    disabled=not levers.can_remove(net.sizes, layer),
-                    on_click=levers.edit_network,
-                    args=(ss, run, f"remove {layer}"),
-                    width="stretch",
-                )
-                plus.button(
-                    "+",
-                    key=f"tr_edit_add{layer}",
-                    help=f"Add a unit to hidden layer {layer} (its weights by the init rule, "
-                    "bias 0); keep the other weights.",
-                    disabled=not levers.can_add(net.sizes, layer),
-                    on_click=levers.edit_network,
-                    args=(ss, run, f"add {layer}"),
-                    width="stretch",
-                )
-
-
-def network_section(run: Training) -> tuple[DeltaGenerator, bool]:
-    """The network diagram, what it shows, and its editor; returns the diagram's element
-    (for the playing frames) and whether it takes clicks."""
-    room = ss.get(classroom.SESSION)  # a classroom link may hide the editor: no clicks then
-    editable = not (room is not None and "edit" in room.hidden)
-    st.header("The network, seen and steered")
-    network = training_live.show_network(run, st.empty(), editable=editable)
-    zeros = run.setup.init == "zeros" and run.setup.hidden
-    st.caption(
-        "Each square is what that unit outputs over the plane (blue positive, orange negative, "
-        "each scaled to its own range; an output is p of its class). Each line is a weight: "
-        "blue positive, orange negative, wider and darker for larger |w|, dotted grey when "
-        "exactly 0. **Hover** a line for its weight now, a unit for its formula; **click** a "
-        "line to type a new weight; **− / +** by a layer removes or adds a unit, keeping the "
-        "other weights."
-        + (
-            " With zeros to start, every hidden unit stays identical: the same picture."
-            if zeros
-            else ""
-        )
-    )
-    if levers.EDIT_ERROR in ss:
-        st.warning(ss.pop(levers.EDIT_ERROR), icon=":material/warning:")
-    network_view.bridge(lambda text: levers.edit_network(ss, run, text))
-    with st.expander(
-        "Edit a weight or a layer by hand", key="tr_edit_open", icon=":material/edit:"
-    ):
-        editor(run)
-    return network, editable
-
-
 def lazy_sections(run: Training) -> None:
     """Calibration and export: computed only while open (a rerun opens them), never in a
     playing frame."""
@@ -513,7 +408,7 @@ with right:
         st.switch_page("pages/backprop.py")
 
 with st.container():
-    network, editable = network_section(run)
+    network, editable = network_editor.network_section(run, ss)
     formulas()
     units = units_section(run)
     with st.expander("The costliest training points now (the confident mistakes)"):

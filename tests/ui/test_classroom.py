@@ -4,6 +4,7 @@ ui/figures/projector.py, ui/widgets/classroom.py)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -22,15 +23,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def page_source(page: str) -> str:
     """pages/<page>.py and the ui modules it imports (where some of its keys are built)."""
     text = (ROOT / "pages" / f"{page}.py").read_text()
-    modules = [
-        f"{package}.{name.split(' as ')[0].strip()}"
-        for package, names in re.findall(r"^from ui\.(\w+) import (.+)$", text, re.M)
-        for name in names.split(",")
-    ]
-    modules += re.findall(r"^from ui\.(\w+\.\w+) import", text, re.M)
-    for name in sorted(set(modules)):
-        module = ROOT / "ui" / (name.replace(".", "/") + ".py")
-        if module.exists() and name != "widgets.classroom":
+    modules = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ui"):
+            modules.add(node.module)
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+    for name in sorted(modules):
+        module = ROOT / (name.replace(".", "/") + ".py")
+        if module.exists() and name != "ui.widgets.classroom":
             text += "\n" + module.read_text()
     return text
 
