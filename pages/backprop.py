@@ -104,7 +104,7 @@ url_state.show_notes()
 net_col, batch_col = st.columns(2, gap="large")
 run = backprop.training_run(st.session_state)
 with net_col:
-    st.subheader("The network")
+    st.header("The network")
     if run is not None:
         st.radio(
             "Which network",
@@ -145,7 +145,7 @@ with net_col:
     )
 
 with batch_col:
-    st.subheader("The batch")
+    st.header("The batch")
     in_range(POINT, len(network.X), "training point")  # also for a link or a new network
     kind = st.radio(
         "Points",
@@ -202,7 +202,7 @@ in_range(ROW, n_points, "row of the batch")
 
 # ---------------------------------------------------------------- forward and backward
 st.divider()
-st.subheader("Forward, then backward, layer by layer")
+st.header("Forward, then backward, layer by layer")
 st.markdown(
     "**Forward** (left, top to bottom): each layer computes its **pre-activation** "
     "Z = (its input) · W + b, then passes act(Z) on. **Backward** (right, read it from the "
@@ -266,7 +266,7 @@ for k in range(1, n_layers + 1):
 
 # ---------------------------------------------------------------- one weight by hand
 st.divider()
-st.subheader("One weight of the output layer, by hand")
+st.header("One weight of the output layer, by hand")
 pick, formula = st.columns([1, 3], gap="large")
 with pick:
     st.selectbox(
@@ -308,7 +308,7 @@ with formula:
 
 # ---------------------------------------------------------------- central differences
 st.divider()
-st.subheader("Checked against central differences")
+st.header("Checked against central differences")
 st.markdown(
     "Nudge one weight by h = 10⁻⁵ up and down, run the forward pass twice and take the "
     "slope (L(w + h) − L(w − h)) / 2h: no backpropagation involved. The table compares that "
@@ -341,7 +341,7 @@ else:
 
 # ---------------------------------------------------------------- one SGD step
 st.divider()
-st.subheader("One step of gradient descent")
+st.header("One step of gradient descent")
 rate_col, result_col = st.columns([1, 2], gap="large")
 with rate_col:
     lr = st.select_slider("Step size η", LEARNING_RATES, format_func=g, key=RATE.key)
@@ -367,7 +367,7 @@ with result_col:
 
 # ---------------------------------------------------------------- two output layers
 st.divider()
-st.subheader("Softmax, or one sigmoid per class?")
+st.header("Softmax, or one sigmoid per class?")
 st.markdown(
     "Same network, same batch, two output layers. **Softmax** shares one unit of probability "
     "among the classes: raising one logit lowers every other p, so its Jacobian ∂p/∂z is "
@@ -412,7 +412,7 @@ for h, column in zip(HEADS, st.columns(2, gap="large"), strict=True):
 
 # ---------------------------------------------------------------- fading gradients
 st.divider()
-st.subheader("Where gradients fade")
+st.header("Where gradients fade")
 fade_controls, fade_chart = st.columns([1, 3], gap="large")
 with fade_controls:
     fade_act = st.radio(

@@ -290,7 +290,7 @@ def table_section() -> None:
     Read the editor -> read_batch -> batch_losses (xent_core) -> draw.
     """
     st.divider()
-    st.subheader("A batch: the article's seven predictions")
+    st.header("A batch: the article's seven predictions")
     logits = st.toggle(
         "Logits mode: type the model's raw score z instead of p (p = σ(z), loss computed "
         "stably from z)",

@@ -1,7 +1,8 @@
 """Every page in every window a class uses: projector, laptop, tablet, phone, light and dark.
 
 One server and one browser for the whole matrix; one browser context per window and colour
-scheme, its pages opened one after the other (72 page loads for 9 pages). For each:
+scheme: its first page opened by its link, the others through the menu, as a class moves
+(a reload per page costs the browser as much again). For each page in each window:
 
 - no metric (value, label, delta) and no formula is cut or scrolls inside its box, and the
   page does not scroll sideways;
@@ -19,13 +20,14 @@ Results, problems and places, land in ``test-results/matrix.json`` for the recor
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.helpers import save_screenshot, wait_for_app_idle
 from tests.e2e.layout_checks import (
@@ -103,10 +105,33 @@ def matrix_record(pytestconfig: pytest.Config) -> Iterator[None]:
     (out / "matrix.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
 
 
+# Follow the menu's link to the page, as a student does (the page's code is loaded once per
+# window, so a cell costs the page's run and drawing, not a reload); False when the menu has
+# no such link (the first page of a window).
+FOLLOW_MENU = """(path) => {
+    const want = new URL(path, location.href).pathname.replace(/\\/$/, '');
+    const link = [...document.querySelectorAll('[data-testid="stSidebarNavLink"]')]
+        .find(a => new URL(a.href).pathname.replace(/\\/$/, '') === want);
+    if (!link) return false;
+    link.click();
+    return true;
+}"""
+SHOWN = """(path) => {
+    const want = new URL(path, location.href).pathname.replace(/\\/$/, '');
+    const app = document.querySelector('[data-testid="stApp"]');
+    return location.pathname.replace(/\\/$/, '') === want
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-stale="true"]');
+}"""
+
+
 def open_page(page: Page, path: str, cell: Cell) -> None:
-    """Go to the page as a link opens it and wait until its charts, formulas and fonts are
-    drawn."""
-    page.goto(f"/{path}{cell.query}")
+    """Open the page (a link the first time, then the menu) and wait until its charts,
+    formulas and fonts are drawn. Projector mode stays on through the menu, as in class."""
+    url = f"/{path}"
+    if page.url == "about:blank" or not page.evaluate(FOLLOW_MENU, url):
+        page.goto(f"{url}{cell.query}")
+    page.wait_for_function(SHOWN, arg=url)
     wait_for_app_idle(page)
     page.wait_for_selector("h1", state="visible")
     page.wait_for_function(
@@ -211,3 +236,65 @@ def test_page_fits_the_window(
         "seconds": round(time.monotonic() - started, 1),
     }
     assert not problems, f"{label(path)} at {cell.name} ({theme}):\n- " + "\n- ".join(problems)
+
+
+# ----------------------------------------------------------------- projector and tablet
+
+
+def fresh_page(browser: Browser, app_server: str, width: int, height: int) -> Page:
+    context = browser.new_context(base_url=app_server, viewport={"width": width, "height": height})
+    return context.new_page()
+
+
+def test_leaving_projector_mode_brings_the_menu_back(browser: Browser, app_server: str) -> None:
+    """Projector mode hides the menu; its "Leave projector mode" button, top right, ends it."""
+    page = fresh_page(browser, app_server, 1280, 720)
+    try:
+        page.goto("/binary?projector=1&hide=t")
+        wait_for_app_idle(page)
+        expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+        leave = page.get_by_role("button", name="Leave projector mode")
+        box = leave.bounding_box()
+        assert box and box["y"] < 60 and box["x"] + box["width"] > 1280 - 60, box
+        leave.click()
+        expect(page.get_by_test_id("stSidebar")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/binary\?hide=t$"))
+        expect(page.locator(".st-key-t")).to_be_hidden()  # the rest of the link stays
+    finally:
+        page.context.close()
+
+
+def test_hidden_buttons_leave_no_empty_columns_beside_the_slider(
+    browser: Browser, app_server: str
+) -> None:
+    """Training with Play, Step, Reset and the preset hidden: the speed slider moves to the
+    left edge instead of floating after four empty columns."""
+    page = fresh_page(browser, app_server, 1280, 720)
+    try:
+        page.goto("/training?projector=1&hide=play,preset")
+        wait_for_app_idle(page)
+        slider = page.locator(".st-key-tr_speed")
+        expect(slider).to_be_visible()
+        left = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()["x"]
+        assert slider.bounding_box()["x"] - left < 80, "the slider floats right of empty columns"
+    finally:
+        page.context.close()
+
+
+def test_a_tablet_opens_with_the_sidebar_folded_and_can_open_it(
+    browser: Browser, app_server: str
+) -> None:
+    """At 820 px (Streamlit folds only at 768 px and below) the page gets the whole width."""
+    page = fresh_page(browser, app_server, 820, 1180)
+    try:
+        page.goto("/binary")
+        wait_for_app_idle(page)
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+        assert page.locator('[data-testid="stMain"]').bounding_box()["width"] > 780
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
+        page.reload()  # the student's choice is kept: no folding again
+        wait_for_app_idle(page)
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
+    finally:
+        page.context.close()

@@ -1,8 +1,8 @@
 // xent's page script (ui/widgets/style.py), installed once per browser tab. After each change
 // of the page it
 // 1. fits formulas and metric values into their column: a formula shrinks a little, or
-//    breaks after a relation or an operator and shrinks what is left; a metric value
-//    shrinks, then wraps (style.css). Nothing is cut or scrolls sideways;
+//    breaks after a relation or an operator and shrinks what is left; metric values shrink
+//    (those side by side alike), then wrap (style.css). Nothing is cut or scrolls sideways;
 // 2. gives every plotly chart a text alternative: role="figure" and an aria-label made of
 //    the figure's layout.meta.alt, or its title, axis titles and trace names;
 // 3. in a tablet-sized window (769-999 px) folds the sidebar away once per tab, so the page
@@ -12,7 +12,7 @@
   window.__xentPage = true;
 
   const KATEX_EM = 1.21; // KaTeX's own font size for .katex, in em of its parent
-  const FORMULA_SHRINK = 0.75; // shrink a formula to this much before breaking its lines
+  const FORMULA_SHRINK = 0.7; // shrink a formula to this much before breaking its lines
   const FORMULA_FLOOR = 0.5; // a broken formula's widest piece shrinks to at most this
   const STRUT_PX = 4; // room kept for KaTeX's 2 px struts, and rounding
   const METRIC_FLOOR = 0.5; // a metric value shrinks to at most this, then wraps
@@ -48,18 +48,38 @@
     fitted.set(box, stamp(box));
   };
 
-  const fitMetric = (value) => {
-    const text = value.firstElementChild;
-    if (!text || !text.clientWidth || fitted.get(value) === stamp(text)) return;
-    text.style.fontSize = "";
-    text.style.setProperty("white-space", "nowrap", "important"); // measure it on one line
-    if (overflows(text)) {
-      const size = parseFloat(getComputedStyle(text).fontSize);
-      const scale = Math.max(METRIC_FLOOR, (text.clientWidth / text.scrollWidth) * 0.98);
-      text.style.fontSize = `${(size * scale).toFixed(1)}px`;
+  // Metric values side by side (one row of columns) share one size: the smallest any of
+  // them needs to fit on one line.
+  const fitMetrics = () => {
+    const rows = new Map();
+    for (const value of document.querySelectorAll('[data-testid="stMetricValue"]')) {
+      const text = value.firstElementChild;
+      if (!text || !text.clientWidth) continue;
+      const row = value.closest('[data-testid="stHorizontalBlock"]') || value;
+      if (!rows.has(row)) rows.set(row, []);
+      rows.get(row).push(text);
     }
-    text.style.removeProperty("white-space"); // style.css lets what is still too long wrap
-    fitted.set(value, stamp(text));
+    for (const [row, texts] of rows) {
+      const key = texts.map(stamp).join("\n");
+      if (fitted.get(row) === key) continue;
+      let scale = 1;
+      for (const text of texts) {
+        text.style.fontSize = "";
+        text.style.setProperty("white-space", "nowrap", "important"); // measure on one line
+      }
+      for (const text of texts) {
+        if (overflows(text)) scale = Math.min(scale, (text.clientWidth / text.scrollWidth) * 0.98);
+      }
+      scale = Math.max(METRIC_FLOOR, scale);
+      for (const text of texts) {
+        if (scale < 1) {
+          const size = parseFloat(getComputedStyle(text).fontSize);
+          text.style.fontSize = `${(size * scale).toFixed(1)}px`;
+        }
+        text.style.removeProperty("white-space"); // style.css lets what is still too long wrap
+      }
+      fitted.set(row, key);
+    }
   };
 
   // Words of plotly's HTML-ish labels, parsed in an inert document (nothing loads or runs).
@@ -119,7 +139,7 @@
       sessionStorage.setItem(FOLDED, "1"); // storage refused (privacy mode): leave it
     }
     document.querySelectorAll(".katex-display").forEach(fitFormula);
-    document.querySelectorAll('[data-testid="stMetricValue"]').forEach(fitMetric);
+    fitMetrics();
     document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach(nameChart);
   };
   const later = () => {
