@@ -47,7 +47,7 @@
       if (why) cut.push({kind, text: text(root).slice(0, 80), why});
     }
   }
-  // Any other text cut with an ellipsis (recorded, not failed: widget values, menu labels).
+  // Any other text cut with an ellipsis (test_matrix fails on it, but for OWN_ELLIPSES).
   for (const el of document.querySelectorAll('body *')) {
     if (el.children.length > 3 || !visible(el)) continue;
     const cs = getComputedStyle(el);
