@@ -269,7 +269,9 @@ def test_leaving_projector_mode_brings_the_menu_back(browser: Browser, app_serve
         leave.click()
         expect(page.get_by_test_id("stSidebar")).to_be_visible()
         expect(page).to_have_url(re.compile(r"/binary\?hide=t$"))
-        expect(page.locator(".st-key-t")).to_be_hidden()  # the rest of the link stays
+        wait_for_app_idle(page)
+        expect(page.locator(".st-key-t").first).to_be_hidden()  # the rest of the link stays
+        expect(leave).to_have_count(0)
     finally:
         page.context.close()
 
@@ -308,3 +310,35 @@ def test_a_tablet_opens_with_the_sidebar_folded_and_can_open_it(
         expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
     finally:
         page.context.close()
+
+
+def test_the_training_calibration_charts_follow_the_dark_theme(
+    browser: Browser, app_server: str, screenshot_dir: Path
+) -> None:
+    """The reliability diagrams and the temperature chart (drawn only when their section is
+    open) had white paper with the dark theme's near-white text."""
+    context = browser.new_context(
+        base_url=app_server, viewport={"width": 1280, "height": 900}, color_scheme="dark"
+    )
+    page = context.new_page()
+    try:
+        page.goto("/training")
+        wait_for_app_idle(page)
+        page.get_by_text("Calibration: is the network as sure as it is right?").click()
+        charts = page.locator(
+            ".st-key-tr_reliability_before, .st-key-tr_reliability_after, .st-key-tr_temperature"
+        )
+        expect(charts).to_have_count(3)
+        wait_for_app_idle(page)
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                       .every(c => c.getAttribute('aria-label'))"""
+        )
+        seen = probe(page, FOCUS["training"])
+        calibration = [c for c in seen["charts"] if c["key"].startswith("tr_")]
+        assert len(calibration) == 3, seen["charts"]
+        problems = chart_problems({**seen, "charts": calibration}, "dark")
+        save_screenshot(page, screenshot_dir / "matrix" / "training-calibration-dark.png")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
