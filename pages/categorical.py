@@ -279,7 +279,7 @@ if causes := infinite_loss_causes(parsed, losses, names):
 
 # -------------------------------------------------------------------------- totals
 
-st.subheader("Totals")
+st.header("Totals")
 if losses.total is not None:
     used = losses.n_used  # rows still being typed or fixed are left out, as on the binary page
     over = f"the {n_rows} rows" if used == n_rows else f"{used} of the {n_rows} rows"
@@ -312,7 +312,7 @@ elif n_rows:
 
 # ---------------------------------------------------------------- one row up close
 
-st.subheader("One row up close")
+st.header("One row up close")
 if n_rows:
     if ss[ROW.key] not in range(1, n_rows + 1):
         st.warning(f"There is no row {ss[ROW.key]} (the table has {n_rows}); showing row 1.")

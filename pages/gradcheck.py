@@ -205,7 +205,7 @@ labels = element_labels(loss, check.analytic.shape)
 
 # ---------------------------------------------------------------- element by element
 st.divider()
-st.subheader("Analytic against numeric, element by element")
+st.header("Analytic against numeric, element by element")
 if whole:
     st.warning(
         f"**The integer pitfall.** x is an **{case.x.dtype}** array. The naive checker builds "
@@ -263,7 +263,7 @@ st.caption(
 
 # ---------------------------------------------------------------- the step h
 st.divider()
-st.subheader("Choosing the step h: truncation against rounding")
+st.header("Choosing the step h: truncation against rounding")
 chart, words = st.columns([3, 2], gap="large")
 with chart:
     classroom.chart(step_sweep_figure(sweep=sweep, h=h), key="gc_sweep", width="stretch")

@@ -100,7 +100,7 @@ kept.start()  # the link's distributions on a first visit; back on the page: kee
 # ---------------------------------------------------------------- the two distributions
 editing, picture = st.columns([2, 3], gap="large")
 with editing:
-    st.subheader("The distributions")
+    st.header("The distributions")
     edited = st.data_editor(
         kept.frame,
         key=kept.key,
@@ -196,7 +196,7 @@ with picture:
 
 # ---------------------------------------------------------------- the identity
 st.divider()
-st.subheader("Cross-entropy = entropy + KL divergence")
+st.header("Cross-entropy = entropy + KL divergence")
 m1, m2, m3 = st.columns(3)
 m1.metric(f"H(t): entropy ({unit})", short(parts.entropy), help=f"exactly {full(parts.entropy)}")
 m2.metric(
@@ -239,7 +239,7 @@ with bars:
 
 # ---------------------------------------------------------------- class by class
 st.divider()
-st.subheader("Class by class")
+st.header("Class by class")
 per_class, words = st.columns([3, 2], gap="large")
 with per_class:
     classroom.chart(

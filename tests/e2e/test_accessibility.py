@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.helpers import is_ci, wait_for_app_idle
-from tests.e2e.layout_checks import axe_problem, routed_pages, run_axe
+from tests.e2e.layout_checks import axe_problem, routed_pages, run_axe, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -47,11 +47,7 @@ STREAMLIT_OWN: dict[str, tuple[str, str]] = {
 
 # The app's own problems left to a page's owner, by (page, rule): the test then xfails with
 # the reason, and passes as soon as the page is fixed (remove the entry then).
-KNOWN: dict[tuple[str, str], str] = {
-    (page, "heading-order"): f"pages/{page}.py: st.subheader (h3) right under st.title (h1); "
-    "st.header (h2) is drawn at the old h3 size (.streamlit/config.toml)"
-    for page in ("categorical", "information", "gradcheck")
-}
+KNOWN: dict[tuple[str, str], str] = {}  # none left: every page's sections are h2
 
 RECORD: dict[str, dict] = {}
 
@@ -106,8 +102,10 @@ def open_page(page: Page, path: str) -> None:
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                    .every(c => { const g = c.querySelector('.js-plotly-plot');
-                                 return g && g._fullLayout && c.getAttribute('aria-label'); })"""
+                                 return g && g._fullLayout; })"""
     )
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    settle(page)
 
 
 def failing(violations: list[dict]) -> list[dict]:
