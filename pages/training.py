@@ -407,8 +407,10 @@ with right:
     if control.inspecting(ss):
         st.switch_page("pages/backprop.py")
 
+with st.container():  # the diagram's own block: its frames re-render nothing else
+    network, editable = network_editor.network_diagram(run, ss)
 with st.container():
-    network, editable = network_editor.network_section(run, ss)
+    network_editor.network_notes(run, ss)
     formulas()
     units = units_section(run)
     with st.expander("The costliest training points now (the confident mistakes)"):

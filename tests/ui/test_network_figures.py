@@ -28,6 +28,7 @@ from ui.figures.network import (
     layout,
     network_html,
     network_scene,
+    network_script,
     scene_json,
     sprite,
     tile_colors,
@@ -319,3 +320,14 @@ def test_bad_arguments_are_named():
         network_scene(weights, biases, inputs=["x1", "x2", "x1^2"], activation="tanh")
     with pytest.raises(ValueError, match="theme must be one of light, dark; got 'blue'"):
         network_scene(weights, biases, inputs=["x1", "x2"], activation="tanh", theme="blue")
+
+
+def test_a_playing_frame_carries_the_scene_in_a_script_for_the_diagrams_holder():
+    """network_script: xentNet.drawAt("<uid>", scene), with no '<' inside (DOMPurify, </script>)."""
+    scene = scene_of([2, 8, 4, 2], uid="net")
+    script = network_script(scene)
+    assert script.startswith("<script>") and script.endswith("</script>")
+    body = script[len("<script>") : -len("</script>")]
+    assert "<" not in body
+    assert "n.drawAt(u,d)" in body and '("net",{' in body
+    assert json.loads(body[body.index('("net",') + 7 : -1]) == json.loads(scene_json(scene))

@@ -130,7 +130,14 @@
     editInput.addEventListener("input", () => editInput.setCustomValidity(""));
     editInput.addEventListener("keydown", (event) => { if (event.key === "Escape") closeEditor(s); });
     editClose.addEventListener("click", () => closeEditor(s));
-    if (window.ResizeObserver) new ResizeObserver(() => s.scene && render(s)).observe(node);
+    // Redraw when the column's width changes (not when a frame moves the canvas into its new
+    // holder: same width, and draw() renders it anyway).
+    if (window.ResizeObserver) {
+      new ResizeObserver(() => {
+        const width = node.clientWidth;
+        if (s.scene && width && width !== s.width) render(s);
+      }).observe(node);
+    }
     return s;
   };
 
@@ -284,6 +291,7 @@
     const sc = s.scene;
     const canvas = s.canvas;
     const cssWidth = s.node.clientWidth || sc.width;
+    s.width = s.node.clientWidth;
     const scale = cssWidth / sc.width;
     const dpr = window.devicePixelRatio || 1;
     const W = Math.round(sc.width * scale * dpr), H = Math.round(sc.height * scale * dpr);
@@ -390,7 +398,17 @@
     refresh(s);
   };
 
-  window.xentNet = { draw, diagrams };
-  (window.xentNetPending || []).forEach(([script, scene]) => draw(script, scene));
+  // A playing frame's live block carries the scene (one message per frame, not two): draw it
+  // into the holder the page drew once for this diagram, found by its uid.
+  const drawAt = (uid, scene) => {
+    const holder = document.querySelector(`.xent-net[data-uid="${uid}"]`);
+    if (!holder) return;
+    const marker = { previousElementSibling: holder };
+    draw(marker, scene);
+  };
+
+  window.xentNet = { draw, drawAt, diagrams };
+  (window.xentNetPending || []).forEach(([where, scene]) =>
+    typeof where === "string" ? drawAt(where, scene) : draw(where, scene));
   window.xentNetPending = [];
 })();

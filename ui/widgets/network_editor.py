@@ -72,13 +72,23 @@ def editor(run: Training, ss: State) -> None:
     unit_buttons(run, ss)
 
 
-def network_section(run: Training, ss: State) -> tuple[DeltaGenerator, bool]:
-    """The network diagram, what it shows, and its editor; returns the diagram's element
-    (for the playing frames) and whether it takes clicks."""
+def network_diagram(run: Training, ss: State) -> tuple[DeltaGenerator, bool]:
+    """The heading and the network diagram; returns the diagram's element (for the playing
+    frames) and whether it takes clicks.
+
+    The page gives these a block of their own at its top level: a playing frame that redraws
+    the diagram makes the browser re-render that block's few children, not the formulas,
+    pictures and expanders of the block below (a third of the drawn frames otherwise).
+    """
     room = ss.get(classroom.SESSION)  # a classroom link may hide the editor: no clicks then
     editable = not (room is not None and "edit" in room.hidden)
     st.header("The network, seen and steered")
     network = training_live.show_network(run, st.empty(), editable=editable)
+    return network, editable
+
+
+def network_notes(run: Training, ss: State) -> None:
+    """What the diagram shows and how to steer it, and the editor (under the diagram)."""
     zeros = run.setup.init == "zeros" and run.setup.hidden
     st.caption(
         "Each square is what that unit outputs over the plane (blue positive, orange negative, "
@@ -100,7 +110,6 @@ def network_section(run: Training, ss: State) -> tuple[DeltaGenerator, bool]:
         "Edit a weight or a layer by hand", key="tr_edit_open", icon=":material/edit:"
     ):
         editor(run, ss)
-    return network, editable
 
 
 def unit_buttons(run: Training, ss: State) -> None:

@@ -27,7 +27,7 @@ from ui.figures.boundary import (
     static_layer_style,
     units_picture,
 )
-from ui.figures.network import network_scene
+from ui.figures.network import network_scene, network_script
 from ui.figures.race import race_curve_figure
 from ui.figures.training import loss_curve_figure
 from ui.model import network_levers as levers
@@ -139,7 +139,8 @@ def show_live(run: Training, state: State) -> DeltaGenerator:
         )
     )
     view = state.get("tr_view", "confidence")
-    return st.html(live_block(run, test=test, view=view))
+    # Scripts allowed: a playing frame's block may carry the network diagram's scene.
+    return st.html(live_block(run, test=test, view=view), unsafe_allow_javascript=True)
 
 
 def show_curve(run: Training, state: State) -> DeltaGenerator:
@@ -216,15 +217,23 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
     """
 
     view = state.get("tr_view", "confidence")
+    connections = sum(W.size for W in run.net.weights)
+    every = training_loop.network_every(connections) if slots.network is not None else 0
+    drawn = 0
 
     def draw_live() -> None:
-        slots.live.html(live_block(run, test=state["tr_show_test"], view=view))
+        # The diagram rides in the live block's message every `every`-th frame: one element
+        # update per frame (a second one cost the browser a quarter of its drawn frames).
+        nonlocal drawn
+        drawn += 1
+        html = live_block(run, test=state["tr_show_test"], view=view)
+        if training_loop.frame(drawn, network_every=every).network:
+            html += network_script(network_scene_of(run, editable=slots.editable))
+        slots.live.html(html, unsafe_allow_javascript=True)
 
     def draw_more(frame: training_loop.Frame) -> None:
         if frame.units:
             show_units(run, slots.units)
-        if frame.network and slots.network is not None:
-            show_network(run, slots.network, editable=slots.editable)
         if frame.curve:
             classroom.chart(
                 loss_curve(run, log=state["tr_log"], state=state),
@@ -232,7 +241,6 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
                 config=CHART_CONFIG,
             )
 
-    connections = sum(W.size for W in run.net.weights)
     training_loop.play(
         state,
         run,
@@ -240,5 +248,4 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         draw_live=draw_live,
         draw_more=draw_more,
         rerun=st.rerun,
-        network_every=training_loop.network_every(connections) if slots.network else 0,
     )
