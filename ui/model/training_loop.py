@@ -28,9 +28,10 @@ from ui.model.training_controller import train as train_frame
 # the live block needs to be drawn at all.
 CURVE_EVERY = 60
 UNITS_EVERY = 12  # ... and the first-layer units every 12th (never in a curve frame)
-# ... and the network diagram every k-th frame, k growing with its connections (its cost on
-# the server and in the browser grows with them: bench/network_cost.py): the default
-# 2-8-4-2 net (56 connections) every 3rd frame, 4 × 32 (3,200+) every 12th.
+# ... and the network diagram every k-th frame (inside the live block's own message, see
+# ui.widgets.training_live.play), k growing with its connections (its cost on the server and
+# in the browser grows with them: bench/network_cost.py): the default 2-8-4-2 net (56
+# connections) every 3rd frame, 4 × 32 (3,200+) every 12th.
 NETWORK_EVERY = ((200, 3), (1200, 6), (10**9, 12))
 
 
@@ -98,7 +99,6 @@ def play(
     draw_more: Callable[[Frame], None],
     rerun: Callable[[], NoReturn],
     idle_seconds: float | None = None,
-    network_every: int = 0,
     monotonic: Callable[[], float] = time.monotonic,
     work_clock: Callable[[], float] = time.thread_time,
     sleep: Callable[[float], None] = time.sleep,
@@ -111,8 +111,7 @@ def play(
     then sleeps :func:`~ui.model.training.frame_sleep` of the work. ``rerun()`` must not
     return (Streamlit's raises): it is called after an idle pause or a divergence, both of
     which leave ``state[RUNNING]`` False. ``idle_seconds`` defaults to
-    :data:`ui.model.training.IDLE_SECONDS`, read at each call. ``network_every``: see
-    :func:`frame` (its diagram frames).
+    :data:`ui.model.training.IDLE_SECONDS`, read at each call.
 
     ``work_clock`` measures a frame's work for the sleep: this thread's CPU time,
     not the wall clock, which would count the time a frame waits for the GIL behind the other
@@ -135,7 +134,7 @@ def play(
                 number += 1
                 draw_live()
                 shown_epoch = run.epoch
-                draw_more(frame(number, network_every=network_every))
+                draw_more(frame(number))
             except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
                 settle_interrupted(run, shown_epoch)
                 raise
