@@ -243,3 +243,14 @@ def test_the_plus_and_minus_buttons_know_the_bounds():
     assert levers.can_add([2, 31, 2], 1) and not levers.can_add([2, 32, 2], 1)
     assert levers.can_remove([2, 2, 2], 1) and not levers.can_remove([2, 1, 2], 1)
     assert not levers.can_add([2, 2], 1) and not levers.can_remove([2, 4, 2], 2)
+
+
+def test_the_diagram_is_redrawn_less_often_the_more_connections_it_has():
+    """2-8-4-2 (56 weights) every 3rd frame from frame 2, 4 × 32 (3,232) every 12th; none by
+    default."""
+    from ui.model.training_loop import frame, network_every
+
+    assert network_every(56) == 3 and network_every(600) == 6 and network_every(3232) == 12
+    assert [n for n in range(1, 15) if frame(n, network_every=3).network] == [2, 5, 8, 11, 14]
+    assert [n for n in range(1, 30) if frame(n, network_every=12).network] == [2, 14, 26]
+    assert not any(frame(n).network for n in range(1, 50))
