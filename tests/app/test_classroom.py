@@ -148,15 +148,26 @@ def test_projector_0_turns_it_off_for_the_rest_of_the_visit():
     assert room(at).projector is False and "projector" not in at.query_params
 
 
+def classroom_styles(at: AppTest) -> list[str]:
+    """The style elements classroom mode added (not the app's own sheet, ui/widgets/style.py,
+    which every page carries and which has display: none rules of its own)."""
+    return [
+        h.proto.body
+        for h in at.get("html")
+        if "display: none" in h.proto.body and 'id="xent-style"' not in h.proto.body
+    ]
+
+
 def test_without_classroom_parameters_nothing_is_hidden_and_no_style_is_added():
     at = open_page("pages/versus.py")
     assert room(at) == Classroom(page="versus")
-    assert not [h for h in at.get("html") if "display: none" in h.proto.body]
+    assert not classroom_styles(at)
+    assert len([h for h in at.get("html") if 'id="xent-style"' in h.proto.body]) == 1
 
 
 def test_the_style_hides_the_chosen_keys():
     at = open_page("pages/versus.py", hide="start", projector="1")
-    styles = [h.proto.body for h in at.get("html") if "display: none" in h.proto.body]
+    styles = classroom_styles(at)
     assert len(styles) == 1
     assert ".st-key-vs_w0" in styles[0] and ".st-key-vs_b0" in styles[0]
     assert ".st-key-vs_z" not in styles[0] and "font-size: 22px" in styles[0]
