@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from serving.server import ROOT
 
@@ -112,6 +113,26 @@ _PROBE_JS = "\n".join(
     for line in (Path(__file__).parent / "layout_probe.js").read_text().splitlines()
     if not line.startswith("//")  # Playwright must see a function expression first
 )
+
+
+SETTLE_MS = 3000  # how long page.js may take to fit and name things after the last change
+
+
+def settle(page: Page) -> None:
+    """Wait (at most SETTLE_MS) until the page script has fitted every formula and metric
+    value and named every chart; what is still wrong then is for the checks to report."""
+    try:
+        page.wait_for_function(
+            """() => window.__xentPage
+                && [...document.querySelectorAll(
+                        '.katex-display, [data-testid="stMetricValue"] > div')]
+                       .every(e => e.scrollWidth <= e.clientWidth + 1 || !e.clientWidth)
+                && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                       .every(c => c.getAttribute('aria-label'))""",
+            timeout=SETTLE_MS,
+        )
+    except PlaywrightTimeoutError:
+        pass
 
 
 def probe(page: Page, focus: Focus) -> dict[str, Any]:

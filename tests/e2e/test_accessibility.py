@@ -45,10 +45,6 @@ STREAMLIT_OWN: dict[str, tuple[str, str]] = {
     ),
 }
 
-# The app's own problems left to a page's owner, by (page, rule): the test then xfails with
-# the reason, and passes as soon as the page is fixed (remove the entry then).
-KNOWN: dict[tuple[str, str], str] = {}  # none left: every page's sections are h2
-
 RECORD: dict[str, dict] = {}
 
 
@@ -144,9 +140,6 @@ def test_axe_finds_no_serious_violation(
         "excepted": by_rule(found["excepted"]),
         "all": {v["id"]: [v["impact"], len(v["nodes"])] for v in found["violations"]},
     }
-    known = [KNOWN[path, v["id"]] for v in bad if (path, v["id"]) in KNOWN]
-    if bad and len(known) == len(bad):
-        pytest.xfail("; ".join(known))
     assert not bad, f"{path or 'overview'} ({theme}):\n{describe(bad)}"
 
 

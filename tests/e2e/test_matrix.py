@@ -43,6 +43,7 @@ from tests.e2e.layout_checks import (
     probe,
     rgb,
     routed_pages,
+    settle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -146,7 +147,7 @@ def open_page(page: Page, path: str, cell: Cell) -> None:
                                  return g && g._fullLayout; })"""
     )
     page.evaluate("() => document.fonts.ready.then(() => true)")
-    page.wait_for_timeout(150)  # one more frame for layout after the fonts
+    settle(page)  # the page script fits formulas and metrics once the fonts are in
 
 
 def faintest_words(chart: dict, paper: tuple) -> tuple[float, str] | None:

@@ -21,7 +21,8 @@
   const FOLDED = "xent-sidebar-folded"; // sessionStorage: folded once in this tab
   const fitted = new WeakMap(); // element -> the width and text it was fitted for
 
-  const stamp = (el) => `${el.clientWidth}|${el.textContent}`;
+  let fonts = 0; // bumped when web fonts arrive: KaTeX's change a formula's width in place
+  const stamp = (el) => `${fonts}|${el.clientWidth}|${el.textContent}`;
   const overflows = (el) => el.scrollWidth > el.clientWidth + 0.5;
 
   const fitFormula = (box) => {
@@ -162,5 +163,11 @@
   };
   watchMain();
   window.addEventListener("resize", later);
+  if (document.fonts) {
+    document.fonts.addEventListener("loadingdone", () => {
+      fonts += 1;
+      later();
+    });
+  }
   later();
 })();
