@@ -33,6 +33,7 @@ SHARED_LINKS = {
     "binary": "p=0.3&yscale=log",
     "categorical": "row=2&smoothing=0.1",
     "softmax": "tau=2&target=1",
+    "backprop": "bp_head=sigmoid&bp_n=8",
     "training": "tr_data=xor&tr_seed=7",
     "versus": "vs_z=-2",
     "information": "info_unit=bits",
