@@ -130,7 +130,7 @@ def typed_default_frame(loss: LossName, seed: int = 0) -> pd.DataFrame:
 
     BCE on p: the article's 7-row table; from logits: its logits to one decimal; categorical:
     the article's 4-row table; softmax: z = (2, 3, 4) with target 2 and two more rows; the
-    MLP: W₁ of the seeded network to three decimals.
+    MLP: W₁ of the network drawn with that random seed, to three decimals.
     """
     if loss == "bce":
         return pd.DataFrame({"t": _text(ARTICLE_BINARY_T), "p": _text(ARTICLE_BINARY_P)})

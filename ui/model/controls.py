@@ -165,7 +165,7 @@ CONTROLS: dict[str, tuple[Control, ...]] = {
     "gradcheck": (
         Control("loss", "which loss", ("gc_loss",)),
         Control("inputs", "random or typed inputs", ("gc_src",)),
-        Control("seed", "the seed and New random inputs", ("gc_seed", "gc_new")),
+        Control("seed", "the random seed and New random inputs", ("gc_seed", "gc_new")),
         Control("step", "step h", ("gc_h",)),
         Control("integers", "the integer-inputs switch", ("gc_int",)),
         Control("table", "the typed table and its reset", ("gc_table_*", "gc_reset")),
