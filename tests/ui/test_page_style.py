@@ -93,3 +93,9 @@ def test_the_training_figures_set_no_background_or_text_colour():
         assert "color" not in spec["font"]
         for note in spec.get("annotations", []):
             assert "bgcolor" not in note and "color" not in note.get("font", {})
+
+
+def test_the_sheet_and_the_script_hold_nothing_tag_like():
+    """DOMPurify (st.html) drops a style or script element whose text looks like a tag."""
+    for text in (style.STYLE, style.SCRIPT):
+        assert not re.search(r"<[A-Za-z/!]", text)
