@@ -209,8 +209,9 @@ def training_settings() -> None:
         levers.L1_STRENGTHS,
         key="tr_l1",
         format_func=format_g,
-        help="Adds λ₁·Σ|w| to the loss the steps follow: every weight is pushed towards 0 by "
-        "the same amount, so small ones reach exactly 0 (dotted grey in the network).",
+        help="Adds λ₁·Σ|w| to the loss. After each step every weight moves η·λ₁ towards 0 "
+        "(with Adam and RMSprop, scaled as they scale a step), and one that would cross 0 "
+        "stops at exactly 0 (dotted grey in the network).",
     )
     st.caption("These apply on the fly, without restarting.")
     st.toggle(

@@ -80,7 +80,7 @@ from .jacobian import (
     softmax_chain_rule,
 )
 from .metrics import Reliability, accuracy, expected_calibration_error, reliability_bins
-from .mlp import ACTIVATIONS, INITS, MLP, OUTPUTS, BackpropTrace, output_jacobians
+from .mlp import ACTIVATIONS, INITS, MLP, OUTPUTS, BackpropTrace, init_std, output_jacobians
 from .neuron import (
     LOSSES,
     NeuronHistory,
@@ -91,6 +91,7 @@ from .neuron import (
     train_neuron,
 )
 from .optim import SGD, Adam, RMSprop
+from .proximal import soft_threshold
 from .squared import squared_error, squared_error_grad
 
 __all__ = [
@@ -143,6 +144,7 @@ __all__ = [
     "Adam",
     "FEATURES",
     "INITS",
+    "init_std",
     "RMSprop",
     "SGD",
     "features",
@@ -179,6 +181,7 @@ __all__ = [
     "smoothed_targets",
     "softmax_jacobian",
     "softplus",
+    "soft_threshold",
     "squared_error",
     "squared_error_grad",
     "train_test_split",

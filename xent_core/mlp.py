@@ -17,6 +17,7 @@ import numpy as np
 from ._checks import as_finite_array, as_labels
 from .activations import _sigmoid, _softmax, sigmoid_jacobian, softmax_jacobian
 from .binary import _bce_with_logits, _bce_with_logits_grad
+from .proximal import _soft_threshold_in_place
 
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
 
@@ -162,12 +163,38 @@ def output_jacobians(logits, output: Output = "softmax") -> np.ndarray:
     return softmax_jacobian(logits) if output == "softmax" else sigmoid_jacobian(logits)
 
 
-def _init_std(init: str, fan_in: int, fan_out: int) -> float:
-    """The standard deviation σ of a layer's initial weights (see :class:`MLP`)."""
+def init_std(init: Init, fan_in: int, fan_out: int) -> float:
+    """The standard deviation σ of a layer's initial weights, ``W ~ N(0, σ²)``.
+
+    Parameters
+    ----------
+    init : ``"glorot"``: ``σ = √(2 / (fan_in + fan_out))``; ``"he"``: ``σ = √(2 / fan_in)``;
+        ``"small"``: ``σ = 0.01`` (``SMALL_STD``) whatever the width; ``"zeros"``: ``σ = 0``
+        (every weight 0)
+    fan_in, fan_out : the layer's input and output widths, each ≥ 1
+
+    Returns
+    -------
+    float σ ≥ 0, as :class:`MLP` draws each ``W_k`` (fan_in, fan_out) with it.
+
+    Notes
+    -----
+    Glorot keeps the variance of the signal about the same going up (``fan_in σ² ≈ 1``)
+    and of the gradient going down (``fan_out σ² ≈ 1``) by averaging the two fans; He
+    doubles ``1 / fan_in`` because relu zeroes half of its inputs. E.g. a 2 → 8 tanh layer
+    (Glorot) has ``σ = √(2 / 10) = 0.4472…``; a 2 → 8 relu layer (He) ``σ = 1``.
+    """
+    if init not in INITS:
+        raise ValueError(f"init must be one of {', '.join(map(repr, INITS))}; got {init!r}.")
+    fan_in, fan_out = int(fan_in), int(fan_out)
+    if fan_in < 1 or fan_out < 1:
+        raise ValueError(f"fan_in and fan_out must be ≥ 1; got fan_in={fan_in}, fan_out={fan_out}.")
+    if init == "zeros":
+        return 0.0
     if init == "small":
         return SMALL_STD
     var = 2.0 / fan_in if init == "he" else 2.0 / (fan_in + fan_out)
-    return np.sqrt(var)
+    return float(np.sqrt(var))
 
 
 def _non_negative(value: float, name: str) -> float:
@@ -242,7 +269,7 @@ class MLP:
             if self.init == "zeros":
                 self.weights.append(np.zeros((fan_in, fan_out)))
             else:
-                std = _init_std(self.init, fan_in, fan_out)
+                std = init_std(self.init, fan_in, fan_out)
                 self.weights.append(rng.normal(0.0, std, size=(fan_in, fan_out)))
             self.biases.append(np.zeros(fan_out))
 
@@ -303,8 +330,12 @@ class MLP:
         ``∂L/∂b_k = Σ_rows δ_k``, and ``δ_{k-1} = (δ_k @ W_kᵀ) * act'(h_{k-1})``.
         The penalties add ``λ₂ W_k`` (weight decay) and ``λ₁ sign(W_k)`` to ``∂L/∂W_k``;
         ``sign(0) = 0`` is the subgradient of ``|w|`` at 0 (PyTorch's autograd picks it too).
-        L1 pushes every weight towards 0 by the same amount, so small weights reach 0 and
-        stay near it (sparse weights); L2 shrinks each weight in proportion to its size.
+        Training does not step along ``λ₁ sign(W_k)`` (a small weight would jump across 0
+        forever): :meth:`train_step` and the optimisers take the step without it and then
+        the L1 proximal step (:func:`xent_core.soft_threshold`), which moves every weight
+        ``η λ₁`` towards 0 (divided by Adam's or RMSprop's ``√v + ε``: ``xent_core.optim``)
+        and stops it at exactly 0 (sparse weights); L2 shrinks each weight in proportion to
+        its size.
         """
         X, y = self._check_batch(X, y)
         return self._loss_and_gradients(X, y, _non_negative(l2, "l2"), _non_negative(l1, "l1"))
@@ -325,12 +356,22 @@ class MLP:
             penalty += l1 * sum(float(np.abs(W).sum()) for W in self.weights)
         return penalty
 
-    def _loss_and_gradients(self, X: np.ndarray, y: np.ndarray, l2: float, l1: float = 0.0):
+    def _loss_and_gradients(
+        self, X: np.ndarray, y: np.ndarray, l2: float, l1: float = 0.0, l1_grad: bool = True
+    ):
+        """The loss (with both penalties) and its gradients; ``l1_grad=False`` leaves the L1
+        term ``λ₁ sign(W)`` out of the gradients, for a step followed by :meth:`_l1_step`."""
         hs, acts = self._forward(X)
         loss, _, delta = _softmax_head(acts[-1], y)
         if l2 or l1:
             loss += self._penalty(l2, l1)
-        return float(loss), self._backward(hs, acts, delta, l2, l1)
+        return float(loss), self._backward(hs, acts, delta, l2, l1 if l1_grad else 0.0)
+
+    def _l1_step(self, threshold: float) -> None:
+        """The L1 proximal step on every weight matrix, in place (biases untouched):
+        ``W ← sign(W) · max(|W| − τ, 0)`` with ``τ = η λ₁``."""
+        for W in self.weights:
+            _soft_threshold_in_place(W, threshold)
 
     def _backward(self, hs, acts, delta: np.ndarray, l2: float, l1: float = 0.0, deltas=None):
         """``[(dW_1, db_1), …]`` from the output delta ``∂L/∂Z_L``, layer by layer down.
@@ -418,14 +459,25 @@ class MLP:
         )
 
     def train_step(self, X, y, lr: float, l2: float = 0.0, l1: float = 0.0) -> float:
-        """One SGD step on this batch, ``θ ← θ - lr · ∂L/∂θ``; returns L before the update.
+        """One SGD step on this batch, ``θ ← θ - η · ∂L/∂θ``; returns L before the update.
+
+        With ``l1 = λ₁ > 0`` the step is proximal for the L1 term: ``θ ← θ - η ∂L₀/∂θ``
+        with ``L₀`` the loss without ``λ₁ Σ|W|`` (the mean cross-entropy plus the L2 term),
+        then every weight (not the biases) ``w ← sign(w) · max(|w| − η λ₁, 0)``
+        (:func:`xent_core.soft_threshold`): a weight that the L1 part of the step would
+        carry across 0 stops at exactly 0. The returned L includes ``λ₁ Σ|W|``. With
+        ``λ₁ = 0`` it is ``θ ← θ - η ∂L/∂θ`` exactly.
 
         Plain SGD; :class:`xent_core.SGD`, :class:`xent_core.RMSprop` and
         :class:`xent_core.Adam` give momentum and adaptive steps.
         """
         lr = _non_negative(lr, "lr")
-        loss, grads = self.loss_and_gradients(X, y, l2, l1)
+        X, y = self._check_batch(X, y)
+        l2, l1 = _non_negative(l2, "l2"), _non_negative(l1, "l1")
+        loss, grads = self._loss_and_gradients(X, y, l2, l1, l1_grad=False)
         self._sgd_update(grads, lr)
+        if l1:
+            self._l1_step(lr * l1)
         return loss
 
     def _sgd_update(self, grads, lr: float) -> None:
@@ -439,6 +491,7 @@ class MLP:
     ) -> float:
         """One pass over (X, y) in shuffled mini-batches; returns the mean of the batch losses.
 
+        Each mini-batch is one :meth:`train_step` (with its L1 proximal step when l1 > 0).
         ``rng`` (a ``numpy.random.Generator``) shuffles the points; None keeps their order.
         """
         X, y = self._check_batch(X, y)
@@ -449,7 +502,9 @@ class MLP:
         losses = []
         for start in range(0, len(X), batch_size):
             idx = order[start : start + batch_size]
-            loss, grads = self._loss_and_gradients(X[idx], y[idx], l2, l1)
+            loss, grads = self._loss_and_gradients(X[idx], y[idx], l2, l1, l1_grad=False)
             self._sgd_update(grads, lr)
+            if l1:
+                self._l1_step(lr * l1)
             losses.append(loss)
         return float(np.mean(losses))

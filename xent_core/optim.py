@@ -10,7 +10,23 @@ The update rules are PyTorch's (``torch.optim.SGD``, ``RMSprop``, ``Adam`` with 
 options), with the arithmetic in the same order, so the two agree to rounding step after
 step. The penalties are xent's loss terms (``l2``: ``λ₂/2 Σ||W||²``, ``l1``: ``λ₁ Σ|W|``,
 biases excluded), not PyTorch's ``weight_decay``: with Adam and RMSprop the two differ,
-since a penalty's gradient is rescaled by the adaptive step like any other gradient.
+since the L2 penalty's gradient is rescaled by the adaptive step like any other gradient.
+
+L1 is not a gradient term. Every optimiser updates with the gradient of the loss without
+``λ₁ Σ|W|`` (momentum buffers and moment averages never see ``λ₁ sign(W)``), then takes the
+L1 proximal step on every weight matrix (never the biases), one rule for all of them:
+
+    ``w ← sign(w) · max(|w| − τ, 0)``  with  ``τ = η λ₁ / d``
+
+(:func:`xent_core.soft_threshold`), where d is the divisor the optimiser applies to a
+gradient, weight by weight: ``d = 1`` for SGD with or without momentum (``τ = η λ₁``),
+``d = √v + ε`` for RMSprop and ``d = √v̂ + ε`` for Adam, from the averages just updated.
+τ is the L1 part of the step, ``λ₁ sign(w)`` scaled as the optimiser scales a gradient, and
+a weight that it would carry across 0 stops at exactly 0; a weight at 0 stays there while
+the rest of its step is at most τ. For plain SGD this is proximal gradient descent (ISTA),
+bit for bit :meth:`MLP.train_step`; for Adam and RMSprop it is the proximal step in the
+optimiser's own metric ``diag(d) / η`` (as in ProxGen, Yun, Lozano and Yang 2021). Momentum
+does not carry the L1 part (τ = η λ₁, not η λ₁ / (1 - μ)). With ``l1 = 0`` none of it runs.
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ import math
 import numpy as np
 
 from .mlp import MLP, _non_negative
+from .proximal import _soft_threshold_in_place
 
 
 def _fraction(value: float, name: str) -> float:
@@ -45,20 +62,32 @@ class _Optimizer:
         return [p for pair in zip(self.net.weights, self.net.biases, strict=True) for p in pair]
 
     def step(self, X, y, l2: float = 0.0, l1: float = 0.0) -> float:
-        """One update on the batch (X (N, sizes[0]), y (N,)); returns the loss before it."""
+        """One update on the batch (X (N, sizes[0]), y (N,)); returns the loss before it.
+
+        With ``l1 = λ₁ > 0`` the update is followed by the L1 proximal step
+        ``w ← sign(w) · max(|w| − η λ₁ / d, 0)`` on every weight (see the module's notes).
+        """
         X, y = self.net._check_batch(X, y)
         return self._step(X, y, _non_negative(l2, "l2"), _non_negative(l1, "l1"))
 
     def _step(self, X: np.ndarray, y: np.ndarray, l2: float, l1: float) -> float:
-        loss, grads = self.net._loss_and_gradients(X, y, l2, l1)
+        loss, grads = self.net._loss_and_gradients(X, y, l2, l1, l1_grad=False)
         self.steps += 1
         gs = [g for pair in grads for g in pair]
         for i, (p, g) in enumerate(zip(self._parameters(), gs, strict=True)):
             self._update(i, p, g)
+        if l1:
+            for k, W in enumerate(self.net.weights):  # W_k is parameter 2k; biases untouched
+                tau = (self.lr * l1) / self._divisor(2 * k)  # the L1 part of W_k's step
+                _soft_threshold_in_place(W, tau)  # W ← sign(W) · max(|W| − τ, 0)
         return loss
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
+
+    def _divisor(self, i: int) -> float | np.ndarray:
+        """d: this optimiser divides parameter i's gradient by d in its step (1 for SGD)."""
+        return 1.0
 
     def epoch(self, X, y, batch_size: int, l2: float = 0.0, l1: float = 0.0, rng=None) -> float:
         """One pass over (X, y) in mini-batches of ``batch_size``, one :meth:`step` each.
@@ -151,6 +180,9 @@ class RMSprop(_Optimizer):
         denom += self.eps
         p -= self.lr * (g / denom)
 
+    def _divisor(self, i: int) -> np.ndarray:
+        return np.sqrt(self.square_avg[i]) + self.eps  # √v + ε, as in the step
+
 
 class Adam(_Optimizer):
     """Adam: momentum on the gradient, RMSprop's scaling, both bias-corrected.
@@ -197,6 +229,10 @@ class Adam(_Optimizer):
         denom = np.sqrt(v) / math.sqrt(1.0 - beta2**self.steps)  # √v̂
         denom += self.eps
         p -= step_size * (m / denom)
+
+    def _divisor(self, i: int) -> np.ndarray:
+        v_hat_sqrt = np.sqrt(self.exp_avg_sq[i]) / math.sqrt(1.0 - self.betas[1] ** self.steps)
+        return v_hat_sqrt + self.eps  # √v̂ + ε, as in the step
 
 
 def _positive_eps(eps: float) -> float:

@@ -121,6 +121,19 @@ def test_a_new_units_weights_follow_the_init_rule_from_a_fixed_rng():
     assert 0.15 < glorot.std() < 0.4  # σ = √(2 / (32 + 3)) ≈ 0.24
 
 
+@pytest.mark.parametrize("init", ["glorot", "he", "small"])
+def test_a_new_unit_is_drawn_with_xent_cores_init_std(init):
+    """Its column in and row out: N(0, init_std²) for the new widths, in that order, from
+    default_rng((seed, layer, new width))."""
+    net = trained((2, 5, 4, 3), init=init)
+    new = add_unit(net, 2, seed=9)
+    rng = np.random.default_rng([9, 2, 5])
+    column = rng.normal(0.0, xent_core.init_std(init, 5, 5), size=(5, 1))
+    row = rng.normal(0.0, xent_core.init_std(init, 5, 3), size=(1, 3))
+    np.testing.assert_array_equal(new.weights[1][:, -1:], column)
+    np.testing.assert_array_equal(new.weights[2][-1:], row)
+
+
 @pytest.mark.parametrize("unit", [0, 3, None])
 def test_removing_a_unit_keeps_every_other_weight(unit):
     """Drop column `unit` of the matrix into the layer, its bias, and its row out of it."""

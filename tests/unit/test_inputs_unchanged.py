@@ -30,6 +30,8 @@ CASES = [
     ("softmax_jacobian batch", xc.softmax_jacobian, [Z], dict(temperature=0.5)),
     ("sigmoid_jacobian", xc.sigmoid_jacobian, [ZB], {}),
     ("features", xc.features, [Z[:, :2]], dict(names=xc.FEATURES)),
+    ("soft_threshold", xc.soft_threshold, [Z], dict(threshold=0.5)),
+    ("soft_threshold per weight", xc.soft_threshold, [Z, np.abs(Z[0])], {}),
     ("training_health", xc.training_health, [np.abs(ZB), np.abs(ZB) + 0.1], {}),
     (
         "training_health accuracies",
@@ -316,6 +318,7 @@ def test_every_public_function_is_covered_here():
         xc.train_neuron,
         xc.steps_to_within,
         xc.random_case,  # takes a name and a seed
+        xc.init_std,  # takes a name and two widths
     }
     # check_gradient and step_sweep take a GradientCase: test_gradient_check.py covers them
     covered |= {xc.check_gradient, xc.step_sweep, xc.naive_numerical_gradient}

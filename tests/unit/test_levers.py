@@ -119,6 +119,47 @@ def test_init_scales(init, std):
         assert abs(W.mean()) < 0.05 * std(i, o)
 
 
+@pytest.mark.parametrize(
+    "init, fan_in, fan_out, std",
+    [
+        ("glorot", 2, 8, math.sqrt(2 / 10)),
+        ("glorot", 16, 3, math.sqrt(2 / 19)),
+        ("he", 2, 8, 1.0),
+        ("he", 32, 4, 0.25),
+        ("small", 2, 8, 0.01),
+        ("small", 300, 100, 0.01),
+        ("zeros", 2, 8, 0.0),
+    ],
+)
+def test_init_std_by_its_formula(init, fan_in, fan_out, std):
+    assert xc.init_std(init, fan_in, fan_out) == pytest.approx(std, rel=1e-15, abs=0.0)
+    assert isinstance(xc.init_std(init, fan_in, fan_out), float)
+
+
+@pytest.mark.parametrize("init", ["glorot", "he", "small"])
+def test_mlp_draws_each_layer_with_init_std(init):
+    """MLP's weights are N(0, init_std²) draws from default_rng(seed), layer after layer."""
+    sizes = [3, 7, 5, 2]
+    net = xc.MLP(sizes, "relu", seed=11, init=init)
+    rng = np.random.default_rng(11)
+    for W, (fan_in, fan_out) in zip(net.weights, zip(sizes, sizes[1:], strict=False), strict=True):
+        std = xc.init_std(init, fan_in, fan_out)
+        np.testing.assert_array_equal(W, rng.normal(0.0, std, size=(fan_in, fan_out)))
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (("xavier", 2, 3), r"init must be one of 'glorot', 'he', 'small', 'zeros'; got 'xavier'"),
+        (("he", 0, 3), r"fan_in and fan_out must be ≥ 1; got fan_in=0, fan_out=3"),
+        (("glorot", 2, -1), r"fan_in and fan_out must be ≥ 1; got fan_in=2, fan_out=-1"),
+    ],
+)
+def test_bad_init_std_arguments_are_refused(args, match):
+    with pytest.raises(ValueError, match=match):
+        xc.init_std(*args)
+
+
 def test_zeros_init_and_seeds():
     net = xc.MLP([2, 5, 3], "relu", seed=0, init="zeros")
     assert all(not W.any() for W in net.weights + net.biases)

@@ -137,28 +137,37 @@ def test_adam_first_step_moves_every_parameter_by_about_lr():
 
 # ------------------------------------------- three steps against the textbook recursion
 def textbook(kind, hyper, steps, net, X, y, l2, l1):
-    """The update rules as the papers write them, on a copy of the net."""
+    """The update rules as the papers write them, on a copy of the net; with l1 > 0 each
+    weight's step follows the gradient without the L1 term, then the proximal step
+    w ← sign(w) max(|w| − η λ₁ / d, 0), d the divisor of the step (1, √v + ε, √v̂ + ε)."""
     ref = copy.deepcopy(net)
     state = [dict(b=None, m=0.0, v=0.0) for _ in params(ref)]
     losses = []
     for t in range(1, steps + 1):
-        loss, g = flat_grads(ref, X, y, l2, l1)
+        loss = ref.loss_and_gradients(X, y, l2=l2, l1=l1)[0]
+        _, g = flat_grads(ref, X, y, l2, 0.0)  # the smooth part: no λ₁ sign(W)
         losses.append(loss)
-        for p, gk, s in zip(params(ref), g, state, strict=True):
+        for i, (p, gk, s) in enumerate(zip(params(ref), g, state, strict=True)):
             if kind == "sgd":
                 mu, nesterov = hyper["momentum"], hyper["nesterov"]
                 s["b"] = gk.copy() if s["b"] is None else mu * s["b"] + gk
                 d = gk + mu * s["b"] if nesterov else s["b"]
                 p -= hyper["lr"] * d
+                divisor = 1.0
             elif kind == "rmsprop":
                 s["v"] = hyper["alpha"] * s["v"] + (1 - hyper["alpha"]) * gk**2
-                p -= hyper["lr"] * gk / (np.sqrt(s["v"]) + hyper["eps"])
+                divisor = np.sqrt(s["v"]) + hyper["eps"]
+                p -= hyper["lr"] * gk / divisor
             else:
                 b1, b2 = hyper["betas"]
                 s["m"] = b1 * s["m"] + (1 - b1) * gk
                 s["v"] = b2 * s["v"] + (1 - b2) * gk**2
                 m_hat, v_hat = s["m"] / (1 - b1**t), s["v"] / (1 - b2**t)
-                p -= hyper["lr"] * m_hat / (np.sqrt(v_hat) + hyper["eps"])
+                divisor = np.sqrt(v_hat) + hyper["eps"]
+                p -= hyper["lr"] * m_hat / divisor
+            if l1 and i % 2 == 0:  # weights only: params are W_1, b_1, W_2, b_2, …
+                tau = hyper["lr"] * l1 / divisor
+                p[...] = np.sign(p) * np.maximum(np.abs(p) - tau, 0.0)
     return ref, losses
 
 

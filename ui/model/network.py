@@ -16,7 +16,6 @@ import numpy as np
 
 import xent_core
 from ui.text.network import edge_label, unit_label
-from xent_core.mlp import _init_std  # the init rule's σ (asked to be made public: see README)
 
 MAX_UNITS = 32  # as the Live training page's bound
 MAX_WEIGHT = 100.0  # a typed weight beyond this is refused (the logits would overflow)
@@ -80,7 +79,7 @@ def add_unit(net: xent_core.MLP, layer: int, *, seed: int = 0) -> xent_core.MLP:
     def draw(fan_in: int, fan_out: int, shape: tuple[int, int]) -> np.ndarray:
         if net.init == "zeros":
             return np.zeros(shape)
-        return rng.normal(0.0, _init_std(net.init, fan_in, fan_out), size=shape)
+        return rng.normal(0.0, xent_core.init_std(net.init, fan_in, fan_out), size=shape)
 
     into, out_of = layer - 1, layer  # the matrices into and out of the layer
     fan_in = sizes[layer - 1]
