@@ -387,6 +387,20 @@ def test_input_features_restart_with_a_wider_first_layer_and_go_into_the_link(at
     assert np.allclose(run.F_train[:, 2], run.X_train[:, 0] ** 2)
 
 
+def test_the_exported_npz_names_the_input_features_it_was_trained_on(at, downloads):
+    """x₁², x₂², x₁x₂: the .npz lists them in order beside a 3-row W0; the caption says the
+    code below computes them."""
+    ran(at.multiselect(key="tr_features").set_value(["x1^2", "x2^2", "x1*x2"]).run())
+    step(at)
+    open_section(at, "tr_export_open")
+    with np.load(io.BytesIO(downloads["xent-circle-3-8-4-2-epoch-1.npz"])) as weights:
+        assert [str(name) for name in weights["features"]] == ["x1^2", "x2^2", "x1*x2"]
+        assert weights["W0"].shape == (3, 8)
+        assert np.array_equal(weights["W0"], run_of(at).net.weights[0])
+    captions = " ".join(c.value for c in at.caption)
+    assert "the code below computes them from the point" in captions
+
+
 def test_the_circle_preset_separates_the_circle_without_a_hidden_layer(at):
     """One click: circle, x₁, x₂, x₁², x₂², no hidden layer; softmax regression learns it."""
     ran(at.button(key="tr_circle").click().run())

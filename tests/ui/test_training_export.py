@@ -42,6 +42,7 @@ def test_the_npz_holds_every_layer_and_how_to_use_it(run):
         *(f"{kind}{k}" for kind in "Wb" for k in range(3)),
         "sizes",
         "activation",
+        "features",
         "class_names",
         "input_center",
         "input_scale",
@@ -54,9 +55,51 @@ def test_the_npz_holds_every_layer_and_how_to_use_it(run):
     assert data["W0"].shape == (2, 6) and data["b2"].shape == (3,)
     assert list(data["sizes"]) == [2, 6, 5, 3]
     assert str(data["activation"]) == "tanh"
+    assert list(data["features"]) == ["x1", "x2"]
     assert list(data["class_names"]) == ["0", "1", "2"]
     assert int(data["epoch"]) == 3
     assert "softmax" in str(data["README"])
+
+
+FEATURE_SETS = [
+    ("x1^2", "x2^2"),
+    ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"),
+    ("sin(x2)", "x1*x2", "x1"),
+]
+
+
+@pytest.mark.parametrize("features", FEATURE_SETS)
+def test_the_npz_records_the_input_features_the_network_was_trained_on(features):
+    """Trained on features, exported, read back: the file names them in order, and they
+    computed from the points and fed to the file's layers give the run's probabilities."""
+    run = Training.start(Setup(dataset="circle", hidden=(3,), features=features))
+    run.train(2, lr=0.1, batch_size=10, l2=0.0)
+    data = load(
+        weights_npz(
+            run.net, epoch=run.epoch, class_names=run.class_names, features=run.setup.features
+        )
+    )
+    assert data["features"].dtype.kind == "U"  # text: np.load needs no allow_pickle
+    names = [str(name) for name in data["features"]]
+    assert names == list(features)
+    assert data["W0"].shape == (len(features), 3) and int(data["sizes"][0]) == len(features)
+    h = xent_core.features(run.X_test, names)  # (N, len(features))
+    h = np.tanh(h @ data["W0"] + data["b0"])
+    z = h @ data["W1"] + data["b1"]
+    np.testing.assert_allclose(xent_core.softmax(z), run.net.predict_proba(run.F_test), rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    "features, match",
+    [
+        (("x1", "x2"), r"2 features \(x1, x2\) for a network of 4 inputs: give the features"),
+        (("x1", "x2", "x1^2", "x3"), r"features x3 unknown: choose from x1, x2, x1\^2"),
+    ],
+)
+def test_features_that_cannot_be_the_networks_inputs_are_refused(features, match):
+    net = xent_core.MLP([4, 3, 2], seed=0)
+    with pytest.raises(ValueError, match=match):
+        weights_npz(net, epoch=0, class_names=["a", "b"], features=features)
 
 
 def test_the_npz_is_a_copy_not_a_view_of_the_live_weights(run):
@@ -67,18 +110,21 @@ def test_the_npz_is_a_copy_not_a_view_of_the_live_weights(run):
     np.testing.assert_array_equal(load(data)["W0"], before)
 
 
+@pytest.mark.parametrize("features", [("x1", "x2"), *FEATURE_SETS])
 @pytest.mark.parametrize("activation", list(xent_core.ACTIVATIONS))
-def test_the_shown_numpy_code_reproduces_the_networks_probabilities(activation):
-    """Run the page's snippet on the downloaded file: p equals MLP.predict_proba to 1e-13."""
-    net = xent_core.MLP([2, 4, 3, 2], activation=activation, seed=3)
+def test_the_shown_numpy_code_reproduces_the_networks_probabilities(activation, features):
+    """Run the page's snippet on the downloaded file: it computes the file's features of the
+    placed point, and p equals MLP.predict_proba of those features to 1e-13."""
+    net = xent_core.MLP([len(features), 4, 3, 2], activation=activation, seed=3)
     raw = np.array(SNIPPET_POINT)
     center, scale = (10.0, 1.0), 0.5
     path = "net.npz"
     files = {path: weights_npz(net, epoch=7, class_names=["a", "b"], input_center=center,
-                               input_scale=scale)}  # fmt: skip
+                               input_scale=scale, features=features)}  # fmt: skip
     namespace = {"np": _NumpyReadingFrom(files)}
     exec(usage_snippet(path, activation).replace("import numpy as np\n", ""), namespace)
-    expected = net.predict_proba(((raw - center) * scale)[None, :])[0]
+    placed = ((raw - center) * scale)[None, :]  # (1, 2)
+    expected = net.predict_proba(xent_core.features(placed, features))[0]
     np.testing.assert_allclose(namespace["p"], expected, rtol=1e-13)
 
 

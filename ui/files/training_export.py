@@ -19,11 +19,40 @@ from ui.model.params import Param
 
 NPZ_README = (
     "A fully connected network from xent's Live training page. Layer k: h_k = act(h_(k-1) "
-    "@ W_k + b_k), with h_0 the input point (x1, x2) placed in the page's plane as "
-    "(x - input_center) * input_scale; the last layer is linear and gives the logits z; "
-    "p = softmax(z) over the classes in class_names. act is the activation named in "
-    "'activation'; sizes lists the layer widths, inputs first."
+    "@ W_k + b_k), with h_0 the input features named in 'features', in that order (x1, x2, "
+    "x1^2 = x1*x1, x2^2, x1*x2, sin(x1), sin(x2); sin in radians), computed from the point "
+    "(x1, x2) placed in the page's plane as (x - input_center) * input_scale; the last layer "
+    "is linear and gives the logits z; p = softmax(z) over the classes in class_names. act "
+    "is the activation named in 'activation'; sizes lists the layer widths, inputs first "
+    "(sizes[0] = len(features))."
 )
+
+# How the snippet computes each feature from the point (x1, x2): xent_core.features' formulas.
+_FEATURE_CODE = {
+    "x1": "x1",
+    "x2": "x2",
+    "x1^2": "x1 * x1",
+    "x2^2": "x2 * x2",
+    "x1*x2": "x1 * x2",
+    "sin(x1)": "np.sin(x1)",
+    "sin(x2)": "np.sin(x2)",
+}
+
+
+def _check_features(features: Sequence[str], n_inputs: int) -> list[str]:
+    """The feature names as a list: each one of xent_core.FEATURES, one per network input."""
+    names = [str(name) for name in features]
+    unknown = [name for name in names if name not in xent_core.FEATURES]
+    if unknown:
+        raise ValueError(
+            f"features {', '.join(unknown)} unknown: choose from {', '.join(xent_core.FEATURES)}."
+        )
+    if len(names) != n_inputs:
+        raise ValueError(
+            f"{len(names)} features ({', '.join(names)}) for a network of {n_inputs} inputs: "
+            "give the features it was trained on, one per input."
+        )
+    return names
 
 
 def weights_npz(
@@ -33,12 +62,18 @@ def weights_npz(
     class_names: Sequence[str],
     input_center: tuple[float, float] = (0.0, 0.0),
     input_scale: float = 1.0,
+    features: Sequence[str] = ("x1", "x2"),
 ) -> bytes:
     """The network as a ``.npz``: ``W0, b0, W1, b1, …``, ``sizes``, ``activation``, and how to
-    use it (``class_names``, ``input_center``, ``input_scale``, ``epoch``, ``README``).
+    use it (``features``, ``class_names``, ``input_center``, ``input_scale``, ``epoch``,
+    ``README``).
 
-    Every array is numeric or text, so ``np.load(file)`` reads it without ``allow_pickle``.
+    ``features`` names the network's inputs in order (from ``xent_core.FEATURES``), the
+    columns of ``xent_core.features(X, features)`` it was trained on; there must be one per
+    input (``net.sizes[0]``), or a ``ValueError`` says so. Every array is numeric or text,
+    so ``np.load(file)`` reads it without ``allow_pickle``.
     """
+    names = _check_features(features, net.sizes[0])
     arrays: dict[str, np.ndarray] = {}
     for k, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         arrays[f"W{k}"] = np.array(W, dtype=np.float64)  # (fan_in, fan_out), a copy
@@ -46,6 +81,7 @@ def weights_npz(
     arrays.update(
         sizes=np.array(net.sizes, dtype=np.int64),
         activation=np.array(net.activation),
+        features=np.array(names, dtype=str),
         class_names=np.array(list(class_names), dtype=str),
         input_center=np.array(input_center, dtype=np.float64),
         input_scale=np.array(input_scale, dtype=np.float64),
@@ -132,18 +168,26 @@ SNIPPET_POINT = (1.5, -2.0)
 
 
 def usage_snippet(file_name: str, activation: str) -> str:
-    """Python that loads the ``.npz`` and computes p = softmax(z) for one point (x1, x2)."""
+    """Python that loads the ``.npz`` and computes p = softmax(z) for one point (x1, x2),
+    the network's input features (the file's ``features``) included."""
     act = {
         "tanh": "np.tanh(h)",
         "relu": "np.maximum(h, 0)",
         "sigmoid": "1 / (1 + np.exp(-h))",
         "linear": "h",
     }.get(activation, "h")
+    formulas = ",\n".join(
+        f'    "{name}": lambda x1, x2: {code}' for name, code in _FEATURE_CODE.items()
+    )
     return f"""import numpy as np
 
 net = np.load("{file_name}")
 x1, x2 = {SNIPPET_POINT[0]!r}, {SNIPPET_POINT[1]!r}  # a point, in your data's units
-h = (np.array([x1, x2]) - net["input_center"]) * net["input_scale"]
+x1, x2 = (np.array([x1, x2]) - net["input_center"]) * net["input_scale"]
+FEATURES = {{  # the network's inputs: net["features"], in that order
+{formulas},
+}}
+h = np.array([FEATURES[name](x1, x2) for name in net["features"]])
 layers = len(net["sizes"]) - 1
 for k in range(layers):
     h = h @ net[f"W{{k}}"] + net[f"b{{k}}"]

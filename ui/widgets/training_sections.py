@@ -207,8 +207,8 @@ def show_export(run: Training, state: State) -> None:
         names = ", ".join(f"`{name}`" for name in run.setup.features)
         st.caption(
             f"This network takes the input features {names}, in that order, not x1 and x2: "
-            "compute them from each point (e.g. `xent_core.features(X, names)`) and feed "
-            "those to W0 in the code below."
+            "the file names them in `features`, and the code below computes them from the "
+            "point before W0 (as `xent_core.features(X, names)` does)."
         )
     st.code(usage_snippet(f"{stem}.npz", run.setup.activation), language="python")
 
@@ -225,6 +225,7 @@ def weights_download(run: Training, stem: str, *, running: bool) -> None:
             class_names=run.class_names,
             input_center=upload.center if upload else (0.0, 0.0),
             input_scale=upload.scale if upload else 1.0,
+            features=run.setup.features,
         ),
         file_name=f"{stem}.npz",
         mime="application/octet-stream",
@@ -234,12 +235,12 @@ def weights_download(run: Training, stem: str, *, running: bool) -> None:
         disabled=running,
         help="Pause first: the download holds the weights you see."
         if running
-        else "W0, b0, W1, b1, … (layer k: h @ Wk + bk), sizes, activation, class_names.",
+        else "W0, b0, W1, b1, … (layer k: h @ Wk + bk), sizes, activation, features, class_names.",
     )
     st.caption(
         ("**Pause to download.** " if running else "")
         + f"The network {run.setup.sizes} at epoch {run.epoch:,}, as `{stem}.npz`: arrays "
-        "W0, b0, W1, b1, …, sizes, activation, class_names (numpy code below)."
+        "W0, b0, W1, b1, …, sizes, activation, features, class_names (numpy code below)."
     )
 
 
