@@ -11,7 +11,12 @@ For each optimiser setting the numpy net ``MLP([2, 16, 16, 3], "tanh", seed=0)``
 copy of its initial weights (leaf tensors, W as (fan_in, fan_out)) take the same steps on the
 same mini-batches of 32 points of the 3-class spiral. The torch loss is the same as xent's:
 ``F.cross_entropy`` (mean) plus ``l2/2 Σ||W||² + l1 Σ|W|`` on the weights only — xent's
-penalties, not torch's ``weight_decay``. The table gives, after each step, the largest
+penalties, not torch's ``weight_decay``. L1 is xent's proximal step, which torch.optim does
+not have: the torch side backpropagates the loss without ``l1 Σ|W|``, lets ``opt.step()``
+update, then sets every W to ``sign(W) · max(|W| − lr · l1 / d, 0)`` with d from torch's own
+optimiser state (1 for SGD, ``√square_avg + eps`` for RMSprop,
+``√exp_avg_sq / √(1 − β₂ᵗ) + eps`` for Adam), the rule in ``xent_core.optim``'s notes. The
+table gives, after each step, the largest
 absolute difference between the two nets' parameters (every W and b); the target is
 ≤ 1e-12. The last lines give the largest difference of the returned losses and the verdict.
 Exit status 1 if a setting misses the target, 2 if torch is not installed.
@@ -39,6 +44,7 @@ SETTINGS = {
     "Adam b.5,.9": ("Adam", dict(lr=0.005, betas=(0.5, 0.9), eps=1e-8), 0.0, 0.0),
     "Adam L2+L1": ("Adam", dict(lr=0.01), 1e-3, 1e-4),
     "SGD mom L2+L1": ("SGD", dict(lr=0.1, momentum=0.9), 1e-3, 1e-4),
+    "RMSprop L1": ("RMSprop", dict(lr=0.01), 0.0, 1e-3),
 }
 
 
@@ -71,6 +77,22 @@ def torch_loss(torch, Ws, bs, X, y, l2, l1):
     return loss
 
 
+def torch_l1_step(torch, opt, Ws, lr, l1):
+    """W ← sign(W) · max(|W| − lr · l1 / d, 0) in place, d from the optimiser's state."""
+    with torch.no_grad():
+        for W in Ws:
+            state, group = opt.state[W], opt.param_groups[0]
+            if "exp_avg_sq" in state:  # Adam
+                bias2 = 1.0 - group["betas"][1] ** float(state["step"])
+                d = state["exp_avg_sq"].sqrt() / bias2**0.5 + group["eps"]
+            elif "square_avg" in state:  # RMSprop
+                d = state["square_avg"].sqrt() + group["eps"]
+            else:  # SGD, with or without momentum
+                d = 1.0
+            tau = (lr * l1) / d
+            W.copy_(torch.sign(W) * torch.clamp(W.abs() - tau, min=0.0))
+
+
 def compare(torch, np, xc, name, steps, batches):
     kind, kwargs, l2, l1 = SETTINGS[name]
     net = xc.MLP(SIZES, "tanh", seed=0)
@@ -83,9 +105,13 @@ def compare(torch, np, xc, name, steps, batches):
         X, y = batches[step % len(batches)]
         loss_np = opt_np.step(X, y, l2=l2, l1=l1)
         opt_t.zero_grad()
-        loss_t = torch_loss(torch, Ws, bs, torch.from_numpy(X), torch.from_numpy(y), l2, l1)
-        loss_t.backward()
+        loss_t = torch_loss(torch, Ws, bs, torch.from_numpy(X), torch.from_numpy(y), l2, 0.0)
+        loss_t.backward()  # the gradient without the L1 term
+        if l1:
+            loss_t = loss_t + l1 * sum(W.abs().sum() for W in Ws)  # the loss reported
         opt_t.step()
+        if l1:
+            torch_l1_step(torch, opt_t, Ws, kwargs["lr"], l1)
         loss_diff = max(loss_diff, abs(loss_t.item() - loss_np))
         d = 0.0
         for W, b, tW, tb in zip(net.weights, net.biases, Ws, bs, strict=True):
