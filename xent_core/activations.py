@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_finite_array, as_probabilities, check_positive
+from ._rows import row_max, row_sum
 
 
 def softplus(z: np.ndarray) -> np.ndarray:
@@ -118,8 +119,8 @@ def softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 
 def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     with np.errstate(over="ignore"):  # z - max is -inf only past ±1.8e308: exp gives 0
-        e = np.exp(z - z.max(axis=axis, keepdims=True))  # every exponent ≤ 0
-    return e / e.sum(axis=axis, keepdims=True)
+        e = np.exp(z - row_max(z, axis))  # every exponent ≤ 0
+    return e / row_sum(e, axis)
 
 
 def log_softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
@@ -145,8 +146,8 @@ def log_softmax(z, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
 
 def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     with np.errstate(over="ignore"):  # -inf only past ±1.8e308, the rounded true value
-        s = z - z.max(axis=axis, keepdims=True)
-    return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+        s = z - row_max(z, axis)
+    return s - np.log(row_sum(np.exp(s), axis))
 
 
 def softmax_jacobian(z, temperature: float = 1.0) -> np.ndarray:

@@ -18,6 +18,7 @@ from ._checks import (
     check_reduction,
     reduce,
 )
+from ._rows import row_sum
 from .activations import _log_softmax, _softmax
 from .binary import _times_log, xlogy
 
@@ -210,7 +211,9 @@ def categorical_cross_entropy(
     ``xent_core.article``): sum 2.214574215671332.
     """
     coef, p, divisor = _checked_probabilities(t, p, eps, reduction, weight, label_smoothing)
-    loss = 0.0 - xlogy(coef, p).sum(axis=1)  # (N, C) -> (N,); 0.0 - x keeps an exact 0 positive
+    loss = 0.0 - row_sum(
+        xlogy(coef, p), keepdims=False
+    )  # (N, C) -> (N,); 0.0 - x keeps an exact 0 positive
     return reduce(loss, reduction, count=divisor)
 
 
@@ -262,7 +265,7 @@ def softmax_cross_entropy_grad_from_probabilities(
     one-hot targets without weights or smoothing.
     """
     coef, p, divisor = _checked_probabilities(t, p, None, reduction, weight, label_smoothing)
-    grad = coef.sum(axis=1, keepdims=True) * p - coef  # (N, 1) * (N, C) - (N, C)
+    grad = row_sum(coef) * p - coef  # (N, 1) * (N, C) - (N, C)
     return grad / divisor if reduction == "mean" else grad
 
 
@@ -301,7 +304,7 @@ def softmax_cross_entropy(t, z, reduction: str = "mean", weight=None, label_smoo
     z_in, z = _logit_rows(z)
     coef, divisor = _coefficients(t, z_in, z, weight, label_smoothing)
     log_p = _log_softmax(z)  # (N, C); -inf only if two logits differ by more than ~1.8e308
-    loss = 0.0 - _times_log(coef, log_p).sum(axis=1)  # 0·log 0 = 0; (N, C) -> (N,)
+    loss = 0.0 - row_sum(_times_log(coef, log_p), keepdims=False)  # 0·log 0 = 0; (N, C) -> (N,)
     return reduce(loss, reduction, count=divisor)
 
 
@@ -330,5 +333,5 @@ def softmax_cross_entropy_grad(
     z_in, z = _logit_rows(z)
     coef, divisor = _coefficients(t, z_in, z, weight, label_smoothing)
     p = _softmax(z)  # (N, C)
-    grad = coef.sum(axis=1, keepdims=True) * p - coef  # (N, 1) * (N, C) - (N, C)
+    grad = row_sum(coef) * p - coef  # (N, 1) * (N, C) - (N, C)
     return grad / divisor if reduction == "mean" else grad

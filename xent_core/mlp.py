@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from ._checks import as_finite_array, as_labels
+from ._rows import row_max, row_sum
 from .activations import _sigmoid, _softmax, sigmoid_jacobian, softmax_jacobian
 from .binary import _bce_with_logits, _bce_with_logits_grad
 from .proximal import _soft_threshold_in_place
@@ -68,10 +69,9 @@ Output = Literal["softmax", "sigmoid"]
 OUTPUTS: tuple[Output, ...] = ("softmax", "sigmoid")
 
 
-# The ufuncs' own reductions: ``a.max(axis=…)``, ``a.sum(axis=…)`` and ``a.mean()`` call the
-# same ones through numpy's Python wrappers (a few µs each, on every training step), so the
-# results are the same bits (tests/unit/test_backprop_trace.py: the frozen algorithm).
-_max_reduce = np.maximum.reduce
+# The ufunc's own reduction: ``a.sum(axis=…)`` and ``a.mean()`` call it through numpy's Python
+# wrappers (a few µs each, on every training step), so the results are the same bits
+# (tests/unit/test_backprop_trace.py: the frozen algorithm). Rows of a batch: xent_core._rows.
 _add_reduce = np.add.reduce
 
 
@@ -85,8 +85,8 @@ def _softmax_head(logits: np.ndarray, y: np.ndarray):
     n = logits.shape[0]
     rows = np.arange(n)
     with np.errstate(over="ignore"):  # z - max is -inf only past ±1.8e308, as _log_softmax
-        s = logits - _max_reduce(logits, axis=-1, keepdims=True)  # (N, C), every entry ≤ 0
-    log_p = s - np.log(_add_reduce(np.exp(s), axis=-1, keepdims=True))  # (N, C)
+        s = logits - row_max(logits)  # (N, C), every entry ≤ 0
+    log_p = s - np.log(row_sum(np.exp(s)))  # (N, C)
     loss = -(_add_reduce(log_p[rows, y]) / n)  # (N,) -> (): the mean NLL, as _mean_nll
     delta = np.exp(log_p)  # p
     delta[rows, y] -= 1.0  # p - T
