@@ -246,11 +246,14 @@ def test_the_plus_and_minus_buttons_know_the_bounds():
 
 
 def test_the_diagram_is_redrawn_less_often_the_more_connections_it_has():
-    """2-8-4-2 (56 weights) every 3rd frame from frame 2, 4 × 32 (3,232) every 12th; none by
-    default."""
+    """2-8-4-2 (56 weights) every 8th frame from frame 2, 4 × 32 (3,232) every 24th, never in
+    a frame that redraws the curve or the units; none by default."""
     from ui.model.training_loop import frame, network_every
 
-    assert network_every(56) == 3 and network_every(600) == 6 and network_every(3232) == 12
-    assert [n for n in range(1, 15) if frame(n, network_every=3).network] == [2, 5, 8, 11, 14]
-    assert [n for n in range(1, 30) if frame(n, network_every=12).network] == [2, 14, 26]
+    assert network_every(56) == 8 and network_every(600) == 12 and network_every(3232) == 24
+    assert [n for n in range(1, 30) if frame(n, network_every=8).network] == [2, 10, 18, 26]
+    assert [n for n in range(1, 60) if frame(n, network_every=24).network] == [2, 26, 50]
+    for every in (8, 12, 24):
+        plans = [frame(n, network_every=every) for n in range(1, 2000)]
+        assert not any(f.network and (f.curve or f.units) for f in plans)
     assert not any(frame(n).network for n in range(1, 50))

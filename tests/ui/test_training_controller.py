@@ -238,3 +238,51 @@ def test_a_divergence_pauses_with_the_message_instead_of_raising():
     assert not control.train(state, Recording(diverge=True), epochs=1)
     assert state[RUNNING] is False
     assert "Lower the learning rate" in state[ERROR]
+
+
+class LossHistory:
+    """A run as may_be_diverging and health read it: its loss history and class count."""
+
+    def __init__(self, losses: list[float], n_classes: int = 2):
+        self.setup = Setup(n_classes=n_classes)
+        self.history = History()
+        self.history.train_loss[:] = self.history.test_loss[:] = list(losses)
+        self.history.epochs[:] = list(range(len(losses)))
+
+
+@pytest.mark.parametrize(
+    ("losses", "expected"),
+    [
+        ([0.7, 0.6, 0.5], False),  # steady
+        ([0.7, 0.6, 5.9], False),  # below 10 × min(lowest 0.6, log 2 = 0.693) = 6.0
+        ([0.7, 0.6, 6.0], True),  # 10x the lowest (0.6)
+        ([0.7, 0.6, float("inf")], True),
+        ([0.7, 0.6, float("nan")], True),
+        ([50.0, 40.0, 30.0], True),  # above 10·log 2 = 6.93 from the start
+    ],
+)
+def test_the_cheap_divergence_precheck_answers_true_exactly_when_the_newest_loss_could_diverge(
+    losses, expected
+):
+    assert control.may_be_diverging(LossHistory(losses)) is expected
+
+
+def test_the_precheck_never_misses_a_divergence_the_full_check_finds_at_the_newest_epoch():
+    """Random histories, checked epoch by epoch as the page does: wherever training_health
+    first says "diverging" at the newest epoch, the precheck said True for it."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    caught = 0
+    for _ in range(300):
+        n_classes = int(rng.integers(2, 6))
+        losses = list(np.exp(rng.normal(0.0, 1.5, size=12)) * rng.choice([0.1, 1.0, 10.0]))
+        for t in range(1, len(losses) + 1):
+            run = LossHistory(losses[:t], n_classes=n_classes)
+            verdict = control.health(run)
+            if verdict.status == "diverging":
+                assert verdict.epoch == t - 1  # first seen at the newest epoch
+                assert control.may_be_diverging(run)
+                caught += 1
+                break
+    assert caught > 30  # the random histories do diverge, often enough to test the claim

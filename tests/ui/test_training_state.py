@@ -324,3 +324,17 @@ def test_calibration_is_computed_once_per_epoch_and_bin_count():
     assert run.calibration(12) is not first
     run.train(1, lr=LR, batch_size=BATCH, l2=0.0)
     assert run.calibration(12).epoch == 1
+
+
+def test_the_training_loss_is_xent_cores_mean_cross_entropy_to_the_bit():
+    """metrics() takes the mean of the per-point losses it also keeps for the rings: the same
+    float as xent_core.softmax_cross_entropy with its mean reduction, at every epoch."""
+    run = Training.start(Setup())
+    for _ in range(5):
+        run.train(3, lr=0.3, batch_size=10, l2=0.001)
+        z = run.net.forward(run.F_train)
+        expected = xent_core.softmax_cross_entropy(run.y_train, z)
+        assert run.metrics().train_loss == expected
+        assert run.metrics().test_loss == xent_core.softmax_cross_entropy(
+            run.y_test, run.net.forward(run.F_test)
+        )

@@ -8,6 +8,7 @@ shared server.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -433,16 +434,27 @@ class Training:
             raise Diverged(f"the logits are no longer finite at epoch {self.epoch}")
         return z
 
-    def _lane_metrics(self, net: xent_core.MLP) -> Metrics:
-        """Mean cross-entropy and accuracy of ``net`` (the race's second lane) now."""
+    def _measure(self, net: xent_core.MLP | None = None) -> tuple[Metrics, np.ndarray]:
+        """Mean cross-entropy and accuracy of ``net`` (this run's, or the race's second lane)
+        now, and the cross-entropy of each training point, ``L_i = -log p_{i, y_i}``.
+
+        The training loss is the mean of the L_i, ``Σ L_i / N``: the same bits as
+        ``softmax_cross_entropy(y, z)`` (whose mean is that sum over N), one call fewer a frame.
+        """
         z_train, z_test = self._logits(self.F_train, net), self._logits(self.F_test, net)
-        return Metrics(
+        point_loss = xent_core.softmax_cross_entropy(self.y_train, z_train, reduction="none")
+        metrics = Metrics(
             epoch=self.epoch,
-            train_loss=xent_core.softmax_cross_entropy(self.y_train, z_train),
+            train_loss=float(np.mean(point_loss)),
             test_loss=xent_core.softmax_cross_entropy(self.y_test, z_test),
             train_accuracy=xent_core.accuracy(self.y_train, xent_core.softmax(z_train)),
             test_accuracy=xent_core.accuracy(self.y_test, xent_core.softmax(z_test)),
         )
+        return metrics, point_loss
+
+    def _lane_metrics(self, net: xent_core.MLP) -> Metrics:
+        """Mean cross-entropy and accuracy of ``net`` (the race's second lane) now."""
+        return self._measure(net)[0]
 
     def inputs(self, X: np.ndarray) -> np.ndarray:
         """The network's inputs for points X (N, 2): the setup's features, (N, n_features)."""
@@ -451,18 +463,7 @@ class Training:
     def metrics(self) -> Metrics:
         """Mean cross-entropy and accuracy now (computed once per epoch)."""
         if self._metrics is None:
-            z_train = self._logits(self.F_train)
-            z_test = self._logits(self.F_test)
-            self._train_point_loss = xent_core.softmax_cross_entropy(
-                self.y_train, z_train, reduction="none"
-            )
-            self._metrics = Metrics(
-                epoch=self.epoch,
-                train_loss=xent_core.softmax_cross_entropy(self.y_train, z_train),
-                test_loss=xent_core.softmax_cross_entropy(self.y_test, z_test),
-                train_accuracy=xent_core.accuracy(self.y_train, xent_core.softmax(z_train)),
-                test_accuracy=xent_core.accuracy(self.y_test, xent_core.softmax(z_test)),
-            )
+            self._metrics, self._train_point_loss = self._measure()
         return self._metrics
 
     def point_losses(self) -> np.ndarray:
@@ -481,16 +482,14 @@ class Training:
 
         Row i is ``x₂ = axis[i]`` (increasing), column j is ``x₁ = axis[j]``.
         """
-        _, points = xent_core.grid(LO, HI, resolution)
-        p = xent_core.softmax(self._logits(self.inputs(points)))  # (r², C)
+        p = xent_core.softmax(self._logits(self.inputs(grid_points(resolution))))  # (r², C)
         return p.reshape(resolution, resolution, -1)
 
     def first_layer_grid(self, resolution: int = UNIT_RESOLUTION) -> np.ndarray | None:
         """What each first-hidden-layer unit outputs over [-6, 6]²: (units, res, res), or None."""
         if not self.setup.hidden:
             return None
-        _, points = xent_core.grid(LO, HI, resolution)
-        a = self.net.hidden_activations(self.inputs(points))[0]  # (r², units)
+        a = self.net.hidden_activations(self.inputs(grid_points(resolution)))[0]  # (r², units)
         return a.T.reshape(-1, resolution, resolution)
 
     def calibration(self, n_bins: int = 10) -> Calibration:
@@ -534,6 +533,15 @@ class Training:
             }
             for row, i in enumerate(idx)
         ]
+
+
+@functools.lru_cache(maxsize=8)
+def grid_points(resolution: int) -> np.ndarray:
+    """``xent_core.grid(LO, HI, resolution)``'s points (r², 2), made once per resolution (a
+    playing frame asks for the same grid every time), read-only."""
+    _, points = xent_core.grid(LO, HI, resolution)
+    points.flags.writeable = False
+    return points
 
 
 def _replace_last(history: History, m: Metrics) -> None:

@@ -27,12 +27,15 @@ from ui.model.training_controller import train as train_frame
 # 2026-12-07: a quarter of the tab's time at every 12th frame, a sixth at every 36th), time
 # the live block needs to be drawn at all.
 CURVE_EVERY = 60
-UNITS_EVERY = 12  # ... and the first-layer units every 12th (never in a curve frame)
+# ... and the first-layer units every 24th (never in a curve frame): ~2 ms of server CPU a
+# picture (bench/frame_cost.py), twice a second at 48 frames/s.
+UNITS_EVERY = 24
 # ... and the network diagram every k-th frame (inside the live block's own message, see
 # ui.widgets.training_live.play), k growing with its connections (its cost on the server and
 # in the browser grows with them: bench/network_cost.py): the default 2-8-4-2 net (56
-# connections) every 3rd frame, 4 × 32 (3,200+) every 12th.
-NETWORK_EVERY = ((200, 3), (1200, 6), (10**9, 12))
+# connections, ~1.4 ms a diagram) every 8th frame (6 a second at 48 frames/s), 4 × 32
+# (3,200+) every 24th.
+NETWORK_EVERY = ((200, 8), (1200, 12), (10**9, 24))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +56,8 @@ def network_every(connections: int) -> int:
 
 def frame(number: int, *, network_every: int = 0) -> Frame:
     """Frame ``number``'s plan: the curve on 1, 61, 121, … (soon after Play), the units on
-    6, 18, 30, … (never in a curve frame), the network diagram every ``network_every``-th
-    frame from frame 2 (0: never)."""
+    12, 36, 60, … (never in a curve frame), the network diagram every ``network_every``-th
+    frame from frame 2 (0: never; with k = 8, 12 or 24 never in a units or a curve frame)."""
     return Frame(
         number,
         curve=number % CURVE_EVERY == 1,
