@@ -34,15 +34,31 @@ def test_a_loss_growing_by_orders_of_magnitude_pauses_at_once_with_a_finite_numb
     assert max(len(word) for word in message.split()) < 20  # no 60-digit number
 
 
-def test_a_learning_rate_of_3_is_called_oscillating_and_named():
-    """Circle, learning rate 3: the loss swings 1.3–0.5 without progress; the hint says so."""
-    state, run = trained(Setup(dataset="circle"), lr=3.0, epochs=40)
-    health = control.health(run)
+def test_a_zigzag_without_progress_is_called_swinging_with_the_smaller_rate_to_try():
+    """The oscillating words, on a loss that zigzags 1.3 ↔ 0.7 for 30 epochs."""
+    losses = [1.3 if k % 2 else 0.7 for k in range(30)]
+    health = xent_core.training_health(losses, losses)
     assert health.status == "oscillating"
-    assert control.ERROR not in state  # a hint, not a pause
-    words = hint(health, run.history.epochs)
+    words = hint(health, list(range(30)))
     assert words.startswith("**The loss swings up and down**")
     assert "smaller" in words
+
+
+def test_a_learning_rate_of_3_on_the_circle_is_not_left_unexplained():
+    """The issue's case: circle, learning rate 3, 40 epochs. Its loss swings by up to 10x,
+    so where exactly it lands depends on the last bits of the processor's matrix products
+    (a spike to 5.83 from a lowest 0.574 here, none on the CI machine): each run ends either
+    paused as exploding or with the swinging hint, and both name a smaller learning rate."""
+    state, run = trained(Setup(dataset="circle"), lr=3.0, epochs=40)
+    health = control.health(run)
+    if control.ERROR in state:  # paused: the epoch that went 10x its lowest was undone
+        assert state[control.RUNNING] is False
+        assert state[control.ERROR].startswith("**The loss is exploding**")
+        assert "Lower the learning rate (try 0.3)" in state[control.ERROR]
+    else:
+        assert health.status == "oscillating"
+        words = hint(health, run.history.epochs)
+        assert words.startswith("**The loss swings up and down**") and "smaller" in words
 
 
 def test_spiral_at_the_defaults_is_called_overfitting_with_its_best_epoch():
