@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
-from playwright.sync_api import Locator, Page, expect
+from PIL import Image
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.helpers import assert_no_app_errors, save_screenshot, wait_for_app_idle
 
@@ -252,3 +254,30 @@ def test_an_uploaded_csv_is_trained_on_and_a_malformed_one_is_named_by_line_and_
     assert float(number(page, "tr-train-acc").inner_text().rstrip("%")) > 80
     assert_no_app_errors(page)
     save_screenshot(page, screenshot_dir / "training-upload.png")
+
+
+def test_in_dark_mode_the_boundary_and_the_units_sit_on_the_dark_page(
+    browser: Browser, base_url: str, screenshot_dir: Path
+):
+    """prefers-color-scheme: dark. The boundary picture's margins (axes) and its unsure field
+    and the units strip's gaps are the page's dark background, not white boxes."""
+    context = browser.new_context(
+        base_url=base_url, color_scheme="dark", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        open_training(page)
+        picture = np.asarray(
+            Image.open(io.BytesIO(page.locator('[data-testid="tr-picture"]').screenshot()))
+        )[..., :3].astype(int)
+        h, w = picture.shape[:2]
+        assert picture[h - 3, 3].sum() < 150  # the corner below the x axis: the margin
+        assert np.median(picture[:, :, :].sum(axis=2)) < 450  # mostly dark, not pale
+        units = page.locator('img[data-testid="tr-units"]')
+        units.scroll_into_view_if_needed()
+        strip = np.asarray(Image.open(io.BytesIO(units.screenshot())))[..., :3].astype(int)
+        assert strip[2, 2].sum() < 150  # above the first tile, beside its label
+        save_screenshot(page, screenshot_dir / "training-dark.png")
+        assert_no_app_errors(page)
+    finally:
+        context.close()

@@ -11,15 +11,19 @@ import pytest
 from PIL import Image
 
 from ui.figures.boundary import (
+    BACKGROUND,
+    INK,
     boundary_picture,
     class_label,
     class_rgb,
+    field_png_uri,
     hex_to_rgb,
     img_tag,
     jpeg_data_uri,
     live_html,
     mix_colors,
     png_bytes,
+    static_layer_uri,
     to_pixels,
     unit_colors,
     units_picture,
@@ -349,3 +353,64 @@ def test_the_downloaded_boundary_is_a_lossless_png_of_the_same_pixels():
     back = Image.open(io.BytesIO(data))
     assert back.size == picture.size
     assert np.array_equal(np.asarray(back.convert("RGB")), np.asarray(picture.convert("RGB")))
+
+
+# --- the dark theme: the live picture and the units are painted on the page's background ------
+
+
+def decoded(uri: str) -> np.ndarray:
+    """The pixels of a ``data:image/...;base64,`` URI, RGBA as ints."""
+    data = base64.b64decode(uri.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA")).astype(int)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_an_unsure_field_fades_to_the_themes_background(theme):
+    """p = (½, ½) everywhere: each pixel is the class colours' mean at opacity 0.85 · 0.25 over
+    the background (white, or the dark theme's #171614), never white in the dark theme."""
+    under = np.array(BACKGROUND[theme], dtype=float)
+    mean = class_rgb(2).mean(axis=0)
+    expected = under + 0.85 * 0.25 * (mean - under)
+    pixels = decoded(field_png_uri(np.full((10, 10, 2), 0.5), theme=theme))
+    assert pixels.shape == (10, 10, 4)
+    assert np.abs(pixels[..., :3] - expected).max() <= 1  # uint8 rounding
+    assert (pixels[..., 3] == 255).all()
+    if theme == "dark":
+        assert pixels[..., :3].max() < 80  # a dark field, not a pale one
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_axes_margins_are_the_themes_background_and_the_ticks_its_ink(theme):
+    layer = decoded(
+        static_layer_uri(
+            train_xy=np.array([[0.0, 0.0]]),
+            train_labels=np.array([0]),
+            n_classes=2,
+            size=100,
+            margin=30,
+            pad=10,
+            theme=theme,
+        )
+    )
+    corner = layer[-1, 0]  # below the x axis, left of the y axis: margin only
+    assert tuple(corner[:3]) == BACKGROUND[theme] and corner[3] == 255
+    margin = layer[10:110, :26, :3].reshape(-1, 3)  # the y tick labels' column
+    ink = np.array(INK[theme])
+    assert (np.abs(margin - ink).sum(axis=1) <= 30).any()  # some label pixels in the ink
+    assert layer[30, 110, 3] == 0  # the plot area (away from the point) is see-through
+
+
+def test_the_two_themes_get_their_own_static_layer():
+    layer = {"train_xy": np.array([[1.0, 2.0]]), "train_labels": np.array([1]), "n_classes": 2}
+    light = static_layer_uri(**layer, theme="light")
+    assert static_layer_uri(**layer, theme="dark") != light
+    assert static_layer_uri(**layer) == light  # light is the default
+
+
+def test_the_units_strip_is_drawn_on_the_dark_background_with_light_labels():
+    picture = units_picture(np.ones((3, 20, 20)), tile=40, gap=6, label_height=14, theme="dark")
+    pixels = np.asarray(picture).astype(int)
+    assert tuple(pixels[14 + 20, 40 + 3]) == BACKGROUND["dark"]  # the gap between two tiles
+    labels = pixels[:14].reshape(-1, 3)
+    assert (labels.sum(axis=1) > 500).any()  # "h1", "h2", "h3" in a light ink
+    assert tuple(pixels[0, 0]) == BACKGROUND["dark"]

@@ -22,7 +22,12 @@ from ui.text.numbers import fit
 
 WHITE = np.array([255.0, 255.0, 255.0])
 TEXT = (60, 60, 60)
-FRAME = (150, 150, 150)
+FRAME = (150, 150, 150)  # reads on both themes' backgrounds (2.9:1 on white, 6.1:1 on dark)
+# What surrounds a picture in each Streamlit theme: the page's background (the field's unsure
+# regions fade to it; the axes' margins and the units' gaps are painted with it) and the ink of
+# the ticks and labels on it (≥ 4.5:1: 10.4:1 on white, 12.9:1 on the dark theme's #171614).
+BACKGROUND = {"light": (255, 255, 255), "dark": (23, 22, 20)}
+INK = {"light": TEXT, "dark": (214, 211, 204)}
 # A diverging scale for unit outputs: negative orange, 0 white, positive blue (Playground's).
 NEGATIVE_RGB = np.array([245.0, 147.0, 34.0])
 POSITIVE_RGB = np.array([8.0, 119.0, 189.0])
@@ -57,19 +62,23 @@ def _class_rgb(n_classes: int) -> np.ndarray:
     return rgb
 
 
-def mix_colors(proba: np.ndarray, *, strength: float = 0.85) -> np.ndarray:
+def mix_colors(
+    proba: np.ndarray, *, strength: float = 0.85, background: Sequence[float] = (255, 255, 255)
+) -> np.ndarray:
     """Colour each cell by its class probabilities: uint8 (…, 3).
 
     The class colours are averaged with the probabilities as weights, then faded towards
-    white as the top probability falls to 1/C, so an unsure region looks pale and a confident
-    one saturated. ``strength`` is the opacity of a fully confident cell (points stay visible).
+    ``background`` (the page's: white, or the dark theme's) as the top probability falls to
+    1/C, so an unsure region fades into the page and a confident one is saturated.
+    ``strength`` is the opacity of a fully confident cell (points stay visible).
     """
     proba = np.asarray(proba, dtype=np.float64)
     n_classes = proba.shape[-1]
     mixed = proba @ class_rgb(n_classes)  # (…, C) @ (C, 3) -> (…, 3)
     confidence = (proba.max(axis=-1) - 1.0 / n_classes) / (1.0 - 1.0 / n_classes)  # 0..1
     alpha = strength * (0.25 + 0.75 * confidence)[..., None]
-    return np.clip(WHITE + alpha * (mixed - WHITE), 0, 255).astype(np.uint8)
+    under = np.asarray(background, dtype=np.float64)
+    return np.clip(under + alpha * (mixed - under), 0, 255).astype(np.uint8)
 
 
 def argmax_grid(proba_grid: np.ndarray) -> np.ndarray:
@@ -98,9 +107,12 @@ def to_pixels(xy: np.ndarray, *, size: int, lo: float, hi: float) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=8)
-def _axes(size: int, margin: int, pad: int, lo: float, hi: float) -> Image.Image:
-    """The white canvas with ticks at -6, -3, 0, 3, 6 below and left of the plot area."""
-    canvas = Image.new("RGB", (size + margin + pad, size + margin + pad), "white")
+def _axes(
+    size: int, margin: int, pad: int, lo: float, hi: float, theme: str = "light"
+) -> Image.Image:
+    """The canvas in the theme's background, ticks at -6, -3, 0, 3, 6 below and left of the
+    plot area in its ink."""
+    canvas = Image.new("RGB", (size + margin + pad, size + margin + pad), BACKGROUND[theme])
     draw = ImageDraw.Draw(canvas)
     font = _font(13)
     bottom = pad + size
@@ -108,9 +120,10 @@ def _axes(size: int, margin: int, pad: int, lo: float, hi: float) -> Image.Image
         col, row = to_pixels(np.array([[tick, tick]]), size=size, lo=lo, hi=hi)[0]
         row += pad
         draw.line((margin + col, bottom, margin + col, bottom + 4), fill=FRAME)
-        draw.text((margin + col, bottom + 6), f"{tick:g}", fill=TEXT, font=font, anchor="mt")
+        ink = INK[theme]
+        draw.text((margin + col, bottom + 6), f"{tick:g}", fill=ink, font=font, anchor="mt")
         draw.line((margin - 4, row, margin, row), fill=FRAME)
-        draw.text((margin - 6, row), f"{tick:g}", fill=TEXT, font=font, anchor="rm")
+        draw.text((margin - 6, row), f"{tick:g}", fill=ink, font=font, anchor="rm")
     return canvas
 
 
@@ -200,7 +213,7 @@ def boundary_picture(
 #   3. the rings around the costliest points: a few positioned <div>s.
 
 
-def field_png_uri(proba_grid: np.ndarray) -> str:
+def field_png_uri(proba_grid: np.ndarray, *, theme: str = "light") -> str:
     """The probability field, one pixel per grid point, as a ``data:image/png`` URI.
 
     ``proba_grid`` (r, r, C) in xent_core.grid's order (row i at ``x₂ = axis[i]``); the PNG
@@ -210,7 +223,8 @@ def field_png_uri(proba_grid: np.ndarray) -> str:
     # Colour the (r², C) rows as they come, then flip the colours (measured the same as
     # colouring the flipped view: ~0.25 ms at load 15, the PNG ~0.19 ms; BMP would be
     # 0.04 ms but 3x the bytes for the browser to parse every frame).
-    rgb = mix_colors(proba_grid.reshape(-1, n_classes)).reshape(r, r, 3)[::-1]
+    flat = proba_grid.reshape(-1, n_classes)
+    rgb = mix_colors(flat, background=BACKGROUND[theme]).reshape(r, r, 3)[::-1]
     field = Image.fromarray(np.ascontiguousarray(rgb))
     buffer = io.BytesIO()
     field.save(buffer, format="PNG", compress_level=1)
@@ -233,21 +247,23 @@ def static_layer_uri(
     hi: float = 6.0,
     margin: int = 30,
     pad: int = 10,
+    theme: str = "light",
 ) -> str:
     """The axes, the points and the frame on a transparent plot area, as a PNG data URI.
 
-    Drawn and encoded once per data set (and test points shown or not), then reused by every
-    frame and every session of the process.
+    Drawn and encoded once per data set (and test points shown or not) and theme (the margins
+    in its background, the ticks in its ink: :data:`BACKGROUND`, :data:`INK`), then reused by
+    every frame and every session of the process.
     """
     train_xy = np.asarray(train_xy, dtype=np.float64)
     train_labels = np.asarray(train_labels)
     geometry = (n_classes, size, margin, pad, lo, hi)
     key = (*_fingerprint(train_xy, train_labels, test_xy, test_labels), *geometry)
     with _STATIC_LAYERS_LOCK:
-        cached = _STATIC_LAYERS.get(key)
+        cached = _STATIC_LAYERS.get((*key, theme))
     if cached is not None:
         return cached
-    layer = _axes(size, margin, pad, lo, hi).convert("RGBA")
+    layer = _axes(size, margin, pad, lo, hi, theme).convert("RGBA")
     alpha = np.array(layer.getchannel("A"))
     alpha[pad : pad + size, margin : margin + size] = 0  # the field shows through
     layer.putalpha(Image.fromarray(alpha))
@@ -260,7 +276,7 @@ def static_layer_uri(
     with _STATIC_LAYERS_LOCK:
         if len(_STATIC_LAYERS) >= 16:
             _STATIC_LAYERS.pop(next(iter(_STATIC_LAYERS)))  # the oldest
-        _STATIC_LAYERS[key] = uri
+        _STATIC_LAYERS[(*key, theme)] = uri
     return uri
 
 
@@ -299,6 +315,7 @@ def live_picture_html(
     margin: int = 30,
     pad: int = 10,
     inline_layer: bool = True,
+    theme: str = "light",
 ) -> str:
     """The boundary picture as stacked layers for the browser (see the comment above).
 
@@ -307,7 +324,8 @@ def live_picture_html(
     inclusive); the picture is 400 px wide at most (25rem: larger on a projector's root
     font) and shrinks with its column. The axes and points come as an inline ``<img>``, or
     with ``inline_layer=False`` as a ``<div>`` of the CSS class :func:`static_layer_style`
-    defines (which the page must have sent).
+    defines (which the page must have sent). ``theme`` (``"light"`` or ``"dark"``): the page's,
+    whose background the unsure field fades to and the axes are painted on.
     """
     r = proba_grid.shape[0]
     n_classes = proba_grid.shape[-1]
@@ -324,6 +342,7 @@ def live_picture_html(
         hi=hi,
         margin=margin,
         pad=pad,
+        theme=theme,
     )
     rings = []
     if highlight is not None and len(highlight):
@@ -347,7 +366,8 @@ def live_picture_html(
         f"width:{_pct(size / full)};height:{_pct(size / full)};overflow:hidden'>"
         f"<div style='position:absolute;left:-{_pct(half)};top:-{_pct(half)};"
         f"width:{_pct(1 + 2 * half)};height:{_pct(1 + 2 * half)}'>"
-        f'<img src="{field_png_uri(proba_grid)}" alt="decision boundary at epoch {epoch}" '
+        f'<img src="{field_png_uri(proba_grid, theme=theme)}" '
+        f'alt="decision boundary at epoch {epoch}" '
         'data-testid="tr-boundary" style="display:block;width:100%;height:100%;max-width:none">'
         "</div></div>"
         f"{static_html}{''.join(rings)}</div>"
@@ -368,12 +388,14 @@ def units_picture(
     columns: int = 8,
     gap: int = 6,
     label_height: int = 16,
+    theme: str = "light",
 ) -> Image.Image:
     """Small multiples: one tile per hidden unit of what it outputs over the plane.
 
     ``unit_grids`` (U, r, r) in xent_core.grid's order. Each tile is scaled by its own
     largest absolute value (so a tanh unit and a relu unit both use the whole colour
-    range), blue for positive, orange for negative, and labelled ``h1``, ``h2``, …
+    range), blue for positive, orange for negative, and labelled ``h1``, ``h2``, … in the
+    theme's ink on its background (the tiles keep their white 0, the scale's middle).
     """
     unit_grids = np.asarray(unit_grids, dtype=np.float64)
     n_units = unit_grids.shape[0]
@@ -381,7 +403,7 @@ def units_picture(
     rows = -(-n_units // columns)
     width = columns * tile + (columns - 1) * gap
     height = rows * (tile + label_height) + (rows - 1) * gap
-    picture = Image.new("RGB", (width, height), "white")
+    picture = Image.new("RGB", (width, height), BACKGROUND[theme])
     draw = ImageDraw.Draw(picture)
     font = _font(11)
     scale = np.abs(unit_grids).reshape(n_units, -1).max(axis=1)
@@ -391,7 +413,7 @@ def units_picture(
         img = Image.fromarray(rgb).resize((tile, tile), Image.Resampling.BILINEAR)
         x = (u % columns) * (tile + gap)
         y = (u // columns) * (tile + label_height + gap)
-        draw.text((x + tile / 2, y), f"h{u + 1}", fill=TEXT, font=font, anchor="mt")
+        draw.text((x + tile / 2, y), f"h{u + 1}", fill=INK[theme], font=font, anchor="mt")
         picture.paste(img, (x, y + label_height))
         draw.rectangle(
             (x, y + label_height, x + tile - 1, y + label_height + tile - 1), outline=FRAME

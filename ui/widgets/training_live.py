@@ -76,8 +76,9 @@ def boundary_png(run: Training, *, test: bool, view: str = "confidence") -> byte
     return png_bytes(run_picture(run, test=test, size=BOUNDARY_PNG_PX, view=view))
 
 
-def live_block(run: Training, *, test: bool, view: str = "confidence") -> str:
-    """The epoch counter over the boundary picture, with its points and costliest rings."""
+def live_block(run: Training, *, test: bool, view: str = "confidence", theme: str = "light") -> str:
+    """The epoch counter over the boundary picture, with its points and costliest rings, in
+    the page's ``theme`` (the field fades to its background)."""
     costly = run.costliest(COSTLIEST)
     picture = live_picture_html(
         view_grid(run.probability_grid(LIVE_GRID), view),
@@ -88,6 +89,7 @@ def live_block(run: Training, *, test: bool, view: str = "confidence") -> str:
         test_labels=run.y_test if test else None,
         highlight=costly,
         inline_layer=False,  # the axes and points: sent once per run by show_live
+        theme=theme,
     )
     losses = ", ".join(fit(v, 2, 7) for v in run.point_losses()[costly])
     m = run.metrics()
@@ -128,7 +130,7 @@ def loss_curve(run: Training, *, log: bool, state: State | None = None) -> go.Fi
 
 def show_live(run: Training, state: State) -> DeltaGenerator:
     """The live block, drawn here; returns its element, for the playing frames to replace."""
-    test = state["tr_show_test"]
+    test, page_theme = state["tr_show_test"], theme()
     st.html(  # the picture's axes and points, once per run (a <style>: no space on the page)
         static_layer_style(
             train_xy=run.X_train,
@@ -136,11 +138,13 @@ def show_live(run: Training, state: State) -> DeltaGenerator:
             test_xy=run.X_test if test else None,
             test_labels=run.y_test if test else None,
             n_classes=run.setup.n_classes,
+            theme=page_theme,
         )
     )
     view = state.get("tr_view", "confidence")
+    block = live_block(run, test=test, view=view, theme=page_theme)
     # Scripts allowed: a playing frame's block may carry the network diagram's scene.
-    return st.html(live_block(run, test=test, view=view), unsafe_allow_javascript=True)
+    return st.html(block, unsafe_allow_javascript=True)
 
 
 def show_curve(run: Training, state: State) -> DeltaGenerator:
@@ -160,7 +164,7 @@ def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:
         )
     return target.html(
         img_tag(
-            jpeg_data_uri(units_picture(grids), quality=80),
+            jpeg_data_uri(units_picture(grids, theme=theme()), quality=80),
             alt=f"first-layer units at epoch {run.epoch}",
             test_id="tr-units",
         )
@@ -216,7 +220,7 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
     (the live block) and the curve and the units follow a few times a second.
     """
 
-    view = state.get("tr_view", "confidence")
+    view, page_theme = state.get("tr_view", "confidence"), theme()
     connections = sum(W.size for W in run.net.weights)
     every = training_loop.network_every(connections) if slots.network is not None else 0
     drawn = 0
@@ -226,7 +230,7 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         # update per frame (a second one cost the browser a quarter of its drawn frames).
         nonlocal drawn
         drawn += 1
-        html = live_block(run, test=state["tr_show_test"], view=view)
+        html = live_block(run, test=state["tr_show_test"], view=view, theme=page_theme)
         if training_loop.frame(drawn, network_every=every).network:
             html += network_script(network_scene_of(run, editable=slots.editable))
         slots.live.html(html, unsafe_allow_javascript=True)
