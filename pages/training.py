@@ -386,13 +386,6 @@ with right:
     else:
         st.markdown("**Loss curves** · mean cross-entropy on the training and the test points")
     chart = training_live.show_curve(run, ss)
-    if run.race is not None and run.race.metrics is not None and not control.running(ss):
-        m = run.race.metrics
-        st.caption(
-            f"{second} at epoch {m.epoch:,}: training loss {m.train_loss:.4f}, test loss "
-            f"{m.test_loss:.4f}, accuracy {m.train_accuracy:.1%} / {m.test_accuracy:.1%} "
-            "(the picture and the network show the first copy)."
-        )
     st.toggle("Log-scale loss axis", key="tr_log")
     if advice := training_health.hint(control.health(run), run.history.epochs):
         st.warning(advice, icon=":material/troubleshoot:")

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import xent_core
 from tests.app.conftest import metric, open_page, ran, with_link
+from ui.text.numbers import fit
 
 PAGE = "pages/training.py"
 
@@ -489,6 +490,11 @@ def test_the_race_trains_two_copies_from_the_same_weights_and_draws_both_curves(
     names = [t["name"] for t in json.loads(chart.proto.spec)["data"]]
     assert names == ["training · SGD", "test · SGD", "training · Adam", "test · Adam"]
     assert any("**The race** · SGD against Adam" in m.value for m in at.markdown)
+    r = run.race.metrics  # the second copy's numbers, in the live block (so live while playing)
+    assert f"<b>Adam</b>: training loss {fit(r.train_loss)}, test loss {fit(r.test_loss)}" in live(
+        at
+    )
+    assert f"accuracy {r.train_accuracy:.1%} / {r.test_accuracy:.1%}" in live(at)
     ran(at.selectbox(key="tr_race_lr").set_value("0.3").run())
     assert run_of(at).setup.race == ("adam", 0.3) and epoch(at) == 0
     assert at.query_params["tr_race_lr"] == "0.3"

@@ -465,8 +465,10 @@ def live_html(
     picture_uri: str = "",
     caption: str,
     picture_html: str | None = None,
+    race: str = "",
 ) -> str:
-    """The live block: epoch, losses and accuracies over the boundary picture, a caption under.
+    """The live block: epoch, losses and accuracies over the boundary picture, a caption under;
+    in a race, ``race`` (the second copy's numbers, ``tr-race``) between the two.
 
     One HTML element, so a playing frame is one message for the browser to render and the
     numbers always belong to the picture under them. Test ids: ``tr-epoch``,
@@ -499,5 +501,7 @@ def live_html(
     picture = picture_html or img_tag(
         picture_uri, alt=f"decision boundary at epoch {epoch}", test_id="tr-boundary"
     )
+    if race:
+        header += f"<div data-testid='tr-race' style='{small};margin-bottom:0.4rem'>{race}</div>"
     note = f"<div style='opacity:0.8;font-size:0.85rem'>{caption}</div>"
     return Html(f"<div data-testid='tr-live' data-epoch='{epoch}'>{header}{picture}{note}</div>")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ui.text.numbers import fit
+
 MAX_TERMS = 8  # a unit's formula lists its first MAX_TERMS inputs, then "… (n more terms)"
 
 FEATURE_LABELS = {
@@ -94,3 +96,15 @@ def edge_label(source: str, target: str, weight: float) -> str:
     """``"x₁ → h₄: w = 0.823"``: a connection's hover text (ui/widgets/network.js writes the
     same from the scene)."""
     return f"{source} → {target}: w = {signed(weight)}"
+
+
+def race_numbers(
+    name: str, *, train_loss: float, test_loss: float, train_accuracy: float, test_accuracy: float
+) -> str:
+    """The race's second copy in the live block, e.g. ``"Adam: training loss 0.3012, test loss
+    0.3390, accuracy 91.3% / 88.0% (the picture and the network show the first copy)"``."""
+    return (
+        f"<b>{name}</b>: training loss {fit(train_loss)}, test loss {fit(test_loss)}, accuracy "
+        f"{train_accuracy:.1%} / {test_accuracy:.1%} (the picture and the network show the "
+        "first copy)"
+    )

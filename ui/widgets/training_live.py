@@ -35,6 +35,7 @@ from ui.model import training_loop
 from ui.model.network import layer_grids
 from ui.model.training import Training
 from ui.model.training_controller import State
+from ui.text.network import race_numbers
 from ui.text.numbers import fit
 from ui.widgets import classroom, network_view
 
@@ -76,9 +77,17 @@ def boundary_png(run: Training, *, test: bool, view: str = "confidence") -> byte
     return png_bytes(run_picture(run, test=test, size=BOUNDARY_PNG_PX, view=view))
 
 
-def live_block(run: Training, *, test: bool, view: str = "confidence", theme: str = "light") -> str:
+def live_block(
+    run: Training,
+    *,
+    test: bool,
+    view: str = "confidence",
+    theme: str = "light",
+    rival: str = "",
+) -> str:
     """The epoch counter over the boundary picture, with its points and costliest rings, in
-    the page's ``theme`` (the field fades to its background)."""
+    the page's ``theme`` (the field fades to its background); in a race, the second copy's
+    numbers under the first's, named ``rival`` (:func:`rival_name`)."""
     costly = run.costliest(COSTLIEST)
     picture = live_picture_html(
         view_grid(run.probability_grid(LIVE_GRID), view),
@@ -93,6 +102,16 @@ def live_block(run: Training, *, test: bool, view: str = "confidence", theme: st
     )
     losses = ", ".join(fit(v, 2, 7) for v in run.point_losses()[costly])
     m = run.metrics()
+    race = ""
+    if rival and run.race is not None and run.race.metrics is not None:
+        r = run.race.metrics
+        race = race_numbers(
+            rival,
+            train_loss=r.train_loss,
+            test_loss=r.test_loss,
+            train_accuracy=r.train_accuracy,
+            test_accuracy=r.test_accuracy,
+        )
     return live_html(
         epoch=m.epoch,
         train_loss=m.train_loss,
@@ -102,7 +121,15 @@ def live_block(run: Training, *, test: bool, view: str = "confidence", theme: st
         picture_html=picture,
         caption=f"Ringed in red: the {len(costly)} training points costing the most loss "
         f"now, −log p(class) = {losses}.",
+        race=race,
     )
+
+
+def rival_name(run: Training, state: State) -> str:
+    """The race's second copy as the curves name it (``"Adam"``), or "" without a race."""
+    if run.race is None:
+        return ""
+    return levers.lane_names(state.get("tr_opt", "sgd"), state["tr_lr"], run.setup.race)[1]
 
 
 def loss_curve(run: Training, *, log: bool, state: State | None = None) -> go.Figure:
@@ -142,7 +169,7 @@ def show_live(run: Training, state: State) -> DeltaGenerator:
         )
     )
     view = state.get("tr_view", "confidence")
-    block = live_block(run, test=test, view=view, theme=page_theme)
+    block = live_block(run, test=test, view=view, theme=page_theme, rival=rival_name(run, state))
     # Scripts allowed: a playing frame's block may carry the network diagram's scene.
     return st.html(block, unsafe_allow_javascript=True)
 
@@ -230,7 +257,13 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         # update per frame (a second one cost the browser a quarter of its drawn frames).
         nonlocal drawn
         drawn += 1
-        html = live_block(run, test=state["tr_show_test"], view=view, theme=page_theme)
+        html = live_block(
+            run,
+            test=state["tr_show_test"],
+            view=view,
+            theme=page_theme,
+            rival=rival_name(run, state),
+        )
         if training_loop.frame(drawn, network_every=every).network:
             html += network_script(network_scene_of(run, editable=slots.editable))
         slots.live.html(html, unsafe_allow_javascript=True)
@@ -241,6 +274,10 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         if frame.curve:
             classroom.chart(
                 loss_curve(run, log=state["tr_log"], state=state),
+                # A key per frame: Streamlit refuses two plotly charts with the same id (made
+                # from the figure) in one run, which a curve unchanged since the last one had
+                # (a StreamlitDuplicateElementId in bench/load.py --whole-class).
+                key=f"tr_curve_{frame.number}",
                 into=slots.chart,
                 config=CHART_CONFIG,
             )
