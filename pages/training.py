@@ -290,8 +290,16 @@ def units_section(run: Training) -> DeltaGenerator:
 
 
 def lazy_sections(run: Training) -> None:
-    """Calibration and export: computed only while open (a rerun opens them), never in a
-    playing frame."""
+    """The costliest points, calibration and export: computed only while open (a rerun opens
+    them), never in a playing frame (a closed expander's table still cost ~4 ms a rerun)."""
+    costliest = st.expander(
+        "The costliest training points now (the confident mistakes)",
+        key="tr_costliest_open",
+        on_change="rerun",
+    )
+    if costliest.open:
+        with costliest:
+            training_sections.show_costliest(run)
     calibration = st.expander(
         "Calibration: is the network as sure as it is right?",
         key="tr_calibration_open",
@@ -407,8 +415,6 @@ with st.container():
     network_editor.network_notes(run, ss)
     formulas()
     units = units_section(run)
-    with st.expander("The costliest training points now (the confident mistakes)"):
-        training_sections.show_costliest(run)
     lazy_sections(run)
 
 if control.running(ss):

@@ -202,6 +202,14 @@ def open_section(at: AppTest, key: str) -> AppTest:
     return ran(at.run())
 
 
+def test_the_costliest_points_table_is_made_only_while_its_section_is_open(at):
+    step(at, 2)
+    assert not at.dataframe
+    open_section(at, "tr_costliest_open")
+    rows = at.dataframe[0].value
+    assert len(rows) == 10 and "predicted" in rows.columns
+
+
 def test_calibration_is_computed_only_while_its_section_is_open(at):
     """Closed: no reliability charts and no cached calibration; open: both."""
     assert not at.get("plotly_chart") or len(at.get("plotly_chart")) == 1  # the loss curve
@@ -504,6 +512,8 @@ def test_the_editor_sets_a_weight_and_the_loss_answers_at_once(at):
     """Pick h₁ -> h²₂, type 2.5, Set: that weight, the same epoch, a new loss and a note."""
     step(at, 2)
     before = loss(at)
+    assert "tr_edit_k" not in [w.key for w in at.selectbox]  # closed: not even made
+    open_section(at, "tr_edit_open")
     ran(at.selectbox(key="tr_edit_k").set_value(1).run())
     ran(at.selectbox(key="tr_edit_j").set_value(1).run())
     ran(at.number_input(key="tr_edit_w").set_value(2.5).run())
@@ -521,6 +531,7 @@ def test_plus_and_minus_change_a_layer_keeping_the_other_weights_and_the_epoch(a
     """+ on hidden layer 1: 9 units, the old 8 columns kept, the link says 9, no restart."""
     step(at, 2)
     old = [W.copy() for W in run_of(at).net.weights]
+    open_section(at, "tr_edit_open")
     ran(at.button(key="tr_edit_add1").click().run())
     run = run_of(at)
     assert run.net.sizes == [2, 9, 4, 2] and run.setup.hidden == (9, 4) and epoch(at) == 2

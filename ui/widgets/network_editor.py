@@ -106,10 +106,15 @@ def network_notes(run: Training, ss: State) -> None:
     if levers.EDIT_ERROR in ss:
         st.warning(ss.pop(levers.EDIT_ERROR), icon=":material/warning:")
     network_view.bridge(lambda text: levers.edit_network(ss, run, text))
-    with st.expander(
-        "Edit a weight or a layer by hand", key="tr_edit_open", icon=":material/edit:"
-    ):
-        editor(run, ss)
+    by_hand = st.expander(  # its widgets only while open: ~4 ms of every rerun otherwise
+        "Edit a weight or a layer by hand",
+        key="tr_edit_open",
+        on_change="rerun",
+        icon=":material/edit:",
+    )
+    if by_hand.open:
+        with by_hand:
+            editor(run, ss)
 
 
 def unit_buttons(run: Training, ss: State) -> None:
