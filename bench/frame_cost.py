@@ -3,6 +3,7 @@
     python3 bench/frame_cost.py                          # parts + one server, ~1 min
     python3 bench/frame_cost.py --app-dir /tmp/base      # + another copy, interleaved (A/B)
     python3 bench/frame_cost.py --players 10 --seconds 15
+    python3 bench/frame_cost.py --app-dir /tmp/base --reruns 100   # + a rerun's cost
 
 1. Parts (in this process, default data and network, CPU time by ``time.process_time``,
    median of many calls): one epoch of training with its metrics, the live block (the
@@ -18,6 +19,8 @@
    thread bookkeeping, the protobuf message, the websocket) is what the server spends
    beyond the parts. With ``--app-dir`` the copies take turns (A, B, A, B, …, ``--rounds``
    each), so both see the same machine.
+3. With ``--reruns N``: after the players, one paused session changes the learning rate N
+   times; **server CPU per rerun** (the whole page script, the message, the websocket).
 
 The load average is printed before and after every measurement: the machine is shared.
 """
@@ -161,6 +164,26 @@ async def play(url: str, pid: int, players: int, seconds: float) -> dict[str, fl
     }
 
 
+async def reruns(url: str, pid: int, count: int) -> dict[str, float]:
+    """One session on the Live training page, paused, changes the learning rate ``count``
+    times (each a whole rerun of the page script): server CPU per rerun."""
+    session = StreamlitSession(url, page="training")
+    await session.connect()
+    await session.open()
+    rates = ("0.1", "0.3", "1", "0.03")
+    for k in range(5):  # warm: the first reruns import and cache
+        await session.set_option("tr_lr", rates[k % 4], multi=True)
+    cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+    for k in range(count):
+        await session.set_option("tr_lr", rates[k % 4], multi=True)
+    cpu1, t1 = cpu_seconds(pid), time.perf_counter()
+    await session.close()
+    return {
+        "server CPU ms per rerun": 1e3 * (cpu1 - cpu0) / count,
+        "wall ms per rerun": 1e3 * (t1 - t0) / count,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -175,6 +198,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--no-parts", action="store_true")
     parser.add_argument("--no-server", action="store_true")
+    parser.add_argument(
+        "--reruns",
+        type=int,
+        default=0,
+        help="also time this many learning-rate changes (whole reruns of the page) per round",
+    )
     args = parser.parse_args()  # fmt: skip
 
     print(f"frame cost · {os.cpu_count()} cores · {load()}")
@@ -191,6 +220,8 @@ def main() -> None:
             with start_server(app_dir=d, hosted=True) as server:
                 before = load()
                 res = asyncio.run(play(server.url, server.pid, args.players, args.seconds))
+                if args.reruns:
+                    res |= asyncio.run(reruns(server.url, server.pid, args.reruns))
                 res["load"] = f"{before} -> {load()}"
                 results[d].append(res)
                 print(f"  round {r + 1} {d}: " + ", ".join(
