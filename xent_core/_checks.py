@@ -7,6 +7,8 @@ so a page can show the message to a student as it is.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -21,20 +23,29 @@ def _fmt_index(name: str, index: tuple[int, ...]) -> str:
     return f"{name}[{', '.join(map(str, index))}]" if index else name
 
 
-def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
-    """``x`` as a float64 array; raises if it is not numeric, is empty or holds nan."""
+def _float64(x, name: str, allow_empty: bool) -> np.ndarray:
+    """``x`` as a float64 array, no value checked; raises if it is not numeric or is empty."""
     try:
         a = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as err:
         raise ValueError(f"{name} must hold numbers only; got {x!r:.80}") from err
     if a.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty: give at least one value.")
-    if _all_finite(a):  # the usual case, in one reduction (the checks below find what is not)
-        return a
+    return a
+
+
+def _reject_nan(a: np.ndarray, name: str) -> None:
     nan = np.isnan(a)
     if nan.any():
         idx = _where(nan)
         raise ValueError(f"{_fmt_index(name, idx)} is nan: every value must be a number.")
+
+
+def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
+    """``x`` as a float64 array; raises if it is not numeric, is empty or holds nan."""
+    a = _float64(x, name, allow_empty)
+    if not _all_finite(a):  # the usual case in one reduction; the check below finds what is not
+        _reject_nan(a, name)
     return a
 
 
@@ -46,7 +57,7 @@ def _all_finite(a: np.ndarray) -> bool:
     One reduction without temporaries: ~1 µs on a training batch, against ~6 µs for
     ``isnan(a).any()`` and ``isinf(a).any()``, on every MLP step.
     """
-    return bool(np.isfinite(_add_reduce(a, axis=None)))
+    return math.isfinite(_add_reduce(a, axis=None))  # math's test: ~1 µs less than np.isfinite
 
 
 _add_reduce = np.add.reduce
@@ -55,9 +66,10 @@ _min, _max = np.minimum.reduce, np.maximum.reduce
 
 def as_finite_array(x, name: str) -> np.ndarray:
     """``x`` as float64, rejecting nan and ±inf (logits, features, weights)."""
-    a = as_float_array(x, name)
-    if _all_finite(a):
+    a = _float64(x, name, False)
+    if _all_finite(a):  # one reduction for both checks in the usual case
         return a
+    _reject_nan(a, name)
     inf = np.isinf(a)
     if inf.any():
         idx = _where(inf)
@@ -82,6 +94,9 @@ def as_probabilities(x, name: str) -> np.ndarray:
 def as_labels(t, name: str, n_classes: int) -> np.ndarray:
     """Integer class labels in ``0 .. n_classes-1`` (float values that are whole are accepted)."""
     a = np.asarray(t)
+    if a.dtype == np.intp and a.size and _max(a.view(np.uintp), axis=None) < n_classes:
+        # Read as unsigned, a negative label is ≥ 2⁶³: one reduction checks 0 ≤ a < n_classes.
+        return a  # integer labels in range: nothing else to check
     if (
         a.dtype.kind in "iu"
         and a.size

@@ -8,7 +8,10 @@ one sigmoid per class); the optimisers beyond plain SGD are in ``xent_core.optim
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
+import operator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,10 +24,6 @@ from .binary import _bce_with_logits, _bce_with_logits_grad
 from .proximal import _soft_threshold_in_place
 
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
-
-
-def _tanh(h):
-    return np.tanh(h)
 
 
 def _tanh_grad(h, a):
@@ -54,7 +53,7 @@ def _linear_grad(h, a):
 
 # name -> (forward, derivative given the pre-activation h and the activation a)
 ACTIVATIONS = {
-    "tanh": (_tanh, _tanh_grad),
+    "tanh": (np.tanh, _tanh_grad),  # the ufunc itself: one Python call fewer per layer
     "relu": (_relu, _relu_grad),
     "sigmoid": (_sigmoid, _sigmoid_grad),
     "linear": (_linear, _linear_grad),
@@ -75,6 +74,22 @@ OUTPUTS: tuple[Output, ...] = ("softmax", "sigmoid")
 _add_reduce = np.add.reduce
 
 
+@np.errstate(over="ignore")  # z - max is -inf only past ±1.8e308, as _log_softmax
+def _shifted(logits: np.ndarray) -> np.ndarray:
+    """``s = Z - max_c Z`` (N, C), every entry ≤ 0. (errstate as a decorator costs ~0.4 µs
+    a call, a ``with np.errstate(...)`` block ~1.2 µs.)"""
+    return logits - row_max(logits)
+
+
+@functools.lru_cache(maxsize=32)
+def _row_starts(n: int, c: int) -> np.ndarray:
+    """``[0, C, 2C, …]`` (N,), read-only: entry ``(n, y_n)`` of an (N, C) array is entry
+    ``n·C + y_n`` of its flat view, which numpy reaches ~3x faster than ``a[rows, y]``."""
+    starts = np.arange(0, n * c, c)
+    starts.flags.writeable = False
+    return starts
+
+
 def _softmax_head(logits: np.ndarray, y: np.ndarray):
     """Softmax output: ``(L, log P, δ)`` with ``L = -(1/N) Σ_n log P_{n, y_n}`` (float64),
     ``log P = log_softmax(Z)`` (N, C) and ``δ = ∂L/∂Z = (P - T) / N`` (N, C).
@@ -82,15 +97,15 @@ def _softmax_head(logits: np.ndarray, y: np.ndarray):
     Written out for speed, the same operations as ``_log_softmax`` and ``_mean_nll``:
     ``s = Z - max_c Z``, ``log P = s - log Σ_c e^s``, ``L = -(Σ_n log P_{n, y_n}) / N``.
     """
-    n = logits.shape[0]
-    rows = np.arange(n)
-    with np.errstate(over="ignore"):  # z - max is -inf only past ±1.8e308, as _log_softmax
-        s = logits - row_max(logits)  # (N, C), every entry ≤ 0
-    log_p = s - np.log(row_sum(np.exp(s)))  # (N, C)
-    loss = -(_add_reduce(log_p[rows, y]) / n)  # (N,) -> (): the mean NLL, as _mean_nll
-    delta = np.exp(log_p)  # p
-    delta[rows, y] -= 1.0  # p - T
-    delta /= n  # ∂L/∂z for the mean over N points, (N, C)
+    n, c = logits.shape
+    true = _row_starts(n, c) + y  # (N,) flat index of each row's true class, T's ones
+    s = _shifted(logits)  # (N, C), every entry ≤ 0
+    e = np.exp(s)  # (N, C)
+    log_p = np.subtract(s, np.log(row_sum(e)), out=s)  # (N, C), in place of s
+    loss = -(_add_reduce(log_p.take(true)) / n)  # (N,) -> (): the mean NLL, as _mean_nll
+    delta = np.exp(log_p, out=e)  # p, in place of e^s
+    np.subtract.at(delta.reshape(-1), true, 1.0)  # p - T
+    delta /= float(n)  # ∂L/∂z for the mean over N points, (N, C)
     return loss, log_p, delta
 
 
@@ -200,7 +215,7 @@ def init_std(init: Init, fan_in: int, fan_out: int) -> float:
 def _non_negative(value: float, name: str) -> float:
     """A hyper-parameter that must be a finite number ≥ 0 (a nan would fill the net with nan)."""
     v = float(value)
-    if not (np.isfinite(v) and v >= 0):
+    if not (math.isfinite(v) and v >= 0):  # math's test on a float: ~0.4 µs less than numpy's
         raise ValueError(f"{name} must be a finite number ≥ 0; got {value!r}.")
     return v
 
@@ -272,6 +287,8 @@ class MLP:
                 std = init_std(self.init, fan_in, fan_out)
                 self.weights.append(rng.normal(0.0, std, size=(fan_in, fan_out)))
             self.biases.append(np.zeros(fan_out))
+        self._flat = None  # θ and ∂L/∂θ as flat arrays, made by _flat_parameters
+        self._flat_parameters()
 
     @property
     def n_classes(self) -> int:
@@ -357,15 +374,22 @@ class MLP:
         return penalty
 
     def _loss_and_gradients(
-        self, X: np.ndarray, y: np.ndarray, l2: float, l1: float = 0.0, l1_grad: bool = True
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        l2: float,
+        l1: float = 0.0,
+        l1_grad: bool = True,
+        out=None,
     ):
         """The loss (with both penalties) and its gradients; ``l1_grad=False`` leaves the L1
-        term ``λ₁ sign(W)`` out of the gradients, for a step followed by :meth:`_l1_step`."""
+        term ``λ₁ sign(W)`` out of the gradients, for a step followed by :meth:`_l1_step`.
+        ``out``: arrays ``[(dW_1, db_1), …]`` to write the gradients into (None: new ones)."""
         hs, acts = self._forward(X)
         loss, _, delta = _softmax_head(acts[-1], y)
         if l2 or l1:
             loss += self._penalty(l2, l1)
-        return float(loss), self._backward(hs, acts, delta, l2, l1 if l1_grad else 0.0)
+        return float(loss), self._backward(hs, acts, delta, l2, l1 if l1_grad else 0.0, out=out)
 
     def _l1_step(self, threshold: float) -> None:
         """The L1 proximal step on every weight matrix, in place (biases untouched):
@@ -373,23 +397,29 @@ class MLP:
         for W in self.weights:
             _soft_threshold_in_place(W, threshold)
 
-    def _backward(self, hs, acts, delta: np.ndarray, l2: float, l1: float = 0.0, deltas=None):
+    def _backward(
+        self, hs, acts, delta: np.ndarray, l2: float, l1: float = 0.0, deltas=None, out=None
+    ):
         """``[(dW_1, db_1), …]`` from the output delta ``∂L/∂Z_L``, layer by layer down.
 
         ``deltas``, when a list, receives ``∂L/∂Z_L``, ``∂L/∂Z_{L-1}``, … ``∂L/∂Z_1``
-        (top first). ``delta`` is consumed: the arrays are updated in place.
+        (top first). ``delta`` is consumed: the arrays are updated in place. ``out``, when
+        given, holds the arrays ``[(dW_1, db_1), …]`` the gradients are written into.
         """
         grads = []
         for k in range(len(self.weights) - 1, -1, -1):
             if deltas is not None:
                 deltas.append(delta)
             W = self.weights[k]
-            dW = acts[k].T @ delta  # (fan_in, N) @ (N, fan_out) -> (fan_in, fan_out)
+            dW_out, db_out = (None, None) if out is None else out[k]
+            # (fan_in, N) @ (N, fan_out) -> (fan_in, fan_out)
+            dW = np.matmul(acts[k].T, delta, out=dW_out)
             if l2:
                 dW += l2 * W
             if l1:
                 dW += l1 * np.sign(W)  # sign(0) = 0
-            grads.append((dW, _add_reduce(delta, axis=0)))  # (N, fan_out) -> (fan_out,)
+            db = _add_reduce(delta, axis=0, out=db_out)  # (N, fan_out) -> (fan_out,)
+            grads.append((dW, db))
             if k:
                 delta = delta @ W.T  # (N, fan_out) @ (fan_out, fan_in) -> (N, fan_in)
                 delta *= self._act_grad(hs[k - 1], acts[k])  # in place
@@ -473,18 +503,57 @@ class MLP:
         """
         lr = _non_negative(lr, "lr")
         X, y = self._check_batch(X, y)
-        l2, l1 = _non_negative(l2, "l2"), _non_negative(l1, "l1")
-        loss, grads = self._loss_and_gradients(X, y, l2, l1, l1_grad=False)
-        self._sgd_update(grads, lr)
-        if l1:
-            self._l1_step(lr * l1)
-        return loss
+        return self._sgd_step(X, y, lr, _non_negative(l2, "l2"), _non_negative(l1, "l1"))
+
+    def _flat_parameters(self) -> tuple[np.ndarray, np.ndarray, list]:
+        """``(θ, g, grads)``: θ = (W_1, b_1, W_2, b_2, …) as one flat array whose views are
+        this network's own ``weights`` and ``biases``, a gradient buffer g laid out as θ, and
+        ``grads = [(dW_1, db_1), …]``, views of g shaped as the parameters.
+
+        Then an SGD step is ``θ -= lr · g``: two ufunc calls for the whole network instead
+        of two per array (~1 µs a pair on a small net), with the same bits, element by
+        element. Made when the network is built, and again (the values copied over) after
+        any W or b was replaced by another array: an edited or copied network, an undo.
+        """
+        if self._flat is not None:
+            theta, g, grads, packed = self._flat
+            now = (*self.weights, *self.biases)
+            if (
+                packed[0].base is theta  # a copied network's views are arrays of their own
+                and len(now) == len(packed)
+                and all(map(operator.is_, now, packed))
+            ):
+                return theta, g, grads
+        params = [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
+        theta = np.concatenate([np.ravel(p) for p in params]).astype(np.float64, copy=False)
+        g = np.empty_like(theta)
+        views, grad_views, start = [], [], 0
+        for p in params:
+            stop = start + np.size(p)
+            views.append(theta[start:stop].reshape(np.shape(p)))
+            grad_views.append(g[start:stop].reshape(np.shape(p)))
+            start = stop
+        self.weights[:], self.biases[:] = views[0::2], views[1::2]  # the same lists
+        grads = list(zip(grad_views[0::2], grad_views[1::2], strict=True))
+        self._flat = (theta, g, grads, (*self.weights, *self.biases))
+        return theta, g, grads
 
     def _sgd_update(self, grads, lr: float) -> None:
-        """``θ ← θ - lr · ∂L/∂θ`` in place; consumes ``grads`` (scaled in place)."""
+        """``θ ← θ - lr · grads`` array by array, in place; consumes ``grads`` (scaled in
+        place). For gradients from elsewhere (e.g. a test's subgradient step)."""
         for W, b, (dW, db) in zip(self.weights, self.biases, grads, strict=True):
             W -= np.multiply(dW, lr, out=dW)  # lr · dW (the same bits), no temporary
             b -= np.multiply(db, lr, out=db)
+
+    def _sgd_step(self, X: np.ndarray, y: np.ndarray, lr: float, l2: float, l1: float) -> float:
+        """One SGD step on checked inputs (with the L1 proximal step when l1 > 0); returns
+        the loss before it. ``θ ← θ - lr · ∂L/∂θ`` on the flat θ, in place."""
+        theta, g, grads = self._flat_parameters()
+        loss = self._loss_and_gradients(X, y, l2, l1, l1_grad=False, out=grads)[0]
+        theta -= np.multiply(g, lr, out=g)  # lr · g (the same bits), no temporary
+        if l1:
+            self._l1_step(lr * l1)
+        return loss
 
     def train_epoch(
         self, X, y, lr: float, batch_size: int, l2: float = 0.0, rng=None, l1: float = 0.0
@@ -502,9 +571,5 @@ class MLP:
         losses = []
         for start in range(0, len(X), batch_size):
             idx = order[start : start + batch_size]
-            loss, grads = self._loss_and_gradients(X[idx], y[idx], l2, l1, l1_grad=False)
-            self._sgd_update(grads, lr)
-            if l1:
-                self._l1_step(lr * l1)
-            losses.append(loss)
+            losses.append(self._sgd_step(X[idx], y[idx], lr, l2, l1))
         return float(np.mean(losses))
