@@ -155,7 +155,9 @@ with batch_col:
         horizontal=True,
     )
     if kind == "random":
-        size_box, seed_box, new = st.columns([2, 2, 3], vertical_alignment="bottom")
+        # two boxes a row, the button under them: three across left "random seed" about
+        # 70 px at 1024 px, broken into "rando / m seed"
+        size_box, seed_box = st.columns(2)
         size_box.number_input("N points", 1, backprop.MAX_BATCH, step=1, key=SIZE.key)
         seed_box.number_input(
             "random seed",
@@ -163,9 +165,10 @@ with batch_col:
             backprop.MAX_SEED,
             step=1,
             key=SEED.key,
-            help="Picks which training points form the batch; the same seed, the same points.",
+            help="A random seed is the number a random draw starts from: it picks which "
+            "training points form the batch, and the same number picks the same points.",
         )
-        new.button("New batch", key="bp_new", icon=":material/casino:", on_click=next_seed)
+        st.button("New batch", key="bp_new", icon=":material/casino:", on_click=next_seed)
         rows = backprop.random_batch(
             len(network.X), st.session_state[SIZE.key], st.session_state[SEED.key]
         )
@@ -214,7 +217,8 @@ st.markdown(
 )
 st.caption(
     "Each array has its own colour scale: blue positive, red negative, the centre colour 0. "
-    "Hover a cell for its value with every digit."
+    "Hover a cell (or tap it) for its value with every digit; where the cells are too small "
+    "to print their values, that is where to find them."
 )
 j, i = st.session_state[OUT_UNIT.key], st.session_state[IN_UNIT.key]
 figures = st.session_state.setdefault(FIGURES, {})  # heatmaps built once (remembered_figure)
@@ -390,12 +394,21 @@ for h, column in zip(HEADS, st.columns(2, gap="large"), strict=True):
     with column:
         t_h = traces[h]
         st.markdown(f"**{HEAD_WORDS[h]}**")
+        # J over δ: side by side the sigmoid's broke after a minus sign at 1024 px
         if h == "softmax":
-            st.latex(r"J = \operatorname{diag}(p) - p\,p^\top \qquad \delta = \frac{P - T}{N}")
+            st.latex(
+                gathered(
+                    [[r"J = \operatorname{diag}(p) - p\,p^\top"], [r"\delta = \frac{P - T}{N}"]]
+                )
+            )
         else:
             st.latex(
-                r"J = \operatorname{diag}\big(\sigma(z)(1 - \sigma(z))\big) \qquad "
-                r"\delta = \frac{\sigma(Z) - T}{N}"
+                gathered(
+                    [
+                        [r"J = \operatorname{diag}\big(\sigma(z)(1 - \sigma(z))\big)"],
+                        [r"\delta = \frac{\sigma(Z) - T}{N}"],
+                    ]
+                )
             )
         panels = probability_panels(t_h.probabilities)
         panels.append(Panel(f"δ{sub(n_layers)}", t_h.deltas[-1], cols="class j"))

@@ -12,6 +12,8 @@ import xent_core as xc
 from ui.figures.backprop import (
     FADE_COLORS,
     HIGHLIGHT,
+    MIN_PANEL_PX,
+    NARROWEST_PX,
     Panel,
     check_frame,
     delta_names,
@@ -100,10 +102,24 @@ def test_each_array_is_a_heatmap_holding_the_traces_values(trace):
 
 
 def test_each_panel_is_titled_with_its_name_and_shape(trace):
-    """The titles read X · 4×2 (its shape under the name: narrow), Z₁ · 4×16, H₁ · 4×16."""
+    """The titles read X, Z₁, H₁ with the shape under the name: side by side in half a
+    1024 px page (NARROWEST_PX) none has room for "Z₁ · 4×16" on one line."""
     fig = matrix_figure(forward_panels(trace))
     titles = [a.text for a in fig.layout.annotations]
-    assert titles == ["<b>X</b><br>4×2", "<b>Z₁</b> · 4×16", "<b>H₁</b> · 4×16"]
+    assert titles == ["<b>X</b><br>4×2", "<b>Z₁</b><br>4×16", "<b>H₁</b><br>4×16"]
+    wide = matrix_figure([Panel("Z₁", trace.pre_activations[0])])
+    assert wide.layout.annotations[0].text == "<b>Z₁</b> · 4×16"  # alone: one line
+
+
+def test_a_narrow_array_across_keeps_room_for_its_title_at_the_narrowest(trace):
+    """X (2 columns) beside Z₁ and H₁ (16 each) gets at least MIN_PANEL_PX of the
+    narrowest figure, so "4×2" does not run into Z₁'s title; the spans stay in order."""
+    fig = matrix_figure(forward_panels(trace))
+    domains = [fig.layout[f"xaxis{s}"].domain for s in ("", "2", "3")]
+    starts = [lo for lo, _ in domains] + [1.0]
+    room = [(b - a) * NARROWEST_PX for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(room) >= MIN_PANEL_PX
+    assert domains[1][1] - domains[1][0] == pytest.approx(domains[2][1] - domains[2][0])
 
 
 def test_hover_gives_the_array_the_row_the_column_and_every_digit(trace):
@@ -172,13 +188,15 @@ def test_the_highlighted_cell_gets_an_orange_frame(trace):
 
 
 def test_values_are_printed_only_in_cells_big_enough(trace):
-    """3 wide columns print 2 digits; 16 narrow ones do not; digits= forces it."""
+    """3 wide columns print 2 digits, and X's 2 (it gets room for its title); 16 narrow
+    ones do not; digits= forces it."""
     fig = matrix_figure(backward_panels(trace), arrange="down")
     delta = trace.deltas[-1]
     assert fig.data[0].texttemplate == "%{text}"
     assert fig.data[0].text[0][1] == f"{delta[0, 1]:.2g}".replace("-", "−")
     narrow = matrix_figure(forward_panels(trace))
-    assert all(t.text is None for t in narrow.data)
+    assert narrow.data[0].text is not None
+    assert narrow.data[1].text is None and narrow.data[2].text is None
     T = matrix_figure([Panel("T", trace.targets, digits=0)]).data[0]
     assert {v for row in T.text for v in row} == {"0", "1"}
 

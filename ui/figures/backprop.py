@@ -26,11 +26,15 @@ from ui.text.numbers import full, short
 
 HIGHLIGHT = "#E69F00"  # the cell of the element formula (Okabe-Ito orange)
 FIGURE_PX = 440  # the plotting width a figure is planned for: half the page at 1400 px
+# The narrowest it gets: half the page at 1024 px with the menu open (about 250 px). Titles
+# are planned for it (page.js shrinks or hides the printed values to fit any width).
+NARROWEST_PX = 240
 TITLE_PX = 36  # room above a panel for its title (two short lines)
 X_TITLE_PX = 40  # room below a figure for the column numbers and their name
-GAP = 0.03  # between panels laid out across, as a fraction of the width
+GAP = 0.05  # between panels laid out across, as a fraction of the width (last and first ticks)
+MIN_PANEL_PX = 44  # a panel across is at least this wide at NARROWEST_PX (its title, its ticks)
 MIN_COLUMNS = 3  # a panel across takes at least this many columns' width (room for its title)
-NARROW_PX = 90  # a panel across narrower than this puts its shape under its name
+NARROW_PX = 90  # a panel across narrower than this (at NARROWEST_PX) puts its shape under its name
 PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 40, 18  # a cell at least this big prints its value
 MEMORY = 40  # figures remembered by remembered_figure
 FADE_COLORS = {"sigmoid": NEGATIVE, "tanh": POSITIVE, "relu": "#009E73", "linear": NEUTRAL}
@@ -68,6 +72,11 @@ def row_px(rows: int) -> int:
 def _tick_step(cell_px: float, count: int) -> int:
     """Number every column (row) if there are few or they are wide enough, else every 5th."""
     return 1 if cell_px >= 18 or count <= 3 else 5
+
+
+def _narrowest(cell_px: float) -> float:
+    """A column ``cell_px`` wide at FIGURE_PX, as wide as it gets at NARROWEST_PX."""
+    return cell_px * NARROWEST_PX / FIGURE_PX
 
 
 def _heatmap(panel: Panel, axis: str, cell_px: float) -> go.Heatmap:
@@ -111,7 +120,7 @@ def _axes(rows: int, cols: int, cell_px: float, *, show_rows: bool, show_cols: b
     x = dict(
         **plain,
         range=[-0.5, cols - 0.5],
-        dtick=_tick_step(cell_px, cols),
+        dtick=_tick_step(_narrowest(cell_px), cols),  # numbers that fit at any width
         showticklabels=show_cols,
         tickfont=dict(size=11),
     )
@@ -167,23 +176,39 @@ def _suffix(k: int) -> str:
     return "" if k == 1 else str(k)
 
 
+def _spans(widths: Sequence[int], free: float) -> list[float]:
+    """Each panel's share of ``free`` (fractions of the figure's width), in proportion to
+    ``widths`` but none under MIN_PANEL_PX at NARROWEST_PX: the others give up the room."""
+    floor = min(MIN_PANEL_PX / NARROWEST_PX, free / len(widths))
+    spans = [free * w / sum(widths) for w in widths]
+    while small := [k for k, span in enumerate(spans) if span < floor - 1e-12]:
+        fixed = {k for k, span in enumerate(spans) if span <= floor + 1e-12} | set(small)
+        rest = sum(widths[k] for k in range(len(widths)) if k not in fixed)
+        room = free - floor * len(fixed)
+        spans = [floor if k in fixed else room * w / rest for k, w in enumerate(widths)]
+    return spans
+
+
 def _across(panels: list[Panel], layout: dict) -> tuple[list[float], int]:
     """Panels side by side, sharing their rows; returns each panel's cell width and the
     figure's height."""
     shapes = [p.matrix.shape for p in panels]
     widths = [max(c, MIN_COLUMNS) for _, c in shapes]
-    free = 1.0 - GAP * (len(panels) - 1)
+    spans = _spans(widths, 1.0 - GAP * (len(panels) - 1))
     left, cells = 0.0, []
-    for k, (panel, (r, c), w) in enumerate(zip(panels, shapes, widths, strict=True), 1):
-        span = free * w / sum(widths)
-        inner = span * c / w  # a narrow array keeps its narrow cells, left-aligned
+    for k, (panel, (r, c), w, span) in enumerate(
+        zip(panels, shapes, widths, spans, strict=True), 1
+    ):
+        # a narrow array keeps narrow cells, left-aligned; narrower than MIN_COLUMNS, its
+        # cells are up to twice as wide (the row sums Σⱼ p: room to print 1.32)
+        inner = span * min(1.0, 2 * c / w)
         cell_px = FIGURE_PX * inner / c
         x, y = _axes(r, c, cell_px, show_rows=k == 1, show_cols=True)
         s = _suffix(k)
         x["title"] = _axis_title(panel.cols, standoff=12)
         layout[f"xaxis{s}"] = dict(**x, domain=_domain(left, left + inner), anchor=f"y{s}")
         layout[f"yaxis{s}"] = dict(**y, domain=[0.0, 1.0], anchor=f"x{s}")
-        narrow = FIGURE_PX * span < NARROW_PX
+        narrow = NARROWEST_PX * span < NARROW_PX
         layout["annotations"].append(_title(panel, left, 1.0, narrow=narrow))
         cells.append(cell_px)
         left += span + GAP
