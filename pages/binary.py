@@ -38,6 +38,8 @@ from ui.widgets.table_files import download_csv, forget, upload_csv
 from ui.widgets.tables import show_problems, too_many_rows
 
 SCALES = ("linear", "log")
+TARGET_PX, VALUE_PX = 56, 80  # the editor's t and p (or z) columns
+ROW_PX, NOTE_PX = 48, 130  # the losses table's row number and note ("confident mistake")
 PARAMS = [
     params.Param("p", 0.7, params.number(0.0, 1.0), "{:g}".format),
     params.Param("t", 1.0, params.number(0.0, 1.0), "{:g}".format),
@@ -58,7 +60,9 @@ url_state.show_notes()
 # ---------------------------------------------------------------- one prediction
 picture, side = st.columns([3, 2], gap="large")
 with side:
-    st.latex(r"L(t, p) = -\bigl[\,t \log p + (1 - t) \log(1 - p)\,\bigr]")
+    # two lines: on one it needs ~330 px, and at 1024 px this column has ~190 (it broke
+    # after the +)
+    st.latex(r"\begin{aligned} L(t, p) = &-t \log p \\ &-(1 - t) \log(1 - p) \end{aligned}")
     st.slider("predicted probability p", 0.0, 1.0, step=0.01, key="p")
     st.slider(
         "target t  (0 = no, 1 = yes, in between = soft target)",
@@ -92,9 +96,8 @@ with side:
     else:
         m4.metric("dL/dz = σ(z) − t", "—", help="no finite z: see the note below")
     st.latex(r"\frac{\partial L}{\partial p} = -\frac{t}{p} + \frac{1 - t}{1 - p}")
-    st.latex(
-        r"p = \sigma(z) = \frac{1}{1 + e^{-z}}:\quad \frac{\partial L}{\partial z} = \sigma(z) - t"
-    )
+    st.latex(r"p = \sigma(z) = \frac{1}{1 + e^{-z}}")
+    st.latex(r"\frac{\partial L}{\partial z} = \sigma(z) - t")
     if math.isinf(loss):
         outcome, bound = ("yes", "> 0") if p == 0 else ("no", "< 1")
         st.warning(
@@ -169,13 +172,21 @@ def table_editor(table: KeptEditor, column: Column) -> tuple[pd.DataFrame, Delta
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
+        # one-letter headers, their meaning in the help, and widths that fit this column at
+        # 1024 px (~170 px with the row ticks): "t (target)" and "p (predicted)" were cut to
+        # "t (targe…" and "p (pre…", and the grid scrolled sideways
         column_config={
             "t": st.column_config.TextColumn(
-                "t (target)", help="0, 1 or a soft target", width="small"
+                "t",
+                help="t, the target: 1 = yes, 0 = no, or a soft target in between",
+                width=TARGET_PX,
             ),
             column: st.column_config.TextColumn(
-                "z (logit)" if column == "z" else "p (predicted)",
-                help="any finite number" if column == "z" else "a probability from 0 to 1",
+                column,
+                help="z, the logit: the model's raw score, any finite number (p = σ(z))"
+                if column == "z"
+                else "p, the predicted probability that the answer is yes, from 0 to 1",
+                width=VALUE_PX,
             ),
         },
     )
@@ -227,9 +238,11 @@ def losses_table(batch: Batch, losses: BatchLosses, mistakes: np.ndarray, logits
         key="bce_results",
         hide_index=True,
         width="stretch",
+        # widths that fit the table in its column at 1024 px (~325 px); "medium" for the
+        # note left "confident mistak" cut at the grid's edge
         column_config={
-            "row": st.column_config.NumberColumn(width="small"),
-            "note": st.column_config.TextColumn(width="medium"),
+            "row": st.column_config.NumberColumn(width=ROW_PX),
+            "note": st.column_config.TextColumn(width=NOTE_PX),
         },
     )
 

@@ -77,7 +77,8 @@ These pages let you move every piece and watch the numbers change.
     )
 with formula:
     st.markdown("**Binary** (one probability p that the answer is 1):")
-    st.latex(r"L(t, p) = -\bigl(t \log p + (1 - t)\log(1 - p)\bigr)")
+    # two lines: on one it broke after the + at 820-1024 px
+    st.latex(r"\begin{aligned} L(t, p) = &-t \log p \\ &-(1 - t) \log(1 - p) \end{aligned}")
     st.markdown("**Categorical** (a probability $p_j$ for each class $j$):")
     st.latex(r"L(t, p) = -\sum_j t_j \log p_j")
     st.markdown("With a one-hot target on the true class $k$ this is just $-\\log p_k$.")

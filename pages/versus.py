@@ -146,9 +146,10 @@ def the_race() -> None:
     )
     start_z, start_p = float(ce_run.z[0, 0]), float(ce_run.p[0, 0])
     with formula:
+        # one update a line: side by side they broke after a minus sign at 820-1024 px
         st.latex(
-            r"w \leftarrow w - \eta\,\frac{\partial L}{\partial z}\,x, \qquad "
-            r"b \leftarrow b - \eta\,\frac{\partial L}{\partial z}"
+            r"\begin{aligned} w &\leftarrow w - \eta\,\frac{\partial L}{\partial z}\,x \\"
+            r"b &\leftarrow b - \eta\,\frac{\partial L}{\partial z} \end{aligned}"
         )
         st.markdown(
             f"Start: z₀ = w₀·x + b₀ = {short(start_z)}, p₀ = σ(z₀) = {short(start_p, 3)}: "

@@ -119,14 +119,17 @@ SETTLE_MS = 3000  # how long page.js may take to fit and name things after the l
 
 
 def settle(page: Page) -> None:
-    """Wait (at most SETTLE_MS) until the page script has fitted every formula and metric
-    value and named every chart; what is still wrong then is for the checks to report."""
+    """Wait (at most SETTLE_MS) until the page script has fitted every formula, metric
+    value and heatmap value and named every chart; what is still wrong then is for the
+    checks to report."""
     try:
         page.wait_for_function(
             """() => window.__xentPage
                 && [...document.querySelectorAll(
                         '.katex-display, [data-testid="stMetricValue"] > div')]
                        .every(e => e.scrollWidth <= e.clientWidth + 1 || !e.clientWidth)
+                && [...document.querySelectorAll('[data-testid="stPlotlyChart"] g.hm text')]
+                       .every(t => t.style.fontSize || t.style.display)
                 && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                        .every(c => c.getAttribute('aria-label'))""",
             timeout=SETTLE_MS,

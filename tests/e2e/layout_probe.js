@@ -12,7 +12,7 @@
   };
   const clipsX = (el) => ['hidden', 'clip', 'auto', 'scroll'].includes(getComputedStyle(el).overflowX);
 
-  // 1. Numbers and formulas that do not fit their box.
+  // 1. Numbers and formulas that do not fit their box (and heatmap values, below).
   const cut = [];
   const ellipses = [];
   const kinds = [
@@ -47,6 +47,65 @@
       if (why) cut.push({kind, text: text(root).slice(0, 80), why});
     }
   }
+  // A metric's number drawn under 3/4 of Streamlit's size for it: tiny (page.js stacks a row
+  // of metrics rather than shrink them further; the 2x2 grids were at ~60 % at 1024 px).
+  for (const value of main.querySelectorAll('[data-testid="stMetricValue"] > div')) {
+    if (!visible(value)) continue;
+    const size = parseFloat(getComputedStyle(value).fontSize);
+    const normal = parseFloat(getComputedStyle(value.parentElement).fontSize);
+    if (size < 0.75 * normal - 0.5) {
+      cut.push({kind: 'metric value', text: text(value).slice(0, 80),
+                why: `drawn at ${size} px, under 3/4 of its ${normal} px`});
+    }
+  }
+  // A formula too wide for one line that breaks right after a binary operator (KaTeX's
+  // breaks come after a .base box; ending in .mbin): "w ← w −" / "η ∂L/∂z x, b ← b −".
+  // Breaking after a relation (=, ←) is fine; a formula that needs more is written in pieces.
+  for (const html of main.querySelectorAll('.katex-display .katex-html')) {
+    if (!visible(html)) continue;
+    const bases = [...html.querySelectorAll(':scope > .base')];
+    for (let i = 0; i + 1 < bases.length; i++) {
+      const here = bases[i].getBoundingClientRect();
+      const next = bases[i + 1].getBoundingClientRect();
+      if (next.left >= here.right - 1 && next.top < here.bottom) continue;  // same line
+      const atoms = [...bases[i].children].filter((a) => !a.matches('.mspace, .strut'));
+      const last = atoms[atoms.length - 1];
+      if (last && last.classList.contains('mbin')) {
+        cut.push({kind: 'formula', text: text(html).slice(0, 80),
+                  why: `breaks after the operator ${last.textContent} ("${text(bases[i]).slice(-30)}")`});
+      }
+    }
+  }
+  // Tables (st.dataframe, st.data_editor: glide-data-grid, drawn on a canvas): a column
+  // header too long for its column ("t (targe…"). The columns, their titles and widths are
+  // the grid component's props (React's fiber on the canvas); the header is drawn from x +
+  // padding, after an icon 1.3 × its size wide when it has one, in the theme's header font.
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const grid of main.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const canvas = grid.querySelector('canvas[data-testid="data-grid-canvas"]');
+    if (!canvas || !visible(canvas)) continue;
+    const fiber = Object.keys(canvas).find((k) => k.startsWith('__reactFiber'));
+    let props = null;
+    for (let f = fiber && canvas[fiber], i = 0; f && i < 20 && !props; f = f.return, i++) {
+      const p = f.memoizedProps;
+      if (p && Array.isArray(p.columns) && p.theme && p.theme.headerFontStyle) props = p;
+    }
+    if (!props) {
+      cut.push({kind: 'table header', text: '', why: 'the grid\'s columns were not found'});
+      continue;
+    }
+    const {theme} = props;
+    measure.font = `${theme.headerFontStyle} ${theme.fontFamily}`;
+    for (const column of props.columns) {
+      if (!column.title) continue;
+      const icon = column.icon ? Math.ceil(theme.headerIconSize * 1.3) : 0;
+      const need = 2 * theme.cellHorizontalPadding + icon + measure.measureText(column.title).width;
+      if (need > column.width + 0.5) {
+        cut.push({kind: 'table header', text: column.title,
+                  why: `needs ${Math.ceil(need)} px in its ${column.width} px column`});
+      }
+    }
+  }
   // Any other text cut with an ellipsis (test_matrix fails on it, but for OWN_ELLIPSES).
   for (const el of document.querySelectorAll('body *')) {
     if (el.children.length > 3 || !visible(el)) continue;
@@ -55,6 +114,67 @@
       const where = el.closest('[data-testid]');
       ellipses.push({text: text(el).slice(0, 60), where: where ? where.getAttribute('data-testid') : ''});
     }
+  }
+
+  // Words broken across two lines ("rando / m seed") in a widget's label or a metric: the
+  // rects of each word's text range lie on more than one line. Hyphens and slashes may break.
+  const broken = [];
+  const wordLines = (node, start, end) => {
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, end);
+    const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0)
+      .map((r) => Math.round(r.bottom)));
+    return tops.size;
+  };
+  const labelled = '[data-testid="stWidgetLabel"], [data-testid="stMetricLabel"], '
+    + '[data-testid="stMetricValue"]';
+  for (const root of main.querySelectorAll(labelled)) {
+    if (!visible(root) || root.closest('details:not([open])')) continue;  // a closed expander
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.katex-mathml')) continue;
+      for (const m of node.textContent.matchAll(/[^\s\-\u2010-\u2014\/]+/g)) {
+        if (wordLines(node, m.index, m.index + m[0].length) > 1) {
+          broken.push({where: root.getAttribute('data-testid'), word: m[0],
+                       text: text(root).slice(0, 60)});
+        }
+      }
+    }
+  }
+
+  // Values printed in heatmap cells (plotly: text beside each trace's image in a g.hm) that
+  // overlap one another, do not fit their cell or are drawn too small to read.
+  const crowded = [];
+  const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5
+    && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  for (const layer of main.querySelectorAll('[data-testid="stPlotlyChart"] g.hm')) {
+    const image = layer.querySelector('image');
+    const texts = [...layer.querySelectorAll('text')].filter(visible);
+    if (!image || !texts.length) continue;
+    const chartBox = layer.closest('[class*="st-key-"]');
+    const key = chartBox ? [...chartBox.classList].find((c) => c.startsWith('st-key-')).slice(7) : '';
+    const all = layer.querySelectorAll('text');
+    const columns = new Set([...all].map((t) => t.getAttribute('x'))).size;
+    const cell = image.getBoundingClientRect().width / columns;
+    const boxes = texts.map((t) => t.getBoundingClientRect());
+    const problem = (why) => crowded.push({chart: key, why});
+    const tiny = texts.find((t) => parseFloat(getComputedStyle(t).fontSize) < 9);
+    if (tiny) problem(`value ${tiny.textContent} drawn at ${getComputedStyle(tiny).fontSize}`);
+    const wide = boxes.findIndex((b) => b.width > cell + 0.5);
+    if (wide >= 0) {
+      problem(`value ${texts[wide].textContent} is ${boxes[wide].width.toFixed(1)} px wide in a ${cell.toFixed(1)} px cell`);
+    }
+    let pairs = 0, first = null;
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        if (overlap(boxes[i], boxes[j])) {
+          pairs += 1;
+          first = first || `${texts[i].textContent} and ${texts[j].textContent}`;
+        }
+      }
+    }
+    if (pairs) problem(`${pairs} pairs of values overlap, e.g. ${first}`);
   }
 
   // 2. The charts: their backgrounds and text colour as plotly drew them, and their names.
@@ -93,7 +213,7 @@
   };
   const app = document.querySelector('[data-testid="stApp"]');
   return {
-    cut, ellipses, charts,
+    cut, ellipses, broken, crowded, charts,
     picture: place(pictureSel), control: place(controlSel),
     window: {width: window.innerWidth, height: window.innerHeight},
     sideways: Math.max(document.documentElement.scrollWidth, main.scrollWidth) - window.innerWidth,

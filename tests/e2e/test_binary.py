@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Locator, Page, expect
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.helpers import (
     assert_no_app_errors,
@@ -16,6 +17,7 @@ from tests.e2e.helpers import (
     save_screenshot,
     wait_for_app_idle,
 )
+from tests.e2e.layout_checks import FOCUS, probe
 
 SEED_SUM = "4.460303459760249"
 
@@ -101,3 +103,29 @@ def test_moving_the_p_slider_updates_the_loss_and_the_link(page: Page) -> None:
     expect(page.get_by_test_id("stMetric").filter(has_text="loss L(t=1, p=0.71)")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]p=0\.71(&|$)"))
     assert_no_app_errors(page)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (820, 1180)])
+def test_both_tables_show_every_column_whole_on_a_laptop_and_a_tablet(
+    browser: Browser, app_server: str, width: int, height: int
+) -> None:
+    """The editor (t, p) and the losses (row, loss, note) fit their columns: no header is
+    cut ("t (targe…", "p (pre…" before) and neither grid scrolls sideways."""
+    context = browser.new_context(base_url=app_server, viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_binary(page)
+        grids = page.get_by_test_id("stDataFrame")
+        expect(grids).to_have_count(2)
+        expect(grids.nth(1).locator("canvas").first).to_be_visible()
+        wait_for_app_idle(page)
+        seen = probe(page, FOCUS["binary"])
+        headers = [c for c in seen["cut"] if c["kind"] == "table header"]
+        assert not headers, headers
+        scrolls = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+                       .map(s => [s.scrollWidth, s.clientWidth])"""
+        )
+        assert len(scrolls) == 2 and all(content <= shown for content, shown in scrolls), scrolls
+    finally:
+        context.close()

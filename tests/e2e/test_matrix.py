@@ -4,9 +4,13 @@ One server and one browser for the whole matrix; one browser context per window 
 scheme: its first page opened by its link, the others through the menu, as a class moves
 (a reload per page costs the browser as much again). For each page in each window:
 
-- no metric (value, label, delta) and no formula is cut or scrolls inside its box, no other
+- no metric (value, label, delta) and no formula is cut or scrolls inside its box, no metric
+  value is shrunk under 3/4 of its size, no formula breaks after an operator, no other
   text ends in an ellipsis that cuts it (Streamlit's own hints aside: ``OWN_ELLIPSES``), and
   the page does not scroll sideways;
+- no word of a widget's label or of a metric breaks across two lines ("rando / m seed");
+- the values printed in heatmap cells fit their cells, do not overlap and are at least 9 px
+  (too small a cell hides them: hover gives them);
 - every chart is drawn, follows the theme (no white paper in dark mode, its text readable on
   the app's background) and has a text alternative (an ``aria-label``);
 - the page's main picture and the control that drives it (``layout_checks.FOCUS``) are both
@@ -194,6 +198,11 @@ def judge(seen: dict, cell: Cell, theme: str, path: str) -> list[str]:
         for e in seen["ellipses"]
         if e["where"] not in OWN_ELLIPSES
     ]
+    problems += [
+        f"the word {b['word']!r} breaks across lines in {b['text']!r} ({b['where']})"
+        for b in seen["broken"]
+    ]
+    problems += [f"chart {c['chart']}: heatmap values: {c['why']}" for c in seen["crowded"]]
     if seen["sideways"] > 1:
         problems.append(f"the page scrolls sideways by {seen['sideways']} px")
     problems += chart_problems(seen, theme)

@@ -2,10 +2,14 @@
 // of the page it
 // 1. fits formulas and metric values into their column: a formula shrinks a little, or
 //    breaks after a relation or an operator and shrinks what is left; metric values shrink
-//    (those side by side alike), then wrap (style.css). Nothing is cut or scrolls sideways;
+//    (those side by side alike) down to 3/4, else their columns stack, then shrink again and
+//    wrap (style.css). Nothing is cut or scrolls sideways;
 // 2. gives every plotly chart a text alternative: role="figure" and an aria-label made of
 //    the figure's layout.meta.alt, or its title, axis titles and trace names;
-// 3. in a tablet-sized window (769-999 px) folds the sidebar away once per tab, so the page
+// 3. fits the values printed in heatmap cells into their cells: a heatmap's values shrink
+//    (all alike), and if they would be smaller than HEATMAP_FLOOR_PX they are hidden; the
+//    chart's hover still gives every value (the Backpropagation page's at 1024 px overlapped);
+// 4. in a tablet-sized window (769-999 px) folds the sidebar away once per tab, so the page
 //    gets the width (Streamlit folds it by itself at 768 px and below).
 (() => {
   if (window.__xentPage) return;
@@ -16,10 +20,16 @@
   const FORMULA_FLOOR = 0.5; // a broken formula's widest piece shrinks to at most this
   const STRUT_PX = 4; // room kept for KaTeX's 2 px struts, and rounding
   const METRIC_FLOOR = 0.5; // a metric value shrinks to at most this, then wraps
+  const METRIC_STACK = 0.75; // metrics side by side that would shrink more stack instead
+  const STACKED = "xent-stack"; // the class of such a row (style.css)
+  const HEATMAP_FLOOR_PX = 9; // a heatmap value never drawn smaller: hidden instead
+  const CELL_PAD_PX = 2; // room kept either side of a heatmap value inside its cell
   const FOLD_BELOW = 1000; // px: a narrower window starts with the sidebar folded
   const STREAMLIT_FOLDS = 768; // px: Streamlit folds the sidebar itself at this and below
   const FOLDED = "xent-sidebar-folded"; // sessionStorage: folded once in this tab
   const fitted = new WeakMap(); // element -> the width and text it was fitted for
+  const drawnSize = new WeakMap(); // a heatmap value (svg text) -> the font size plotly gave it
+  const hooked = new WeakSet(); // plotly charts whose redraws call the script again
 
   let fonts = 0; // bumped when web fonts arrive: KaTeX's change a formula's width in place
   const stamp = (el) => `${fonts}|${el.clientWidth}|${el.textContent}`;
@@ -50,7 +60,27 @@
   };
 
   // Metric values side by side (one row of columns) share one size: the smallest any of
-  // them needs to fit on one line.
+  // them needs to fit on one line. A row of metrics (and words) that would shrink below
+  // METRIC_STACK stacks its columns instead, one under the other (style.css, .xent-stack):
+  // the binary and versus pages' 2x2 grids had their numbers at ~60 % at 1024 px.
+  const onOneLine = (texts) => {
+    let scale = 1;
+    for (const text of texts) {
+      text.style.fontSize = "";
+      text.style.setProperty("white-space", "nowrap", "important"); // measure on one line
+    }
+    for (const text of texts) {
+      if (overflows(text)) scale = Math.min(scale, (text.clientWidth / text.scrollWidth) * 0.98);
+    }
+    return scale;
+  };
+  const stackable = (row) =>
+    row.matches('[data-testid="stHorizontalBlock"]') &&
+    [...row.querySelectorAll('[data-testid="stElementContainer"]')].every((c) =>
+      c.querySelector(
+        '[data-testid="stMetric"], [data-testid="stCaptionContainer"], [data-testid="stMarkdown"]',
+      ),
+    );
   const fitMetrics = () => {
     const rows = new Map();
     for (const value of document.querySelectorAll('[data-testid="stMetricValue"]')) {
@@ -61,15 +91,13 @@
       rows.get(row).push(text);
     }
     for (const [row, texts] of rows) {
-      const key = texts.map(stamp).join("\n");
-      if (fitted.get(row) === key) continue;
-      let scale = 1;
-      for (const text of texts) {
-        text.style.fontSize = "";
-        text.style.setProperty("white-space", "nowrap", "important"); // measure on one line
-      }
-      for (const text of texts) {
-        if (overflows(text)) scale = Math.min(scale, (text.clientWidth / text.scrollWidth) * 0.98);
+      const key = () => [row.clientWidth, ...texts.map(stamp)].join("\n");
+      if (fitted.get(row) === key()) continue;
+      row.classList.remove(STACKED);
+      let scale = onOneLine(texts);
+      if (scale < METRIC_STACK && stackable(row)) {
+        row.classList.add(STACKED);
+        scale = onOneLine(texts);
       }
       scale = Math.max(METRIC_FLOOR, scale);
       for (const text of texts) {
@@ -79,8 +107,57 @@
         }
         text.style.removeProperty("white-space"); // style.css lets what is still too long wrap
       }
-      fitted.set(row, key);
+      fitted.set(row, key());
     }
+  };
+
+  // A heatmap's values (plotly draws each trace as one image in a g.hm, its values as text
+  // elements beside it): the largest size, up to plotly's own, at which every value fits its
+  // cell; below HEATMAP_FLOOR_PX none of that trace's values is shown.
+  const heatmapStamp = (image, texts) =>
+    [image.getAttribute("width"), image.getAttribute("height"), texts.length]
+      .concat(texts.map((t) => `${t.textContent}:${t.style.fontSize}:${t.style.display}`))
+      .join("|");
+  const fitHeatmaps = (plot) => {
+    for (const layer of plot.querySelectorAll("g.hm")) {
+      const image = layer.querySelector("image");
+      const texts = [...layer.querySelectorAll("text")];
+      if (!image || !texts.length || fitted.get(layer) === heatmapStamp(image, texts)) continue;
+      const columns = new Set(texts.map((t) => t.getAttribute("x"))).size;
+      const rows = new Set(texts.map((t) => t.getAttribute("y"))).size;
+      const box = image.getBBox();
+      const cellWidth = box.width / columns - 2 * CELL_PAD_PX;
+      const cellHeight = box.height / rows;
+      let scale = 1;
+      let size = Infinity;
+      for (const t of texts) {
+        if (!drawnSize.has(t)) drawnSize.set(t, parseFloat(getComputedStyle(t).fontSize));
+        t.style.fontSize = `${drawnSize.get(t)}px`;
+        t.style.display = "";
+      }
+      for (const t of texts) {
+        const drawn = drawnSize.get(t);
+        size = Math.min(size, drawn);
+        scale = Math.min(scale, cellWidth / t.getComputedTextLength(), cellHeight / (drawn * 1.2));
+      }
+      if (size * scale < HEATMAP_FLOOR_PX) {
+        for (const t of texts) t.style.display = "none";
+      } else if (scale < 1) {
+        for (const t of texts) t.style.fontSize = `${(drawnSize.get(t) * scale).toFixed(1)}px`;
+      }
+      fitted.set(layer, heatmapStamp(image, texts));
+    }
+  };
+
+  const watchChart = (box) => {
+    const plot = box.querySelector(".js-plotly-plot");
+    if (!plot || !plot._fullLayout) return;
+    if (!hooked.has(plot) && typeof plot.on === "function") {
+      plot.on("plotly_afterplot", later); // a resize redraws the chart without a new element
+      hooked.add(plot);
+    }
+    nameChart(box);
+    fitHeatmaps(plot);
   };
 
   // Words of plotly's HTML-ish labels, parsed in an inert document (nothing loads or runs).
@@ -141,7 +218,7 @@
     }
     document.querySelectorAll(".katex-display").forEach(fitFormula);
     fitMetrics();
-    document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach(nameChart);
+    document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach(watchChart);
   };
   const later = () => {
     if (!queued) {
