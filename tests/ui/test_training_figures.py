@@ -414,3 +414,15 @@ def test_the_units_strip_is_drawn_on_the_dark_background_with_light_labels():
     labels = pixels[:14].reshape(-1, 3)
     assert (labels.sum(axis=1) > 500).any()  # "h1", "h2", "h3" in a light ink
     assert tuple(pixels[0, 0]) == BACKGROUND["dark"]
+
+
+def test_a_long_history_is_drawn_with_at_most_600_evenly_spread_points_first_and_last_kept():
+    epochs = np.arange(2000)
+    train, test = np.linspace(2.0, 0.1, 2000), np.linspace(2.1, 0.3, 2000)
+    fig = loss_curve_figure(epochs=epochs, train_loss=train, test_loss=test)
+    x, y = np.asarray(fig.data[0].x), np.asarray(fig.data[0].y)
+    assert 590 <= len(x) <= 600 and x[0] == 0 and x[-1] == 1999
+    assert np.array_equal(y, train[x]) and np.array_equal(np.asarray(fig.data[1].y), test[x])
+    assert np.diff(x).max() <= 4  # evenly spread: no gap wider than ~2000/600
+    short = loss_curve_figure(epochs=[0, 1, 2], train_loss=[0.7, 0.5, 0.4], test_loss=[1, 1, 1])
+    assert list(short.data[0].x) == [0, 1, 2]  # a short history: every point

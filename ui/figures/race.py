@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.training import TEST_COLOR, TRAIN_COLOR, loss_curve_figure
+from ui.figures.training import TEST_COLOR, TRAIN_COLOR, curve_points, loss_curve_figure
 
 LANE_COLORS = (TRAIN_COLOR, TEST_COLOR)  # blue and vermillion (Okabe-Ito): lane 1, lane 2
 
@@ -35,11 +35,12 @@ def race_curve_figure(
     mode = fig.data[0].mode
     for lane in (0, 1):
         color = LANE_COLORS[lane]
+        keep = curve_points(len(epochs[lane]))
         for kind, values, dash in (("training", train_loss, "solid"), ("test", test_loss, "dot")):
             trace = dict(
                 type="scatter",
-                x=np.asarray(epochs[lane]),
-                y=np.asarray(values[lane], dtype=np.float64),
+                x=np.asarray(epochs[lane])[keep],
+                y=np.asarray(values[lane], dtype=np.float64)[keep],
                 mode=mode,
                 name=f"{kind} · {names[lane]}",
                 line=dict(color=color, width=2, dash=dash),

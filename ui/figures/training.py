@@ -19,6 +19,17 @@ TEST_COLOR = CLASS_COLORS[5]
 # them in the app's theme, light or dark, like every other chart (a colour set here would
 # stay, e.g. white paper in dark mode). Colours below are for marks, chosen to read on both.
 _AXIS = dict(zerolinewidth=2, ticks="")
+# A loss curve is at most ~600 px wide: more points than that draw the same line, but cost the
+# server 6.6 ms instead of ~2 ms to build and encode (2,000 epochs) and the browser's plotly
+# more to redraw. The history keeps every epoch's value; the curve shows an even selection.
+MAX_CURVE_POINTS = 600
+
+
+def curve_points(n: int, most: int = MAX_CURVE_POINTS) -> np.ndarray:
+    """Indices of at most ``most`` of ``n`` points, evenly spread, the first and last kept."""
+    if n <= most:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, most).round().astype(np.intp))
 
 
 def loss_curve_figure(
@@ -29,14 +40,16 @@ def loss_curve_figure(
     y_scale: Literal["linear", "log"] = "linear",
     height: int = 300,
 ) -> go.Figure:
-    """Training and test mean cross-entropy (lines) against the epoch."""
-    x = np.asarray(epochs)
+    """Training and test mean cross-entropy (lines) against the epoch (at most
+    :data:`MAX_CURVE_POINTS` of them, :func:`curve_points`)."""
+    keep = curve_points(len(epochs))
+    x = np.asarray(epochs)[keep]
     mode = "lines" if len(x) > 1 else "markers"  # one epoch: a dot, not nothing
     traces = [
         dict(
             type="scatter",
             x=x,
-            y=np.asarray(train_loss, dtype=np.float64),
+            y=np.asarray(train_loss, dtype=np.float64)[keep],
             mode=mode,
             name="training",
             line=dict(color=TRAIN_COLOR, width=2),
@@ -46,7 +59,7 @@ def loss_curve_figure(
         dict(
             type="scatter",
             x=x,
-            y=np.asarray(test_loss, dtype=np.float64),
+            y=np.asarray(test_loss, dtype=np.float64)[keep],
             mode=mode,
             name="test",
             line=dict(color=TEST_COLOR, width=2, dash="dot"),
