@@ -148,7 +148,7 @@ def the_race() -> None:
     with formula:
         # one update a line: side by side they broke after a minus sign at 820-1024 px
         st.latex(
-            r"\begin{aligned} w &\leftarrow w - \eta\,\frac{\partial L}{\partial z}\,x \\"
+            r"\begin{aligned} w &\leftarrow w - \eta\,\frac{\partial L}{\partial z}\,x \\[6pt]"
             r"b &\leftarrow b - \eta\,\frac{\partial L}{\partial z} \end{aligned}"
         )
         st.markdown(
