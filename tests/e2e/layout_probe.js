@@ -128,7 +128,8 @@
     return tops.size;
   };
   const labelled = '[data-testid="stWidgetLabel"], [data-testid="stMetricLabel"], '
-    + '[data-testid="stMetricValue"]';
+    + '[data-testid="stMetricValue"], [data-testid="stRadio"] [role="radiogroup"] label, '
+    + '[data-testid="stCheckbox"] label, [data-testid^="stBaseButton"]';
   for (const root of main.querySelectorAll(labelled)) {
     if (!visible(root) || root.closest('details:not([open])')) continue;  // a closed expander
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
