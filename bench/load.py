@@ -488,6 +488,13 @@ async def trainer(plan: Plan, who: str, rng: random.Random) -> None:
 
 
 SELF_PAUSED = ("**The loss is exploding**", "Training diverged")  # the page's own pauses
+SAFE_LR = "0.03"  # the rate a student picks after the page paused itself (the default)
+
+
+def self_paused(s: StreamlitSession) -> bool:
+    """True while the page stands paused by itself, saying why (a learning rate of 3 or 10 can
+    make the loss explode): its message stays until Play is pressed again."""
+    return any(alert.startswith(SELF_PAUSED) for alert in s.error_alerts())
 
 
 async def player(plan: Plan, who: str, rng: random.Random) -> None:
@@ -524,6 +531,12 @@ async def player(plan: Plan, who: str, rng: random.Random) -> None:
         for _ in range(plan.max_actions):
             if not await think(plan, rng):
                 break
+            if self_paused(s):  # as a student would: a smaller rate, and Play again
+                s.stage_option("tr_lr", SAFE_LR, multi=True)
+                s.stage_click("tr_play")
+                if not await next_frame("training: play again after the page paused itself"):
+                    return
+                continue
             s.stage_option("tr_lr", rng.choice(LEARNING_RATES), multi=True)
             if not await next_frame("training: lr while playing -> next frame"):
                 return
@@ -534,9 +547,11 @@ async def player(plan: Plan, who: str, rng: random.Random) -> None:
         )
         for text in s.exceptions_seen:
             plan.rec.error(who, f"exception while playing: {text[:300]}")
+        if self_paused(s):  # already paused: pressing the button now would press Play
+            return
         result = await s.click("tr_play")  # Pause: the loop stops, the run finishes
-        # A random learning rate of 3 or 10 can make the page pause itself and say why (its
-        # divergence check): the page working, not an error of the run.
+        # The page may have paused itself in this last frame and said why (its divergence
+        # check): the page working, not an error of the run.
         result.error_alerts = [a for a in result.error_alerts if not a.startswith(SELF_PAUSED)]
         plan.rec.run(who, "training: pause", result)
     finally:

@@ -45,8 +45,10 @@ DUTY = 0.5  # a session computes at most this fraction of one core while playing
 MIN_SLEEP = 0.01  # always yield the core this long between frames
 # When several sessions of one server process play, together they compute at most this much
 # of one core (their script threads' CPU time), so the other students' clicks still get the
-# rest (bench/load.py; --whole-class: 30 players need ~0.5 of a core per process for 8 frames/s).
-PROCESS_DUTY = 0.6
+# rest. bench/load.py --whole-class (30 players, 2 processes, quiet machine, 2026-12-07): 0.6
+# gave 7.0-8.4 frames/s per player (10th percentile 6.3-7.5), 0.8 gave 9.6 (8.5-8.8) with the
+# other interactions' p95 at 592 ms (< 1 s).
+PROCESS_DUTY = 0.8
 
 _playing = 0
 _playing_lock = threading.Lock()
