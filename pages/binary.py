@@ -38,7 +38,10 @@ from ui.widgets.table_files import download_csv, forget, upload_csv
 from ui.widgets.tables import show_problems, too_many_rows
 
 SCALES = ("linear", "log")
-TARGET_PX, VALUE_PX = 56, 80  # the editor's t and p (or z) columns
+TARGET_PX, VALUE_PX = 56, 80  # the editor's t and p columns
+# z: the article's exact logits, e.g. −0.8472978603872037 (shorter would change the sum's last
+# digits), whole at the grid's 13 px font; the tables then sit one under the other
+LOGIT_PX = 150
 ROW_PX, NOTE_PX = 48, 130  # the losses table's row number and note ("confident mistake")
 PARAMS = [
     params.Param("p", 0.7, params.number(0.0, 1.0), "{:g}".format),
@@ -186,7 +189,7 @@ def table_editor(table: KeptEditor, column: Column) -> tuple[pd.DataFrame, Delta
                 help="z, the logit: the model's raw score, any finite number (p = σ(z))"
                 if column == "z"
                 else "p, the predicted probability that the answer is yes, from 0 to 1",
-                width=VALUE_PX,
+                width=LOGIT_PX if column == "z" else VALUE_PX,
             ),
         },
     )
@@ -315,7 +318,11 @@ def table_section() -> None:
     table.start()
     if logits:
         logits_note()
-    editing, results = st.columns([4, 7], gap="large")
+    # Side by side for p; for z (wider numbers, and p beside each loss) one under the other,
+    # so neither table is cut or scrolls at 1024 px
+    editing, results = (
+        (st.container(), st.container()) if logits else st.columns([4, 7], gap="large")
+    )
     with editing:
         edited, actions = table_editor(table, column)
     offer = partial(offer_download, edited, column, actions)

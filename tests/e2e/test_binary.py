@@ -30,8 +30,8 @@ def open_binary(page: Page, query: str = "") -> None:
 
 
 def editor(page: Page) -> Locator:
-    """The editable (t, p) table."""
-    return page.locator(".st-key-bce_table_p")
+    """The editable (t, p) table, or (t, z) in logits mode."""
+    return page.locator(".st-key-bce_table_p, .st-key-bce_table_z")
 
 
 def slider(page: Page, key: str) -> Locator:
@@ -105,16 +105,50 @@ def test_moving_the_p_slider_updates_the_loss_and_the_link(page: Page) -> None:
     assert_no_app_errors(page)
 
 
+# Every cell of the page's grids whose text is wider than its column (glide-data-grid draws on
+# a canvas: the columns, the cells and the font are the grid component's props, read through
+# React's fiber on the canvas, as tests/e2e/layout_probe.js reads the headers).
+CUT_CELLS_JS = """() => {
+  const cut = [];
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const canvas = grid.querySelector('canvas[data-testid="data-grid-canvas"]');
+    const key = Object.keys(canvas).find((k) => k.startsWith('__reactFiber'));
+    let props = null;
+    for (let f = key && canvas[key], i = 0; f && i < 20 && !props; f = f.return, i++) {
+      const p = f.memoizedProps;
+      if (p && Array.isArray(p.columns) && p.theme && p.getCellContent && p.rows > 0) props = p;
+    }
+    if (!props) { cut.push({why: 'no grid props'}); continue; }
+    const {theme} = props;
+    measure.font = `${theme.baseFontStyle} ${theme.fontFamily}`;
+    props.columns.forEach((column, c) => {
+      for (let r = 0; r < props.rows; r++) {
+        const text = String(props.getCellContent([c, r]).displayData ?? '');
+        const need = 2 * theme.cellHorizontalPadding + measure.measureText(text).width;
+        if (need > column.width + 0.5) {
+          cut.push({column: column.title, text, need, width: column.width});
+        }
+      }
+    });
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("query", ["", "logits=1"], ids=["p", "logits"])
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (820, 1180)])
 def test_both_tables_show_every_column_whole_on_a_laptop_and_a_tablet(
-    browser: Browser, app_server: str, width: int, height: int
+    browser: Browser, app_server: str, width: int, height: int, query: str
 ) -> None:
-    """The editor (t, p) and the losses (row, loss, note) fit their columns: no header is
-    cut ("t (targe…", "p (pre…" before) and neither grid scrolls sideways."""
+    """The editor (t, p or z) and the losses (row, loss, note; p in logits mode) fit their
+    columns: no header is cut ("t (targe…", "p (pre…" before), no value is cut (the article's
+    exact logits, −0.8472978603872037, were cut in an 80 px column) and neither grid scrolls
+    sideways."""
     context = browser.new_context(base_url=app_server, viewport={"width": width, "height": height})
     page = context.new_page()
     try:
-        open_binary(page)
+        open_binary(page, query)
         grids = page.get_by_test_id("stDataFrame")
         expect(grids).to_have_count(2)
         expect(grids.nth(1).locator("canvas").first).to_be_visible()
@@ -127,5 +161,7 @@ def test_both_tables_show_every_column_whole_on_a_laptop_and_a_tablet(
                        .map(s => [s.scrollWidth, s.clientWidth])"""
         )
         assert len(scrolls) == 2 and all(content <= shown for content, shown in scrolls), scrolls
+        cells = page.evaluate(CUT_CELLS_JS)
+        assert not cells, cells
     finally:
         context.close()
