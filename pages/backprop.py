@@ -426,7 +426,7 @@ for h, column in zip(HEADS, st.columns(2, gap="large"), strict=True):
 # ---------------------------------------------------------------- fading gradients
 st.divider()
 st.header("Where gradients fade")
-fade_controls, fade_chart = st.columns([1, 3], gap="large")
+fade_controls, fade_chart = st.columns([1, 2], gap="large")
 with fade_controls:
     fade_act = st.radio(
         "Hidden activation",

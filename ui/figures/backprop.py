@@ -404,7 +404,7 @@ def fading_figure(sizes: Mapping[str, Sequence[float]], *, chosen: str) -> go.Fi
         data=traces,
         layout=dict(
             **look(height=360),
-            xaxis=dict(title_text="layer (the backward pass runs right to left)"),
+            xaxis=dict(title_text="layer (backward: right to left)"),
             yaxis=dict(title_text="‖δ‖ (log scale)", type="log"),
             bargap=0.4,
         ),
