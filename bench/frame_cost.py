@@ -131,8 +131,8 @@ async def play(url: str, pid: int, players: int, seconds: float) -> dict[str, fl
 
     def counter(k: int):
         def seen(element) -> bool:
-            if element.WhichOneof("type") == "html" and "data-epoch=" in element.html.body:
-                counts[k] += 1
+            if element.WhichOneof("type") == "html":  # a message carries a few frames
+                counts[k] += element.html.body.count("data-epoch=")
             return False  # keep watching
 
         return seen

@@ -442,15 +442,19 @@ LIVE = re.compile(r"data-epoch='(\d+)'")
 
 
 def live_epoch(s: StreamlitSession) -> int | None:
-    """The epoch the live block shows now."""
-    for text in s.texts():
-        if match := LIVE.search(text):
-            return int(match.group(1))
-    return None
+    """The epoch the live block shows now: the newest of the frames received (while playing,
+    a message carries a few frames of the block drawn when the run started)."""
+    epochs = [int(e) for text in s.texts() for e in LIVE.findall(text)]
+    return max(epochs) if epochs else None
+
+
+def live_frames(element: object) -> int:
+    """How many frames of the live block an element carries (0 if it is not the block)."""
+    return element.html.body.count("data-epoch=") if element.WhichOneof("type") == "html" else 0
 
 
 def is_live_frame(element: object) -> bool:
-    return element.WhichOneof("type") == "html" and "data-epoch=" in element.html.body
+    return live_frames(element) > 0
 
 
 async def trainer(plan: Plan, who: str, rng: random.Random) -> None:
@@ -516,7 +520,7 @@ async def player(plan: Plan, who: str, rng: random.Random) -> None:
     frames = [0]  # live frames received, counted by a watcher that never resolves
 
     def count(element: object) -> bool:
-        frames[0] += is_live_frame(element)
+        frames[0] += live_frames(element)
         return False
 
     s._watchers.append((count, asyncio.get_running_loop().create_future()))

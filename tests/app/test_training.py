@@ -22,10 +22,12 @@ PAGE = "pages/training.py"
 
 
 def live(at: AppTest) -> str:
-    """The HTML of the live block (epoch, losses, accuracies, boundary picture)."""
+    """The HTML of the live block (epoch, losses, accuracies, boundary picture), without the
+    name of the script run that drew it (``data-run``, a new one each run)."""
     blocks = [h.proto.body for h in at.html if "tr-epoch" in h.proto.body]
     assert len(blocks) == 1, f"expected one live block, found {len(blocks)}"
-    return blocks[0]
+    assert re.search(r" data-run='\d+'", blocks[0])
+    return re.sub(r" data-run='\d+'", "", blocks[0])
 
 
 def shown(at: AppTest, test_id: str) -> str:

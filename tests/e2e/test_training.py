@@ -108,6 +108,44 @@ def test_play_advances_the_epoch_and_redraws_the_boundary_and_pause_stops_it(
     assert boundary(page).get_attribute("src") == picture
 
 
+SEEN_EPOCHS = """() => {
+  window.__epochs = new Set();
+  const tick = () => {
+    const e = document.querySelector('[data-testid="tr-epoch"]');
+    if (e) window.__epochs.add(parseInt(e.innerText.replace(/,/g, '')));
+    if (window.__sampling !== false) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+def test_playing_frames_are_drawn_one_by_one_into_the_same_block(page: Page):
+    """A playing message carries two frames (ui/model/training_loop.FRAMES_PER_MESSAGE): the
+    browser draws both, odd and even epochs, into the block already there (not a new one);
+    after Pause the block shows the paused run's epoch and stays."""
+    open_training(page)
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 3)
+    page.evaluate("document.querySelector('[data-testid=\"tr-live\"]').__xentTag = 1")
+    page.evaluate(SEEN_EPOCHS)
+    wait_for_epoch_at_least(page, epoch(page) + 40)
+    page.evaluate("window.__sampling = false")
+    assert page.evaluate("document.querySelector('[data-testid=\"tr-live\"]').__xentTag") == 1
+    seen = page.evaluate("Array.from(window.__epochs)")
+    odd, even = [e for e in seen if e % 2], [e for e in seen if not e % 2]
+    assert len(odd) >= 5 and len(even) >= 5, sorted(seen)
+    assert_no_app_errors(page)
+
+    button(page, "tr_play").click()
+    expect(button(page, "tr_play")).to_have_accessible_name("Play")
+    wait_for_app_idle(page)
+    stopped_at = epoch(page)
+    block = page.locator('[data-testid="tr-live"]')
+    expect(block).to_have_attribute("data-epoch", str(stopped_at))
+    page.wait_for_timeout(500)
+    assert epoch(page) == stopped_at
+
+
 def test_step_trains_one_epoch_and_reset_returns_to_epoch_0(page: Page):
     """Step twice: epoch 2 and a lower loss; Reset: epoch 0 and the first loss again."""
     open_training(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
 from ui.model import training
@@ -250,3 +251,107 @@ def test_settling_undoes_only_a_frame_never_shown_and_only_once():
     assert not settle_interrupted(run, shown_epoch=1) and run.epoch == 1
     assert settle_interrupted(run, shown_epoch=0) and run.epoch == 0
     assert not settle_interrupted(run, shown_epoch=-1) and run.epoch == 0
+
+
+# --- several frames a message ---------------------------------------------------------------------
+
+
+class Messages(Screen):
+    """The fake drawing with frames: the epochs rendered, grouped by the message that sent them."""
+
+    def __init__(self, state: dict, run: Training, frames: int):
+        super().__init__(state, run, frames)
+        self.rendered: list[int] = []
+        self.sent: list[list[int]] = []
+
+    def render(self) -> None:
+        self.rendered.append(self.run.epoch)
+
+    def draw_live(self) -> None:
+        self.sent.append(self.rendered)
+        self.rendered = []
+        super().draw_live()
+
+
+def play_messages(state, run, screen, *, draw_live=None, per_message=2) -> None:
+    play(
+        state,
+        run,
+        started=0.0,
+        draw_live=draw_live or screen.draw_live,
+        draw_more=screen.draw_more,
+        rerun=rerun,
+        render=screen.render,
+        frames_per_message=per_message,
+        monotonic=lambda: 1.0,
+        work_clock=perf_clock(),
+        sleep=lambda s: None,
+    )
+
+
+def test_a_message_carries_each_frame_trained_since_the_last_one():
+    """Two frames a message, two epochs a frame: every frame's moment is rendered and sent, the
+    curve and units counted in messages."""
+    state, run = playing_state(tr_speed=2), small_run()
+    screen = Messages(state, run, frames=3)
+    play_messages(state, run, screen)
+    assert screen.sent == [[2, 4], [6, 8], [10, 12]] and run.epoch == 12
+    assert screen.live == [4, 8, 12] and [f.number for f in screen.more] == [1, 2, 3]
+
+
+def test_a_click_before_a_message_went_out_takes_the_run_back_to_the_last_one_sent():
+    """Both frames of message 2 trained, then the click: back to epoch 2, weights and curve."""
+    state, run = playing_state(), small_run()
+    screen = Messages(state, run, frames=99)
+    sent_weights = []
+
+    def live_until_clicked():
+        if len(screen.sent) == 1:
+            raise Click
+        screen.draw_live()
+        sent_weights.append([W.copy() for W in run.net.weights])
+
+    with pytest.raises(Click):
+        play_messages(state, run, screen, draw_live=live_until_clicked)
+    assert screen.sent == [[1, 2]] and screen.rendered == [3, 4]
+    assert run.epoch == 2 and run.history.epochs[-1] == 2
+    assert all(np.array_equal(W, V) for W, V in zip(run.net.weights, sent_weights[0], strict=True))
+    assert training._playing == 0
+
+
+def test_a_divergence_in_a_message_leaves_the_run_at_the_last_message_sent():
+    """Message 2's second frame diverges: its first frame was never sent, so it goes too."""
+    state, run = playing_state(), small_run()
+    screen = Messages(state, run, frames=99)
+    real_train = run.train
+    calls = itertools.count(1)
+
+    def diverging(epochs, **settings):
+        if next(calls) == 4:
+            raise Diverged("Training diverged after epoch 4: … Lower the learning rate")
+        return real_train(epochs, **settings)
+
+    run.train = diverging
+    with pytest.raises(Rerun):
+        play_messages(state, run, screen)
+    assert screen.sent == [[1, 2]] and run.epoch == 2 and run.history.epochs[-1] == 2
+    assert state[RUNNING] is False and "Lower the learning rate" in state[ERROR]
+
+
+def test_rewinding_to_a_mark_undoes_every_epoch_since_and_nothing_without_one():
+    run = small_run()
+    control.train(playing_state(), run, epochs=1)
+    mark, weights = run.mark(), [W.copy() for W in run.net.weights]
+    rng_state, curve = run.rng.bit_generator.state, list(run.history.epochs)
+    assert not run.rewind(mark) and run.epoch == 1  # nothing trained since the mark
+    for _ in range(3):
+        control.train(playing_state(), run, epochs=2)
+    assert run.epoch == 7
+    assert run.rewind(mark) and run.epoch == 1 and run.history.epochs == curve
+    assert all(np.array_equal(W, V) for W, V in zip(run.net.weights, weights, strict=True))
+    assert run.rng.bit_generator.state == rng_state
+    control.train(playing_state(), run, epochs=1)  # the same epoch 2 as before the rewind
+    again = [W.copy() for W in run.net.weights]
+    run.rewind(mark)
+    control.train(playing_state(), run, epochs=1)
+    assert all(np.array_equal(W, V) for W, V in zip(run.net.weights, again, strict=True))

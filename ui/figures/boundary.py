@@ -13,6 +13,7 @@ import hashlib
 import io
 import threading
 from collections.abc import Sequence
+from html import escape
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -469,9 +470,11 @@ def live_html(
     caption: str,
     picture_html: str | None = None,
     race: str = "",
+    run: str = "",
 ) -> str:
     """The live block: epoch, losses and accuracies over the boundary picture, a caption under;
-    in a race, ``race`` (the second copy's numbers, ``tr-race``) between the two.
+    in a race, ``race`` (the second copy's numbers, ``tr-race``) between the two. ``run``
+    names the script run that drew it (``data-run``: a playing frame updates only its own).
 
     One HTML element, so a playing frame is one message for the browser to render and the
     numbers always belong to the picture under them. Test ids: ``tr-epoch``,
@@ -507,4 +510,7 @@ def live_html(
     if race:
         header += f"<div data-testid='tr-race' style='{small};margin-bottom:0.4rem'>{race}</div>"
     note = f"<div style='opacity:0.8;font-size:0.85rem'>{caption}</div>"
-    return Html(f"<div data-testid='tr-live' data-epoch='{epoch}'>{header}{picture}{note}</div>")
+    return Html(
+        f"<div data-testid='tr-live' data-epoch='{epoch}' data-run='{escape(run)}'>"
+        f"{header}{picture}{note}</div>"
+    )

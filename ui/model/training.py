@@ -405,6 +405,21 @@ class Training:
             race,
         )
 
+    def mark(self) -> tuple:
+        """The run as it is now, for :meth:`rewind` (several :meth:`train` calls later)."""
+        return self._snapshot()
+
+    def rewind(self, mark: tuple) -> bool:
+        """Go back to ``mark`` (:meth:`mark`); False if the run is already there.
+
+        A playing page that sends several frames in one message rewinds to the last message
+        sent when it is interrupted before the next one went out.
+        """
+        if mark[3] == self.epoch:  # the snapshot's epoch: nothing trained since
+            return False
+        self._before = mark
+        return self.undo()
+
     def undo(self) -> bool:
         """Go back to just before the last :meth:`train` call (once); False if nothing to undo.
 

@@ -22,6 +22,11 @@ from ui.model.training import Training, frame_sleep, playing
 from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
+# Frames (the live block at consecutive moments) sent in one message, which the browser plays
+# one after another (ui/widgets/live_player.js): each message costs the tab a re-render of the
+# page (~15-20 ms of main thread here, bench/README.md) and the server Streamlit's share, so
+# two frames a message draw more of them for less.
+FRAMES_PER_MESSAGE = 2
 # While playing, redraw the plotly loss curve every 60th frame (every 1.5-2.5 s at 25-40
 # frames/s): a plotly redraw costs the browser 50-170 ms of main thread (CDP profiles,
 # 2026-12-07: a quarter of the tab's time at every 12th frame, a sixth at every 36th), time
@@ -87,10 +92,14 @@ def pause_idle(state: State, limit: float) -> None:
     )
 
 
-def settle_interrupted(run: Training, shown_epoch: int) -> bool:
-    """After an interruption: undo the frame trained but never shown (the live block last
-    showed ``shown_epoch``), so the paused run is the one on screen; True if it undid one."""
-    return shown_epoch != run.epoch and run.undo()
+def settle_interrupted(run: Training, shown_epoch: int, mark: tuple | None = None) -> bool:
+    """After an interruption: undo the frames trained but never sent (the live block last
+    showed ``shown_epoch``), so the paused run is the one on screen: back to ``mark``
+    (:meth:`Training.mark`, taken before the message's first frame) or, without one, before
+    the last frame. True if it undid anything."""
+    if shown_epoch == run.epoch:
+        return False
+    return run.rewind(mark) if mark is not None else run.undo()
 
 
 def play(
@@ -101,6 +110,8 @@ def play(
     draw_live: Callable[[], None],
     draw_more: Callable[[Frame], None],
     rerun: Callable[[], NoReturn],
+    render: Callable[[], None] = lambda: None,
+    frames_per_message: int = 1,
     idle_seconds: float | None = None,
     monotonic: Callable[[], float] = time.monotonic,
     work_clock: Callable[[], float] = time.thread_time,
@@ -109,9 +120,12 @@ def play(
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends.
 
     ``started`` is the ``monotonic()`` time of the last interaction (the script's start).
-    Each frame trains ``state["tr_speed"]`` epochs, calls ``draw_live()`` (the numbers and
-    the picture), then ``draw_more(frame)`` (the curve and the units when the frame asks),
-    then sleeps :func:`~ui.model.training.frame_sleep` of the work. ``rerun()`` must not
+    Each frame trains ``state["tr_speed"]`` epochs and calls ``render()`` (the numbers and
+    the picture of that moment, kept for the message); after ``frames_per_message`` frames,
+    ``draw_live()`` sends them in one message, then ``draw_more(frame)`` (the curve and the
+    units when the message asks: ``frame`` counts messages), then the loop sleeps
+    :func:`~ui.model.training.frame_sleep` of the work. A click before the message went out
+    takes the run back to the last message sent (:func:`settle_interrupted`). ``rerun()`` must not
     return (Streamlit's raises): it is called after an idle pause or a divergence, both of
     which leave ``state[RUNNING]`` False. ``idle_seconds`` defaults to
     :data:`ui.model.training.IDLE_SECONDS`, read at each call.
@@ -130,15 +144,18 @@ def play(
                 pause_idle(state, limit)
                 rerun()
             tick = work_clock()
-            train_frame(state, run, epochs=state["tr_speed"])
+            mark = run.mark() if frames_per_message > 1 else None
             try:
-                if ERROR in state:
-                    rerun()
+                for _ in range(frames_per_message):
+                    train_frame(state, run, epochs=state["tr_speed"])
+                    if ERROR in state:
+                        rerun()
+                    render()
                 number += 1
                 draw_live()
                 shown_epoch = run.epoch
                 draw_more(frame(number))
             except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
-                settle_interrupted(run, shown_epoch)
+                settle_interrupted(run, shown_epoch, mark)
                 raise
             sleep(frame_sleep(work_clock() - tick))

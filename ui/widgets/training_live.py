@@ -7,7 +7,10 @@ The loop itself and its decisions (which frame redraws what, when to stop) are
 
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -17,6 +20,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from ui.figures import projector
 from ui.figures.boundary import (
+    Html,
     argmax_grid,
     boundary_picture,
     img_tag,
@@ -42,6 +46,13 @@ from ui.widgets import classroom, network_view
 COSTLIEST = 5  # training points ringed as the costliest now
 LIVE_GRID = 50  # the live picture's field: 50² probabilities, scaled up by the browser
 BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px)
+# The browser's frame player (a playing message's frames, one after another, into the block)
+PLAYER = "\n".join(  # its comments left out: it rides in every playing message
+    line
+    for line in (Path(__file__).parent / "live_player.js").read_text().splitlines()
+    if line.strip() and not line.lstrip().startswith("//")
+)
+_runs = itertools.count(1)  # names each script run's live block (data-run)
 # Redrawn every few frames while training: a toolbar with only the camera (a PNG of the curves).
 CHART_CONFIG = {"modeBarButtons": [["toImage"]], **projector.png_export("training_curves")}
 
@@ -84,10 +95,12 @@ def live_block(
     view: str = "confidence",
     theme: str = "light",
     rival: str = "",
+    run_name: str = "",
 ) -> str:
     """The epoch counter over the boundary picture, with its points and costliest rings, in
     the page's ``theme`` (the field fades to its background); in a race, the second copy's
-    numbers under the first's, named ``rival`` (:func:`rival_name`)."""
+    numbers under the first's, named ``rival`` (:func:`rival_name`). ``run_name``: the script
+    run drawing it (:class:`Live`)."""
     costly = run.costliest(COSTLIEST)
     picture = live_picture_html(
         view_grid(run.probability_grid(LIVE_GRID), view),
@@ -122,6 +135,7 @@ def live_block(
         caption=f"Ringed in red: the {len(costly)} training points costing the most loss "
         f"now, −log p(class) = {losses}.",
         race=race,
+        run=run_name,
     )
 
 
@@ -155,8 +169,25 @@ def loss_curve(run: Training, *, log: bool, state: State | None = None) -> go.Fi
     )
 
 
-def show_live(run: Training, state: State) -> DeltaGenerator:
-    """The live block, drawn here; returns its element, for the playing frames to replace."""
+@dataclass(frozen=True)
+class Live:
+    """The live block of one script run: its name (``data-run``) and the element a playing
+    message goes into (its frames are played into the block by ``live_player.js``)."""
+
+    name: str
+    frames: DeltaGenerator
+
+
+def frames_html(name: str, blocks: list[str]) -> Html:
+    """A playing message: the frame player (installed once per tab) and ``blocks``, the live
+    block at consecutive frames, for the block of run ``name``. JSON with every "<" escaped,
+    so Streamlit's sanitiser keeps the script."""
+    frames = json.dumps([str(b) for b in blocks]).replace("<", "\\u003c")
+    return Html(f"<script>{PLAYER}\nwindow.xentLive.play({json.dumps(name)},{frames});</script>")
+
+
+def show_live(run: Training, state: State) -> Live:
+    """The live block, drawn here, and the slot where playing messages go."""
     test, page_theme = state["tr_show_test"], theme()
     st.html(  # the picture's axes and points, once per run (a <style>: no space on the page)
         static_layer_style(
@@ -168,10 +199,11 @@ def show_live(run: Training, state: State) -> DeltaGenerator:
             theme=page_theme,
         )
     )
-    view = state.get("tr_view", "confidence")
-    block = live_block(run, test=test, view=view, theme=page_theme, rival=rival_name(run, state))
-    # Scripts allowed: a playing frame's block may carry the network diagram's scene.
-    return st.html(block, unsafe_allow_javascript=True)
+    view, name = state.get("tr_view", "confidence"), str(next(_runs))
+    rival = rival_name(run, state)
+    st.html(live_block(run, test=test, view=view, theme=page_theme, rival=rival, run_name=name))
+    # Scripts allowed: the frames' player, and every few messages the network diagram's scene.
+    return Live(name=name, frames=st.empty())
 
 
 def show_curve(run: Training, state: State) -> DeltaGenerator:
@@ -233,7 +265,7 @@ def show_network(run: Training, target: DeltaGenerator, *, editable: bool) -> De
 class Slots:
     """The elements a playing frame replaces (each call on one replaces that element)."""
 
-    live: DeltaGenerator
+    live: Live
     chart: DeltaGenerator
     units: DeltaGenerator
     network: DeltaGenerator | None = None
@@ -243,30 +275,39 @@ class Slots:
 def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
     """Play: train and redraw into ``slots`` until paused, idle too long or diverged.
 
-    Each replaced element is a message the browser renders, so a playing frame sends one
-    (the live block) and the curve and the units follow a few times a second.
+    Each replaced element is a message the browser renders (and re-renders the page for), so
+    a playing message carries FRAMES_PER_MESSAGE frames of the live block, which the browser
+    plays one after another; the curve and the units follow a few times a second.
     """
 
     view, page_theme = state.get("tr_view", "confidence"), theme()
     connections = sum(W.size for W in run.net.weights)
     every = training_loop.network_every(connections) if slots.network is not None else 0
     drawn = 0
+    blocks: list[str] = []  # the frames of the message being made
+
+    def render() -> None:
+        blocks.append(
+            live_block(
+                run,
+                test=state["tr_show_test"],
+                view=view,
+                theme=page_theme,
+                rival=rival_name(run, state),
+                run_name=slots.live.name,
+            )
+        )
 
     def draw_live() -> None:
-        # The diagram rides in the live block's message every `every`-th frame: one element
-        # update per frame (a second one cost the browser a quarter of its drawn frames).
+        # The diagram rides in the frames' message every `every`-th message: one element
+        # update per message (a second one cost the browser a quarter of its drawn frames).
         nonlocal drawn
         drawn += 1
-        html = live_block(
-            run,
-            test=state["tr_show_test"],
-            view=view,
-            theme=page_theme,
-            rival=rival_name(run, state),
-        )
+        html = frames_html(slots.live.name, blocks)
+        blocks.clear()
         if training_loop.frame(drawn, network_every=every).network:
-            html += network_script(network_scene_of(run, editable=slots.editable))
-        slots.live.html(html, unsafe_allow_javascript=True)
+            html = Html(html + network_script(network_scene_of(run, editable=slots.editable)))
+        slots.live.frames.html(html, unsafe_allow_javascript=True)
 
     def draw_more(frame: training_loop.Frame) -> None:
         if frame.units:
@@ -289,4 +330,6 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         draw_live=draw_live,
         draw_more=draw_more,
         rerun=st.rerun,
+        render=render,
+        frames_per_message=training_loop.FRAMES_PER_MESSAGE,
     )

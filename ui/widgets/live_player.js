@@ -1,0 +1,100 @@
+// The Live training page's frame player (ui/widgets/training_live.py).
+//
+// While playing, each message from the server carries a few frames (the live block's HTML at
+// consecutive moments of training). They are played one after another, spaced over the time
+// until the next message is due, into the live block already on the page: only what changed
+// (a number, the picture's source, a ring's position) is written, so the browser neither
+// rebuilds the block nor re-renders the page for every frame.
+//
+// Streamlit's HTML sanitiser drops a script whose text has a "less than" sign followed by a
+// letter or a slash, so none is written in here (tests/ui/test_training_live.py checks).
+(function () {
+  if (window.xentLive) return;
+  var queue = [];
+  var run = null; // the script run whose live block the frames belong to (data-run)
+  var lastShown = 0;
+  var lastMessage = 0;
+  var gap = 0; // ms between two frames of a message
+  var ticking = false;
+
+  function liveBlock() {
+    return document.querySelector('[data-testid="tr-live"]');
+  }
+
+  // Make the element `a` (on the page) equal to `b` (just parsed), touching only what differs.
+  function morph(a, b) {
+    var i;
+    var gone = Array.from(a.attributes);
+    for (i = 0; gone.length > i; i++) {
+      if (!b.hasAttribute(gone[i].name)) a.removeAttribute(gone[i].name);
+    }
+    var attrs = Array.from(b.attributes);
+    for (i = 0; attrs.length > i; i++) {
+      if (a.getAttribute(attrs[i].name) !== attrs[i].value) {
+        a.setAttribute(attrs[i].name, attrs[i].value);
+      }
+    }
+    var have = a.childNodes;
+    var want = Array.from(b.childNodes);
+    for (i = 0; want.length > i; i++) {
+      var x = have[i];
+      var y = want[i];
+      if (!x) {
+        a.appendChild(y);
+      } else if (x.nodeType !== y.nodeType || x.nodeName !== y.nodeName) {
+        a.replaceChild(y, x);
+      } else if (x.nodeType === 1) {
+        morph(x, y);
+      } else if (x.nodeValue !== y.nodeValue) {
+        x.nodeValue = y.nodeValue;
+      }
+    }
+    while (have.length > want.length) a.removeChild(a.lastChild);
+  }
+
+  function show(html) {
+    var block = liveBlock();
+    if (!block || block.getAttribute("data-run") !== run) {
+      queue = []; // the page was redrawn (paused, reset): these frames are stale
+      return;
+    }
+    var parsed = document.createElement("template");
+    parsed.innerHTML = html;
+    var next = parsed.content.firstElementChild;
+    if (next) morph(block, next);
+  }
+
+  function tick(now) {
+    if (queue.length && now - lastShown >= gap * 0.8) {
+      show(queue.shift());
+      lastShown = now;
+    }
+    if (queue.length) {
+      requestAnimationFrame(tick);
+    } else {
+      ticking = false;
+    }
+  }
+
+  window.xentLive = {
+    morph: morph,
+    // Frames of the script run `token`, oldest first.
+    play: function (token, frames) {
+      var now = performance.now();
+      if (token !== run) {
+        run = token;
+        queue = [];
+        lastMessage = 0;
+      }
+      if (lastMessage) gap = Math.min(100, (now - lastMessage) / frames.length);
+      lastMessage = now;
+      for (var k = 0; frames.length > k; k++) queue.push(frames[k]);
+      // A busy tab falls behind: keep at most two messages' frames, the newest.
+      while (queue.length > 2 * frames.length) queue.shift();
+      if (!ticking) {
+        ticking = true;
+        requestAnimationFrame(tick);
+      }
+    },
+  };
+})();
