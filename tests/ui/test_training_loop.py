@@ -355,3 +355,25 @@ def test_rewinding_to_a_mark_undoes_every_epoch_since_and_nothing_without_one():
     run.rewind(mark)
     control.train(playing_state(), run, epochs=1)
     assert all(np.array_equal(W, V) for W, V in zip(run.net.weights, again, strict=True))
+
+
+def test_a_message_of_two_frames_is_paced_as_two_frames():
+    """At most 60 frames a second whatever the frames per message: a message of two waits at
+    least two frames' time (minus its work), not one."""
+    state, run = playing_state(), small_run()
+    screen = Messages(state, run, frames=3)
+    sleeps: list[float] = []
+    play(
+        state,
+        run,
+        started=0.0,
+        draw_live=screen.draw_live,
+        draw_more=screen.draw_more,
+        rerun=rerun,
+        render=screen.render,
+        frames_per_message=2,
+        monotonic=lambda: 1.0,
+        work_clock=lambda: 0.0,  # no work: the sleep is the frame rate's alone
+        sleep=sleeps.append,
+    )
+    assert sleeps == [pytest.approx(2 / 60)] * 3

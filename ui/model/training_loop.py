@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from ui.model import training
-from ui.model.training import Training, frame_sleep, playing
+from ui.model.training import FRAME_SECONDS, Training, frame_sleep, playing
 from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
@@ -158,4 +158,4 @@ def play(
             except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
                 settle_interrupted(run, shown_epoch, mark)
                 raise
-            sleep(frame_sleep(work_clock() - tick))
+            sleep(frame_sleep(work_clock() - tick, frame=FRAME_SECONDS * frames_per_message))
