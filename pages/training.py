@@ -286,7 +286,7 @@ def units_section(run: Training) -> DeltaGenerator:
             "Blue where a unit outputs a positive value, orange where negative, white near 0; "
             "each tile is scaled by its own largest output."
         )
-    return training_live.show_units(run, st.container())
+    return training_live.show_units(run, st.container(), ss)
 
 
 def lazy_sections(run: Training) -> None:

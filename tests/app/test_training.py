@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 import xent_core
 from tests.app.conftest import metric, open_page, ran, with_link
 from ui.text.numbers import fit
+from ui.widgets import training_live
 
 PAGE = "pages/training.py"
 
@@ -552,6 +553,30 @@ def test_a_click_on_the_diagram_reaches_the_network(at):
     assert run_of(at).net.weights[0][1, 3] == -1.25
     ran(at.text_input(key="tr_net_cmd").input("add 2 #18").run())
     assert run_of(at).net.sizes == [2, 8, 5, 2]
+
+
+def units_html(at: AppTest) -> str:
+    blocks = [h.proto.body for h in at.html if 'data-testid="tr-units"' in h.proto.body]
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def test_a_rerun_redraws_the_units_and_diagram_only_when_they_changed(at, monkeypatch):
+    """Paused at the same epoch a rerun shows the pictures drawn before (not drawn again);
+    a Step or an edit at the same epoch draws them anew."""
+    units, scene_before = units_html(at), scene(at)
+    drawn = []
+    real_units = training_live.units_picture
+    monkeypatch.setattr(
+        training_live, "units_picture", lambda *a, **k: drawn.append(1) or real_units(*a, **k)
+    )
+    ran(at.checkbox(key="tr_show_test").uncheck().run())  # a rerun, nothing trained
+    assert not drawn and units_html(at) == units and scene(at) == scene_before
+    step(at)
+    assert len(drawn) == 1 and units_html(at) != units and "epoch 1" in units_html(at)
+    after_step = scene(at)
+    ran(at.text_input(key="tr_net_cmd").input("set 0.1.3 -1.25 #17").run())  # same epoch
+    assert len(drawn) == 2 and scene(at) != after_step
 
 
 def test_a_stale_click_is_refused_with_the_reason(at):

@@ -13,12 +13,16 @@ from ui.model.training import MIN_SLEEP, Diverged, Setup, Training, frame_sleep
 from ui.model.training_controller import ERROR, NOTE, PARAMS, RUNNING
 from ui.model.training_loop import (
     CURVE_EVERY,
+    FRAMES_PER_MESSAGE,
     UNITS_EVERY,
+    Drawn,
     Frame,
     frame,
     idle,
     idle_words,
     play,
+    redrawn_within,
+    reusable,
     settle_interrupted,
 )
 
@@ -377,3 +381,35 @@ def test_a_message_of_two_frames_is_paced_as_two_frames():
         sleep=sleeps.append,
     )
     assert sleeps == [pytest.approx(2 / 60)] * 3
+
+
+# --- pictures a rerun may show again --------------------------------------------------------------
+
+
+def test_a_picture_is_shown_again_only_for_its_run_its_settings_and_a_recent_epoch():
+    run, other = small_run(), small_run()
+    control.train(playing_state(), run, epochs=5)
+    drawn = Drawn(run.serial, 5, ("light",), "picture at 5")
+    assert reusable(drawn, run, ("light",), playing=False, within=48)  # the same epoch
+    assert not reusable(drawn, run, ("dark",), playing=False, within=48)  # another theme
+    assert not reusable(drawn, other, ("light",), playing=True, within=48)  # another run
+    assert not reusable(None, run, ("light",), playing=True, within=48)
+    control.train(playing_state(), run, epochs=3)  # epoch 8
+    assert not reusable(drawn, run, ("light",), playing=False, within=48)  # paused: exact only
+    assert reusable(drawn, run, ("light",), playing=True, within=3)  # playing, 3 epochs old
+    assert not reusable(drawn, run, ("light",), playing=True, within=2)
+    assert not reusable(
+        Drawn(run.serial, 9, ("light",), "x"), run, ("light",), playing=True, within=48
+    )
+
+
+def test_the_loop_redraws_a_picture_every_so_many_epochs():
+    assert redrawn_within(24, 1) == 24 * FRAMES_PER_MESSAGE
+    assert redrawn_within(8, 3) == 8 * FRAMES_PER_MESSAGE * 3
+
+
+def test_every_training_run_has_its_own_serial_and_an_edit_counts():
+    run, other = small_run(), small_run()
+    assert run.serial != other.serial and run.edits == 0
+    run.replace_network(lambda net: net)
+    assert run.edits == 1

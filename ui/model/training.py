@@ -9,6 +9,7 @@ shared server.
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -183,6 +184,9 @@ class History:
         return len(self.epochs)
 
 
+_SERIALS = itertools.count(1)
+
+
 @dataclass
 class Race:
     """The race's second lane: its own copy of the network, optimiser, rng and loss history."""
@@ -237,6 +241,8 @@ class Training:
     optimizer: str = DEFAULT_OPTIMIZER
     _opt: object | None = None  # the optimiser's state (None for plain SGD)
     race: Race | None = None
+    edits: int = 0  # networks put in by replace_network (an edit at the same epoch)
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # this run among the process's
 
     def __post_init__(self) -> None:
         if self.F_train is None:
@@ -380,6 +386,7 @@ class Training:
             _replace_last(self.race.history, self.race.metrics)
         self._metrics = self._train_point_loss = self._calibration = None
         self._before = None
+        self.edits += 1
         _replace_last(self.history, self.metrics())
 
     def _snapshot(self) -> tuple:

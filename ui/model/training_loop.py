@@ -71,6 +71,32 @@ def frame(number: int, *, network_every: int = 0) -> Frame:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """A picture the page drew of a run (the units, the diagram): of which run, at which epoch,
+    under which settings (``key``: the theme, …), and the picture itself."""
+
+    run: int  # the Training's serial
+    epoch: int
+    key: tuple
+    picture: object
+
+
+def reusable(drawn: Drawn | None, run: Training, key: tuple, *, playing: bool, within: int) -> bool:
+    """Whether a rerun may show ``drawn`` again instead of drawing it anew: same run and key,
+    and the same epoch, or, while playing, at most ``within`` epochs older (the loop redraws it
+    that often anyway: a learning-rate change while playing then costs ~20 ms less, the units
+    picture and the diagram, bench/README.md)."""
+    if drawn is None or drawn.run != run.serial or drawn.key != key or drawn.epoch > run.epoch:
+        return False
+    return drawn.epoch == run.epoch or (playing and run.epoch - drawn.epoch <= within)
+
+
+def redrawn_within(every: int, epochs_per_frame: int) -> int:
+    """How many epochs apart the loop redraws a picture it redraws every ``every`` messages."""
+    return every * FRAMES_PER_MESSAGE * epochs_per_frame
+
+
 def idle(started: float, now: float, limit: float) -> bool:
     """True once more than ``limit`` seconds passed since the last interaction (``started``)."""
     return now - started > limit

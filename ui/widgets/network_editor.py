@@ -83,7 +83,7 @@ def network_diagram(run: Training, ss: State) -> tuple[DeltaGenerator, bool]:
     room = ss.get(classroom.SESSION)  # a classroom link may hide the editor: no clicks then
     editable = not (room is not None and "edit" in room.hidden)
     st.header("The network, seen and steered")
-    network = training_live.show_network(run, st.empty(), editable=editable)
+    network = training_live.show_network(run, st.empty(), ss, editable=editable)
     return network, editable
 
 

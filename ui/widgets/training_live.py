@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from ui.model import network_levers as levers
 from ui.model import training_loop
 from ui.model.network import layer_grids
 from ui.model.training import Training
-from ui.model.training_controller import State
+from ui.model.training_controller import RUNNING, State
 from ui.text.network import race_numbers
 from ui.text.numbers import fit
 from ui.widgets import classroom, network_view
@@ -212,22 +213,55 @@ def show_curve(run: Training, state: State) -> DeltaGenerator:
     return classroom.chart(figure, config=CHART_CONFIG)
 
 
-def show_units(run: Training, target: DeltaGenerator) -> DeltaGenerator:
+DRAWN_UNITS, DRAWN_NETWORK = "_tr_drawn_units", "_tr_drawn_network"  # training_loop.Drawn
+
+
+def recent(
+    state: State,
+    name: str,
+    run: Training,
+    key: tuple,
+    *,
+    every: int,
+    draw: Callable[[], object],
+    fresh: bool = False,
+) -> object:
+    """The picture ``name`` of ``run``: the one drawn last if a rerun may show it again
+    (:func:`training_loop.reusable`: the loop redraws it every ``every`` messages), else (or
+    ``fresh``, as the loop asks) ``draw()``, kept for the next rerun."""
+    drawn = state.get(name)
+    within = training_loop.redrawn_within(every, state.get("tr_speed", 1))
+    playing = bool(state.get(RUNNING))
+    if not fresh and training_loop.reusable(drawn, run, key, playing=playing, within=within):
+        return drawn.picture
+    picture = draw()
+    state[name] = training_loop.Drawn(run.serial, run.epoch, key, picture)
+    return picture
+
+
+def show_units(
+    run: Training, target: DeltaGenerator, state: State, *, fresh: bool = False
+) -> DeltaGenerator:
     """The small multiples of the first hidden layer (or a note when there is none)."""
-    grids = run.first_layer_grid()
-    if grids is None:
+    if not run.setup.hidden:
         return target.info(
             "No hidden layer: the network is softmax regression, so every boundary is a "
             "straight line. Add a hidden layer to see its units.",
             icon=":material/info:",
         )
-    return target.html(
-        img_tag(
-            jpeg_data_uri(units_picture(grids, theme=theme()), quality=80),
+    page_theme = theme()
+
+    def draw() -> str:
+        return img_tag(
+            jpeg_data_uri(units_picture(run.first_layer_grid(), theme=page_theme), quality=80),
             alt=f"first-layer units at epoch {run.epoch}",
             test_id="tr-units",
         )
-    )
+
+    every = training_loop.UNITS_EVERY
+    key = (page_theme, run.edits)
+    picture = recent(state, DRAWN_UNITS, run, key, every=every, draw=draw, fresh=fresh)
+    return target.html(picture)
 
 
 def theme() -> str:
@@ -256,9 +290,26 @@ def network_scene_of(run: Training, *, editable: bool) -> dict:
     )
 
 
-def show_network(run: Training, target: DeltaGenerator, *, editable: bool) -> DeltaGenerator:
+def network_scene_now(run: Training, state: State, *, editable: bool, fresh: bool = False) -> dict:
+    """The diagram's scene of ``run`` (:func:`network_scene_of`), or the last one drawn if a
+    rerun may show it again (:func:`recent`)."""
+    every = training_loop.network_every(sum(W.size for W in run.net.weights))
+    return recent(
+        state,
+        DRAWN_NETWORK,
+        run,
+        (theme(), editable, run.edits),
+        every=every,
+        draw=lambda: network_scene_of(run, editable=editable),
+        fresh=fresh,
+    )
+
+
+def show_network(
+    run: Training, target: DeltaGenerator, state: State, *, editable: bool
+) -> DeltaGenerator:
     """The network diagram, drawn into ``target``; returns its element, for the frames."""
-    return network_view.draw(network_scene_of(run, editable=editable), into=target)
+    return network_view.draw(network_scene_now(run, state, editable=editable), into=target)
 
 
 @dataclass
@@ -306,12 +357,13 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         html = frames_html(slots.live.name, blocks)
         blocks.clear()
         if training_loop.frame(drawn, network_every=every).network:
-            html = Html(html + network_script(network_scene_of(run, editable=slots.editable)))
+            scene = network_scene_now(run, state, editable=slots.editable, fresh=True)
+            html = Html(html + network_script(scene))
         slots.live.frames.html(html, unsafe_allow_javascript=True)
 
     def draw_more(frame: training_loop.Frame) -> None:
         if frame.units:
-            show_units(run, slots.units)
+            show_units(run, slots.units, state, fresh=True)
         if frame.curve:
             classroom.chart(
                 loss_curve(run, log=state["tr_log"], state=state),
