@@ -12,6 +12,7 @@ import pandas  # noqa: F401
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from ui.model import turns
 from ui.widgets import classroom, style
 
 st.set_page_config(
@@ -52,20 +53,24 @@ PAGES: dict[str, list[StreamlitPage]] = {
 
 page = st.navigation(PAGES, position="sidebar")
 page_name = page.url_path or "overview"  # the default page's url_path is ""
-classroom.apply(page_name)  # ?hide=… and ?projector=1 (ui/classroom.py)
-style.apply()  # fitted numbers and formulas, named charts, readable captions (ui/widgets/)
+# One page run of this process computes at a time, the others wait their turn (ui/model/
+# turns.py: under a class's burst the GIL's round-robin made every run late and starved the
+# event loop that receives inputs and sends answers). A playing loop steps aside.
+with turns.turn():
+    classroom.apply(page_name)  # ?hide=… and ?projector=1 (ui/classroom.py)
+    style.apply()  # fitted numbers and formulas, named charts, readable captions (ui/widgets/)
 
-with st.sidebar:
-    classroom.sidebar(page_name)  # "Copy link to this view" and the classroom-link builder
-    st.markdown(
-        "**xent** teaches cross-entropy: the loss, its gradient and how softmax "
-        "turns logits into probabilities. Every number is computed live by `xent_core`, "
-        "its small numpy library, and checked against PyTorch."
-    )
-    st.info(
-        "**Reduction:** a *sum* adds the per-row losses; a *mean* divides that sum "
-        "by the number of rows. Each total on these pages says which one it is.",
-        icon=":material/functions:",
-    )
+    with st.sidebar:
+        classroom.sidebar(page_name)  # "Copy link to this view" and the classroom-link builder
+        st.markdown(
+            "**xent** teaches cross-entropy: the loss, its gradient and how softmax "
+            "turns logits into probabilities. Every number is computed live by `xent_core`, "
+            "its small numpy library, and checked against PyTorch."
+        )
+        st.info(
+            "**Reduction:** a *sum* adds the per-row losses; a *mean* divides that sum "
+            "by the number of rows. Each total on these pages says which one it is.",
+            icon=":material/functions:",
+        )
 
-page.run()
+    page.run()

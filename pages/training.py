@@ -18,6 +18,7 @@ import xent_core
 from deep_links import ensure_router
 from ui.model import network_levers as levers
 from ui.model import training_controller as control
+from ui.model import turns
 from ui.model.optimizers import OPTIMIZER_NAMES, optimizer_label
 from ui.model.training import (
     DATASET_CHOICES,
@@ -418,6 +419,7 @@ with st.container():
     lazy_sections(run)
 
 if control.running(ss):
+    turns.step_aside()  # a loop from here on: the other sessions' runs go first (app.py)
     slots = training_live.Slots(
         live=live, chart=chart, units=units, network=network, editable=editable
     )

@@ -623,3 +623,24 @@ def test_hide_edit_takes_the_editor_away_and_the_diagram_stops_taking_clicks():
     css = " ".join(h.proto.body for h in at.html if "display: none" in h.proto.body)
     for key in ("tr_edit_open", "tr_features", "tr_circle", "tr_race"):
         assert f".st-key-{key}" in css
+
+
+def test_a_playing_run_gives_its_turn_back_before_it_loops(at, monkeypatch):
+    """The Play loop never holds the process's turn (ui/model/turns.py): the other students'
+    runs go on while it plays; and every run gives the turn back when it ends."""
+    from ui.model import turns
+    from ui.widgets import training_live
+
+    held_while_playing, held_before = [], []
+    monkeypatch.setattr(
+        training_live, "play", lambda *a, **k: held_while_playing.append(turns.holding())
+    )
+    step_aside = turns.step_aside
+    monkeypatch.setattr(
+        turns, "step_aside", lambda: (held_before.append(turns.holding()), step_aside())
+    )
+    ran(at.button(key="tr_play").click().run())
+    assert held_before[0] is True  # app.py gave the page run a turn; the page gave it back
+    assert held_while_playing == [False]
+    assert turns._turn.acquire(blocking=False)
+    turns._turn.release()
