@@ -165,3 +165,14 @@ def test_both_tables_show_every_column_whole_on_a_laptop_and_a_tablet(
         assert not cells, cells
     finally:
         context.close()
+
+
+def test_the_bar_chart_is_drawn_at_the_margins_it_asks_for(page: Page) -> None:
+    """The bars' requested margins are the ones Streamlit's theme pushes them to (the article's
+    table): plotly draws the chart once per edit, not a second time with new margins."""
+    open_binary(page)
+    expect(page.locator(".st-key-bce_bars .js-plotly-plot .main-svg").first).to_be_visible()
+    asked, drawn = page.locator(".st-key-bce_bars .js-plotly-plot").evaluate(
+        "(gd) => [gd.layout.margin, gd._fullLayout._size]"
+    )
+    assert {side: drawn[side] for side in "lrtb"} == {side: asked[side] for side in "lrtb"}

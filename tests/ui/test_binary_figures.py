@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ui.figures.binary import (
+    BARS_MARGIN,
     Y_RANGE,
     article_frame,
     confident_mistakes,
@@ -18,7 +19,7 @@ from ui.figures.binary import (
     results_frame,
     short,
 )
-from ui.figures.theme import MISTAKE, NEGATIVE, POSITIVE
+from ui.figures.theme import MISTAKE, NEGATIVE, POSITIVE, look
 from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
 SEED_LOSS = np.array(
@@ -204,6 +205,16 @@ def test_bars_keep_the_student_row_numbers_when_rows_are_left_out() -> None:
     fig = loss_bars_figure(rows=[1, 3], loss=np.array([0.2, 0.3]), mistake=np.array([False, False]))
     assert list(trace(fig, "other rows").x) == ["1", "3"]
     assert list(trace(fig, "confident mistake").x) == []
+
+
+def test_bars_start_from_the_margins_the_theme_pushes_them_to() -> None:
+    """The bar chart asks for the margins automargin would push it to (one draw, not two);
+    without them (projector mode) it has the shared look's."""
+    args = dict(rows=[1, 2], loss=np.array([0.2, 0.3]), mistake=np.array([False, False]))
+    margin = loss_bars_figure(**args).layout.margin
+    assert (margin.l, margin.r, margin.t, margin.b) == tuple(BARS_MARGIN[k] for k in "lrtb")
+    plain = loss_bars_figure(**args, margin=None).layout.margin
+    assert plain.to_plotly_json() == look()["margin"]
 
 
 # ---------------------------------------------------------------- tables and text
