@@ -2,16 +2,17 @@
 
 import math
 import sys
+import time
 from functools import partial
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 import xent_core
 from deep_links import ensure_router
 from ui.figures.binary import (
+    BARS_MARGIN,
     MISTAKE_LOSS,
     article_frame,
     confident_mistakes,
@@ -130,6 +131,12 @@ with side:
 
 # ---------------------------------------------------------------- the table
 UPLOAD = "bce_upload"
+FULL_RUN = "_bce_full_run"  # set by a run of the whole page, which runs the fragment inside it
+# A table edit reruns the fragment alone: the sums go first, then this pause, then the losses
+# table and the bar chart. Sent together, the browser draws them in one go and the sums wait
+# for the new chart (~30-50 ms of its main thread in headless chromium); with the pause it
+# paints them first (bench/README.md, "Load": the lone edit).
+SUMS_FIRST_S = 0.05
 
 
 def binary_table(column: Column) -> KeptEditor:
@@ -166,9 +173,8 @@ def logits_note() -> None:
     )
 
 
-def table_editor(table: KeptEditor, column: Column) -> tuple[pd.DataFrame, DeltaGenerator]:
-    """The editor, its reset button and the file upload; what it returned, and the row of
-    buttons (where the download goes once the losses are known)."""
+def table_editor(table: KeptEditor, column: Column) -> pd.DataFrame:
+    """The editor of t and p (or t and z), kept across reruns and pages; what it returned."""
     edited = st.data_editor(
         table.frame,
         key=table.key,
@@ -194,9 +200,21 @@ def table_editor(table: KeptEditor, column: Column) -> tuple[pd.DataFrame, Delta
         },
     )
     table.finish(edited)  # kept for a visit to another page; a paste folded in once
+    return edited
+
+
+def table_controls(edited: pd.DataFrame, column: Column, loss: list[float]) -> None:
+    """Under the editor: the reset and Download CSV buttons (the table as typed and each
+    row's ``loss``), how to edit, and the file upload."""
     actions = st.container(horizontal=True)
     actions.button(
         "↺ Reset to the article's table", key="bce_reset", on_click=reset_table, args=(column,)
+    )
+    download_csv(
+        partial(binary_csv, edited, column, loss),
+        file_name=f"xent-binary-{column}.csv",
+        key="bce_download",
+        where=actions,
     )
     st.caption("Click a cell to type; add rows at the bottom, delete by ticking a row.")
     upload_csv(
@@ -205,19 +223,6 @@ def table_editor(table: KeptEditor, column: Column) -> tuple[pd.DataFrame, Delta
         load=load_file,
         help=BINARY_HELP,
         example=BINARY_EXAMPLE,
-    )
-    return edited, actions
-
-
-def offer_download(
-    edited: pd.DataFrame, column: Column, where: DeltaGenerator, loss: list[float]
-) -> None:
-    """The Download CSV button for the table as typed and each row's ``loss``."""
-    download_csv(
-        partial(binary_csv, edited, column, loss),
-        file_name=f"xent-binary-{column}.csv",
-        key="bce_download",
-        where=where,
     )
 
 
@@ -288,7 +293,13 @@ def totals(batch: Batch, losses: BatchLosses) -> None:
 def loss_bars(batch: Batch, losses: BatchLosses, mistakes: np.ndarray) -> None:
     """One bar per usable row, the confident mistakes in red, and what red means."""
     classroom.chart(
-        loss_bars_figure(rows=batch.rows, loss=losses.per_row, mistake=mistakes, mean=losses.mean),
+        loss_bars_figure(
+            rows=batch.rows,
+            loss=losses.per_row,
+            mistake=mistakes,
+            mean=losses.mean,
+            margin=None if classroom.projecting() else BARS_MARGIN,
+        ),
         key="bce_bars",
         width="stretch",
     )
@@ -303,8 +314,9 @@ def loss_bars(batch: Batch, losses: BatchLosses, mistakes: np.ndarray) -> None:
 def table_section() -> None:
     """The article's table, its losses and bars: a table edit reruns only this part.
 
-    Read the editor -> read_batch -> batch_losses (xent_core) -> draw.
+    Read the editor -> read_batch -> batch_losses (xent_core) -> draw, the sums first.
     """
+    alone = not st.session_state.pop(FULL_RUN, False)  # a table edit, not the page's run
     st.divider()
     st.header("A batch: the article's seven predictions")
     logits = st.toggle(
@@ -324,25 +336,42 @@ def table_section() -> None:
         (st.container(), st.container()) if logits else st.columns([4, 7], gap="large")
     )
     with editing:
-        edited, actions = table_editor(table, column)
-    offer = partial(offer_download, edited, column, actions)
-    if too_many_rows(edited):
-        offer([math.nan] * len(edited))
-        return
+        edited = table_editor(table, column)
+        controls = st.container()
+    # Every place is made in the page's order, then filled in the order a student waits for
+    # them: the sum and the mean first, then the buttons, the losses table and the bar chart
+    # (whose redraw in the browser would otherwise delay the sum's: bench/README.md, "Load").
+    sums, bars = st.container(), st.container()
+    with sums:
+        if too_many_rows(edited):
+            with controls:
+                table_controls(edited, column, [math.nan] * len(edited))
+            return
     batch = read_batch(edited, column)
+    losses = batch_losses(batch, logits=logits) if batch.rows else None
+    if losses is not None:
+        with sums:
+            totals(batch, losses)
+    with controls:
+        table_controls(
+            edited,
+            column,
+            losses_by_row(len(edited), batch.rows, losses.per_row)
+            if losses is not None
+            else [math.nan] * len(edited),
+        )
+    if alone and losses is not None:
+        time.sleep(SUMS_FIRST_S)  # the browser paints the sums before the table and the chart
     with results:
         rows_left_out(batch)
-        if not batch.rows:
-            offer([math.nan] * len(edited))
+        if losses is None:
             st.info("No complete rows yet: type a target t and a prediction in a row.")
             return
-    losses = batch_losses(batch, logits=logits)
-    mistakes = confident_mistakes(batch.t, losses.p, losses.per_row)
-    offer(losses_by_row(len(edited), batch.rows, losses.per_row))
-    with results:
+        mistakes = confident_mistakes(batch.t, losses.p, losses.per_row)
         losses_table(batch, losses, mistakes, logits)
-    totals(batch, losses)
-    loss_bars(batch, losses, mistakes)
+    with bars:
+        loss_bars(batch, losses, mistakes)
 
 
+st.session_state[FULL_RUN] = True
 table_section()

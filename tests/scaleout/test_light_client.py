@@ -6,13 +6,14 @@ changing the loss, a bad cell's message; otherwise bench/load.py measures nothin
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Iterator
 
 import pytest
 
 from serving.server import start_server
-from serving.stclient import RunResult, StreamlitSession, run_async
+from serving.stclient import RunResult, StreamlitSession, element_id, key_of, run_async
 
 SEED_SUM = 4.460303459760249
 
@@ -69,6 +70,35 @@ def test_a_table_edit_sent_as_editor_json_changes_the_sum(server: str) -> None:
     result, shown = binary_session(server, steps)
     assert result.ok and not result.error_alerts
     assert float(shown) == pytest.approx(SEED_SUM - math.log(0.85 / 0.15), rel=1e-14)
+
+
+def test_a_table_edit_sends_the_sum_before_the_losses_table_and_the_bar_chart(
+    server: str,
+) -> None:
+    """The sum's element arrives first, then the losses table's, then the bars': a browser
+    draws the number a student waits for before the costlier table and chart."""
+
+    async def steps(s: StreamlitSession) -> list:
+        order: list[str] = []
+
+        def note(element) -> bool:
+            kind, key = element.WhichOneof("type"), key_of(element_id(element))
+            if kind == "metric" and element.metric.label.startswith("sum over"):
+                order.append("sum")
+            elif kind == "dataframe" and key != "bce_table_p":  # not the editor
+                order.append("losses table")
+            elif key == "bce_bars":
+                order.append("bar chart")
+            return False  # never resolves: it only notes the order
+
+        s._watchers.append((note, asyncio.get_running_loop().create_future()))
+        result = await s.edit_cell("bce_table_p", 4, "p", "0.15")
+        s._watchers.clear()
+        return [result, order]
+
+    result, order = binary_session(server, steps)
+    assert result.ok
+    assert order == ["sum", "losses table", "bar chart"]
 
 
 def test_a_bad_cell_is_reported_as_a_message_not_an_exception(server: str) -> None:
