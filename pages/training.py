@@ -18,7 +18,7 @@ import xent_core
 from deep_links import ensure_router
 from ui.model import network_levers as levers
 from ui.model import training_controller as control
-from ui.model import turns
+from ui.model import training_loop, turns
 from ui.model.optimizers import OPTIMIZER_NAMES, optimizer_label
 from ui.model.training import (
     DATASET_CHOICES,
@@ -324,6 +324,7 @@ def lazy_sections(run: Training) -> None:
 # --- the page -------------------------------------------------------------------------------
 
 started = time.monotonic()  # any interaction reruns the script: the idle clock starts here
+training_loop.take_over(ss)  # the previous run's Play loop lets go of the run first
 limit_blas_threads()
 url_state.restore(PARAMS)
 network_view.install(projector=classroom.projecting())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from ui.model.training_controller import ERROR, NOTE, PARAMS, RUNNING
 from ui.model.training_loop import (
     CURVE_EVERY,
     FRAMES_PER_MESSAGE,
+    LOOP,
     UNITS_EVERY,
     Drawn,
     Frame,
@@ -24,6 +26,7 @@ from ui.model.training_loop import (
     redrawn_within,
     reusable,
     settle_interrupted,
+    take_over,
 )
 
 WORK = 0.02  # seconds each fake frame "takes"
@@ -413,3 +416,45 @@ def test_every_training_run_has_its_own_serial_and_an_edit_counts():
     assert run.serial != other.serial and run.edits == 0
     run.replace_network(lambda net: net)
     assert run.edits == 1
+
+
+# --- a new run of the script takes over from a loop still playing ---------------------------------
+
+
+def test_a_new_run_stops_the_loop_left_playing_and_waits_until_it_let_go_of_the_run():
+    """Streamlit starts the new run before the old one stops: take_over stops the old loop
+    (even in its sleep) and returns once it has left; the run stays as the loop left it."""
+    state, run = playing_state(), small_run()
+    screen = Messages(state, run, frames=10**6)
+    started = threading.Event()
+
+    def draw_live() -> None:
+        screen.draw_live()
+        started.set()
+
+    loop = threading.Thread(
+        target=play,
+        args=(state, run),
+        kwargs=dict(
+            started=0.0,
+            draw_live=draw_live,
+            draw_more=screen.draw_more,
+            rerun=rerun,
+            render=screen.render,
+            frames_per_message=2,
+            monotonic=lambda: 1.0,
+        ),
+    )
+    loop.start()
+    assert started.wait(10) and LOOP in state
+    assert take_over(state, timeout=10)
+    epoch, sent = run.epoch, len(screen.sent)
+    assert LOOP not in state and training._playing == 0
+    loop.join(1)
+    assert not loop.is_alive() and run.epoch == epoch and len(screen.sent) == sent
+    assert epoch == 2 * sent  # every frame trained was sent: nothing left half-done
+    assert take_over(state)  # no loop left: nothing to wait for
+
+
+def test_without_a_loop_playing_a_new_run_takes_over_at_once():
+    assert take_over({})

@@ -12,6 +12,7 @@ ever shown (else it is undone, so the paused state is the one on screen).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,34 @@ def frame(number: int, *, network_every: int = 0) -> Frame:
         units=number % UNITS_EVERY == UNITS_EVERY // 2,
         network=network_every > 0 and number % network_every == 2 % network_every,
     )
+
+
+LOOP = "_tr_loop"  # the session's Play loop while it runs: its Handover
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """How a new run of the page's script takes over from a Play loop still running.
+
+    Streamlit starts the new run at once (``runner.fastReruns``) and stops the old one only
+    when it next sends an element, so for a moment both threads hold the same Training: the
+    new one drawing or editing it while the old one trains it, or undoes a frame it never
+    sent (once a curve of one epoch more than its losses). The new run sets ``stop`` and
+    waits for ``done`` (:func:`take_over`); the loop, which also sleeps on ``stop``, leaves
+    at once or after the frame it is in."""
+
+    stop: threading.Event
+    done: threading.Event
+
+
+def take_over(state: State, timeout: float = 2.0) -> bool:
+    """Stop the Play loop an earlier run of this session's script left running, and wait (at
+    most ``timeout`` s) until it has let go of the run; True if none is left running."""
+    loop = state.get(LOOP)
+    if loop is None:
+        return True
+    loop.stop.set()
+    return loop.done.wait(timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +170,7 @@ def play(
     idle_seconds: float | None = None,
     monotonic: Callable[[], float] = time.monotonic,
     work_clock: Callable[[], float] = time.thread_time,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> None:
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends.
 
@@ -160,28 +189,39 @@ def play(
     not the wall clock, which would count the time a frame waits for the GIL behind the other
     sessions as its work (with 10 players on a busy process each then slept for seconds:
     0.6 frames/s, bench/frame_cost.py --players 10).
+
+    While it runs, ``state[LOOP]`` holds its :class:`Handover`: a new run of the script stops
+    it (:func:`take_over`); ``sleep`` (by default) wakes up for that.
     """
     limit = training.IDLE_SECONDS if idle_seconds is None else idle_seconds
     shown_epoch = -1  # the epoch the live block last showed
     number = 0
-    with playing():  # counted among this process's players (a shared CPU budget)
-        while state.get(RUNNING):
-            if idle(started, monotonic(), limit):
-                pause_idle(state, limit)
-                rerun()
-            tick = work_clock()
-            mark = run.mark() if frames_per_message > 1 else None
-            try:
-                for _ in range(frames_per_message):
-                    train_frame(state, run, epochs=state["tr_speed"])
-                    if ERROR in state:
-                        rerun()
-                    render()
-                number += 1
-                draw_live()
-                shown_epoch = run.epoch
-                draw_more(frame(number))
-            except BaseException:  # a click interrupted the frame (Streamlit's rerun or stop)
-                settle_interrupted(run, shown_epoch, mark)
-                raise
-            sleep(frame_sleep(work_clock() - tick, frame=FRAME_SECONDS * frames_per_message))
+    handover = Handover(threading.Event(), threading.Event())
+    wait = handover.stop.wait if sleep is None else sleep
+    state[LOOP] = handover
+    try:
+        with playing():  # counted among this process's players (a shared CPU budget)
+            while state.get(RUNNING) and not handover.stop.is_set():
+                if idle(started, monotonic(), limit):
+                    pause_idle(state, limit)
+                    rerun()
+                tick = work_clock()
+                mark = run.mark() if frames_per_message > 1 else None
+                try:
+                    for _ in range(frames_per_message):
+                        train_frame(state, run, epochs=state["tr_speed"])
+                        if ERROR in state:
+                            rerun()
+                        render()
+                    number += 1
+                    draw_live()
+                    shown_epoch = run.epoch
+                    draw_more(frame(number))
+                except BaseException:  # a click interrupted the frame (Streamlit's rerun/stop)
+                    settle_interrupted(run, shown_epoch, mark)
+                    raise
+                wait(frame_sleep(work_clock() - tick, frame=FRAME_SECONDS * frames_per_message))
+    finally:
+        handover.done.set()
+        if state.get(LOOP) is handover:
+            del state[LOOP]

@@ -7,10 +7,13 @@ The decisions (which edge is chosen, what an edit does to the run) live in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ui.model import network_levers as levers
+from ui.model import training_loop
 from ui.model.training import Training
 from ui.model.training_controller import State
 from ui.widgets import classroom, network_view, training_live
@@ -64,12 +67,24 @@ def editor(run: Training, ss: State) -> None:
     cols[4].button(
         "Set",
         key="tr_edit_set",
-        on_click=levers.set_from_editor,
+        on_click=after_the_loop(levers.set_from_editor),
         args=(ss, run),
         width="stretch",
     )
     st.caption(f"Now: {names[k][i]} → {names[k + 1][j]}: w = {net.weights[k][i, j]:.4f}.")
     unit_buttons(run, ss)
+
+
+def after_the_loop(edit: Callable[..., object]) -> Callable[..., None]:
+    """``edit(state, run, …)`` as a callback: it runs when the new script run starts, while the
+    previous run's Play loop may still be training ``run``, so that loop lets go of it first
+    (:func:`training_loop.take_over`)."""
+
+    def callback(state: State, *args: object) -> None:
+        training_loop.take_over(state)
+        edit(state, *args)
+
+    return callback
 
 
 def network_diagram(run: Training, ss: State) -> tuple[DeltaGenerator, bool]:
@@ -105,7 +120,7 @@ def network_notes(run: Training, ss: State) -> None:
     )
     if levers.EDIT_ERROR in ss:
         st.warning(ss.pop(levers.EDIT_ERROR), icon=":material/warning:")
-    network_view.bridge(lambda text: levers.edit_network(ss, run, text))
+    network_view.bridge(lambda text: after_the_loop(levers.edit_network)(ss, run, text))
     by_hand = st.expander(  # its widgets only while open: ~4 ms of every rerun otherwise
         "Edit a weight or a layer by hand",
         key="tr_edit_open",
@@ -132,7 +147,7 @@ def unit_buttons(run: Training, ss: State) -> None:
                     key=f"tr_edit_remove{layer}",
                     help=f"Remove the last unit of hidden layer {layer}; keep the other weights.",
                     disabled=not levers.can_remove(net.sizes, layer),
-                    on_click=levers.edit_network,
+                    on_click=after_the_loop(levers.edit_network),
                     args=(ss, run, f"remove {layer}"),
                     width="stretch",
                 )
@@ -142,7 +157,7 @@ def unit_buttons(run: Training, ss: State) -> None:
                     help=f"Add a unit to hidden layer {layer} (its weights by the init rule, "
                     "bias 0); keep the other weights.",
                     disabled=not levers.can_add(net.sizes, layer),
-                    on_click=levers.edit_network,
+                    on_click=after_the_loop(levers.edit_network),
                     args=(ss, run, f"add {layer}"),
                     width="stretch",
                 )
