@@ -154,19 +154,24 @@ def test_the_idle_limit_is_read_from_the_training_model_at_each_play(monkeypatch
     assert "Paused after 1 second without any interaction" in state[NOTE]
 
 
-def test_a_divergence_stops_the_loop_with_its_message_and_draws_nothing_more():
-    """The frame that diverged is not drawn: the error is left for the rerun to show."""
-    state, run = playing_state(), small_run()
-    screen = Screen(state, run, frames=99)
+def diverge_on_call(run: Training, n: int) -> None:
+    """Make the ``n``-th call of ``run.train`` diverge (and the others train as usual)."""
     real_train = run.train
     calls = itertools.count(1)
 
     def diverging(epochs, **settings):
-        if next(calls) == 3:
-            raise Diverged("Training diverged after epoch 3: … Lower the learning rate")
+        if next(calls) == n:
+            raise Diverged(f"Training diverged after epoch {n}: … Lower the learning rate")
         return real_train(epochs, **settings)
 
     run.train = diverging
+
+
+def test_a_divergence_stops_the_loop_with_its_message_and_draws_nothing_more():
+    """The frame that diverged is not drawn: the error is left for the rerun to show."""
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=99)
+    diverge_on_call(run, 3)
     with pytest.raises(Rerun):
         drive(state, run, screen)
     assert screen.live == [1, 2] and run.epoch == 2
@@ -330,15 +335,7 @@ def test_a_divergence_in_a_message_leaves_the_run_at_the_last_message_sent():
     """Message 2's second frame diverges: its first frame was never sent, so it goes too."""
     state, run = playing_state(), small_run()
     screen = Messages(state, run, frames=99)
-    real_train = run.train
-    calls = itertools.count(1)
-
-    def diverging(epochs, **settings):
-        if next(calls) == 4:
-            raise Diverged("Training diverged after epoch 4: … Lower the learning rate")
-        return real_train(epochs, **settings)
-
-    run.train = diverging
+    diverge_on_call(run, 4)
     with pytest.raises(Rerun):
         play_messages(state, run, screen)
     assert screen.sent == [[1, 2]] and run.epoch == 2 and run.history.epochs[-1] == 2
