@@ -87,7 +87,7 @@ def drive(state: dict, run: Training, screen: Screen, **kwargs) -> list[float]:
         draw_more=screen.draw_more,
         rerun=rerun,
         monotonic=kwargs.pop("monotonic", lambda: 1.0),
-        work_clock=perf_clock(),
+        work_clock=kwargs.pop("work_clock", perf_clock()),
         sleep=sleeps.append,
         **kwargs,
     )
@@ -366,19 +366,9 @@ def test_a_message_of_two_frames_is_paced_as_two_frames():
     least two frames' time (minus its work), not one."""
     state, run = playing_state(), small_run()
     screen = Messages(state, run, frames=3)
-    sleeps: list[float] = []
-    play(
-        state,
-        run,
-        started=0.0,
-        draw_live=screen.draw_live,
-        draw_more=screen.draw_more,
-        rerun=rerun,
-        render=screen.render,
-        frames_per_message=2,
-        monotonic=lambda: 1.0,
-        work_clock=lambda: 0.0,  # no work: the sleep is the frame rate's alone
-        sleep=sleeps.append,
+    # no work: the sleep is the frame rate's alone
+    sleeps = drive(
+        state, run, screen, render=screen.render, frames_per_message=2, work_clock=lambda: 0.0
     )
     assert sleeps == [pytest.approx(2 / 60)] * 3
 
