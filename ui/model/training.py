@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -187,6 +187,20 @@ class History:
 _SERIALS = itertools.count(1)
 
 
+class Snapshot(NamedTuple):
+    """A run's state at one moment (:meth:`Training.mark`): what :meth:`Training.undo` restores."""
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    rng_state: dict
+    epoch: int
+    metrics: Metrics | None
+    train_point_loss: np.ndarray | None
+    history: tuple[list, list, list]  # epochs, train_loss, test_loss
+    optimizer: tuple  # the optimiser's name and state
+    race: tuple | None  # the second lane's snapshot, metrics and history
+
+
 @dataclass
 class Race:
     """The race's second lane: its own copy of the network, optimiser, rng and loss history."""
@@ -233,7 +247,7 @@ class Training:
     history: History = field(default_factory=History)
     _metrics: Metrics | None = None
     _train_point_loss: np.ndarray | None = None
-    _before: tuple | None = None  # the state before the last train() call, for undo()
+    _before: Snapshot | None = None  # the state before the last train() call, for undo()
     upload: UploadedPoints | None = None  # the student's file, when the data came from one
     _calibration: Calibration | None = None
     F_train: np.ndarray | None = None  # the network's inputs: setup.features of X_train
@@ -389,7 +403,7 @@ class Training:
         self.edits += 1
         _replace_last(self.history, self.metrics())
 
-    def _snapshot(self) -> tuple:
+    def _snapshot(self) -> Snapshot:
         h = self.history
         lane = Lane(self.net, self.optimizer, self.rng, self._opt)
         race = None
@@ -400,7 +414,7 @@ class Training:
                 self.race.metrics,
                 (list(rh.epochs), list(rh.train_loss), list(rh.test_loss)),
             )
-        return (
+        return Snapshot(
             [W.copy() for W in self.net.weights],
             [b.copy() for b in self.net.biases],
             self.rng.bit_generator.state,
@@ -412,17 +426,17 @@ class Training:
             race,
         )
 
-    def mark(self) -> tuple:
+    def mark(self) -> Snapshot:
         """The run as it is now, for :meth:`rewind` (several :meth:`train` calls later)."""
         return self._snapshot()
 
-    def rewind(self, mark: tuple) -> bool:
+    def rewind(self, mark: Snapshot) -> bool:
         """Go back to ``mark`` (:meth:`mark`); False if the run is already there.
 
         A playing page that sends several frames in one message rewinds to the last message
         sent when it is interrupted before the next one went out.
         """
-        if mark[3] == self.epoch:  # the snapshot's epoch: nothing trained since
+        if mark.epoch == self.epoch:  # nothing trained since
             return False
         self._before = mark
         return self.undo()

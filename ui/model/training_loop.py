@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from ui.model import training
-from ui.model.training import FRAME_SECONDS, Training, frame_sleep, playing
+from ui.model.training import FRAME_SECONDS, Snapshot, Training, frame_sleep, playing
 from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
@@ -147,7 +147,7 @@ def pause_idle(state: State, limit: float) -> None:
     )
 
 
-def settle_interrupted(run: Training, shown_epoch: int, mark: tuple | None = None) -> bool:
+def settle_interrupted(run: Training, shown_epoch: int, mark: Snapshot | None = None) -> bool:
     """After an interruption: undo the frames trained but never sent (the live block last
     showed ``shown_epoch``), so the paused run is the one on screen: back to ``mark``
     (:meth:`Training.mark`, taken before the message's first frame) or, without one, before
