@@ -7,10 +7,14 @@ Needs Debian's nginx (``apt-get install -y nginx``): skipped without it, except 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -19,11 +23,13 @@ from bench import load
 from deploy.cluster import (
     AFFINITY_COOKIE,
     BACKEND_HEADER,
+    CONTAINER_STATIC_ROOT,
     DEFAULT_CONFIG,
     Cluster,
     cluster,
     main,
     nginx_config,
+    streamlit_static_dir,
 )
 from serving.stclient import run_async
 
@@ -115,9 +121,10 @@ def test_a_short_load_through_nginx_has_no_errors_and_both_backends_serve_it(
 
 
 def test_the_shipped_nginx_conf_is_the_rendered_default(tmp_path: Path) -> None:
-    """deploy/nginx.conf is exactly what `deploy/cluster.py --write-config` renders."""
+    """deploy/nginx.conf is what `deploy/cluster.py --write-config` renders for the image."""
     rendered = tmp_path / "nginx.conf"
-    assert main(["--write-config", str(rendered)]) == 0
+    static = ["--static-root", CONTAINER_STATIC_ROOT]  # deploy/Dockerfile's streamlit
+    assert main(["--write-config", str(rendered), *static]) == 0
     assert rendered.read_text() == DEFAULT_CONFIG.read_text()
 
 
@@ -126,7 +133,13 @@ def test_nginx_accepts_the_rendered_config(tmp_path: Path) -> None:
     nginx = needs_nginx()
     (tmp_path / "tmp").mkdir()
     config = tmp_path / "nginx.conf"
-    config.write_text(nginx_config(listen="127.0.0.1:1", backends=["127.0.0.1:2", "127.0.0.1:3"]))
+    config.write_text(
+        nginx_config(
+            listen="127.0.0.1:1",
+            backends=["127.0.0.1:2", "127.0.0.1:3"],
+            static_root=streamlit_static_dir(),
+        )
+    )
     checked = subprocess.run(
         [nginx, "-t", "-p", f"{tmp_path}/", "-c", str(config), "-e", "stderr"],
         capture_output=True,
@@ -134,3 +147,110 @@ def test_nginx_accepts_the_rendered_config(tmp_path: Path) -> None:
         check=False,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+# ------------------------------------------------------------ Streamlit's frontend from nginx
+
+# A link a teacher might share (tests/e2e/test_deep_link.py has one for every page).
+DEEP_LINKS = ("", "binary?p=0.3&yscale=log", "training?tr_data=xor&tr_seed=7")
+
+
+def fetch(url: str) -> tuple[bytes, Message]:
+    """GET ``url`` (no cookie): the body and the response headers (names in any case)."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read(), response.headers
+
+
+def bundle_files(index_html: str) -> list[str]:
+    """The /static/ files index.html asks for (script, module preloads, CSS, the font)."""
+    return re.findall(r'(?:src|href)="\./(static/[^"]+)"', index_html)
+
+
+def upstreams_in_log(access_log: Path, path_prefix: str) -> set[str]:
+    """nginx's ``upstream=`` for every logged request whose path starts with ``path_prefix``
+    (``-``: nginx answered the request itself)."""
+    found = set()
+    for line in access_log.read_text().splitlines():
+        request = line.split('"')[1] if line.count('"') >= 2 else ""
+        if request.split(" ")[1:2] and request.split(" ")[1].startswith(path_prefix):
+            found.add(line.split("upstream=", 1)[1].split()[0])
+    return found
+
+
+def test_streamlits_frontend_files_come_from_nginx_and_every_page_from_an_app_process(
+    two_backends: Cluster,
+) -> None:
+    """index.html (any page route, query string kept) is an app process's answer; the JS, CSS
+    and fonts it names are nginx's: byte for byte the installed package's files, cached a year,
+    no upstream in the access log, no affinity cookie."""
+    static_dir = streamlit_static_dir()
+    backends = {u.removeprefix("http://") for u in two_backends.backend_urls}
+    index = ""
+    for link in DEEP_LINKS:
+        body, headers = fetch(f"{two_backends.url}/{link}")
+        assert headers.get(BACKEND_HEADER) in backends, (link, headers)
+        assert headers["Content-Type"].startswith("text/html")
+        assert headers["Cache-Control"] == "no-cache"  # Streamlit's own, for its HTML
+        index = body.decode()
+    files = bundle_files(index)
+    assert len(files) > 20 and any(f.endswith(".css") for f in files), files
+    for name in files:
+        body, headers = fetch(f"{two_backends.url}/{name}")
+        assert BACKEND_HEADER not in headers, (name, headers.get(BACKEND_HEADER))
+        assert "Set-Cookie" not in headers, name
+        assert headers["Cache-Control"] == "public, immutable, max-age=31536000", name
+        assert body == (static_dir / name).read_bytes(), name
+    _, headers = fetch(f"{two_backends.url}/_stcore/health")
+    assert headers.get(BACKEND_HEADER) in backends  # the app's own routes are still proxied
+    time.sleep(0.2)  # nginx writes its access log line after the response
+    assert upstreams_in_log(two_backends.access_log, "/static/") == {"-"}
+    assert upstreams_in_log(two_backends.access_log, "/binary?") <= backends
+
+
+def test_a_browser_opens_a_shared_link_to_every_page_through_nginx(two_backends: Cluster) -> None:
+    """Chromium opens each page's shared link via nginx: the page draws without an error, and
+    every /static/ file it loaded (the lazily loaded chunks too) came from nginx, not an app
+    process; no request failed."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.e2e.helpers import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        PAGES,
+        assert_no_app_errors,
+        chromium_problem,
+        expect_current_page,
+        wait_for_app_idle,
+    )
+    from tests.e2e.test_deep_link import SHARED_LINKS
+
+    if problem := chromium_problem():
+        if CI:
+            pytest.fail(f"CI=true: browser tests must run, but {problem}")
+        pytest.skip(problem)
+    titles = dict(PAGES)
+    static, proxied, failed = [], [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("requestfailed", lambda r: failed.append(r.url))
+
+            def seen(response: object) -> None:
+                path = urllib.parse.urlsplit(response.url).path
+                if path.startswith("/static/"):
+                    static.append(path)
+                    if response.status >= 400 or BACKEND_HEADER.lower() in response.headers:
+                        proxied.append((path, response.status, response.headers))
+
+            page.on("response", seen)
+            for url_path, query in SHARED_LINKS.items():
+                link = f"{two_backends.url}/{url_path}" + (f"?{query}" if query else "")
+                page.goto(link)
+                wait_for_app_idle(page, timeout=90_000)
+                assert_no_app_errors(page)
+                expect_current_page(page, titles[url_path])
+        finally:
+            browser.close()
+    assert len(static) > 50  # the bundle, then each page's lazily loaded chunks
+    assert proxied == []
+    assert failed == []
