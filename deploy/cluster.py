@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,13 +161,28 @@ http {{
         # Streamlit's frontend bundle (/static/js, /static/css, /static/media), from disk:
         # the installed package's own files, the same version as the app processes run.
         # Hashed names: cached for a year, as Streamlit caches them. No cookie, no upstream.
+        # A file nginx cannot read (its workers run as nobody when it starts as root) or
+        # does not find goes to the app, which answers as it would without this block.
         location /static/ {{
             root {static_root};
+            try_files $uri @xent;
             add_header Cache-Control "public, immutable, max-age={STATIC_MAX_AGE_S}";
+        }}
+
+        location @xent {{
+            proxy_pass http://xent;
         }}
     }}
 }}
 """
+
+
+def static_from_nginx(url: str, static_root: Path) -> bool:
+    """True when nginx at ``url`` answers a file of Streamlit's bundle itself (no upstream)."""
+    sample = min((static_root / "static" / "css").glob("*.css"))
+    with urllib.request.urlopen(f"{url}/static/css/{sample.name}", timeout=10) as response:
+        response.read()
+        return BACKEND_HEADER not in response.headers
 
 
 def warm_up(url: str, pages: Sequence[str] = WARM_PAGES) -> None:
@@ -227,13 +243,16 @@ def cluster(
     folder: Path | None = None,
     nginx: str | None = None,
     warm: bool = True,
+    static_root: Path | None = None,
 ) -> Iterator[Cluster]:
     """Start ``backends`` app processes and nginx on loopback; stop them all on exit.
 
     ``listen`` is nginx's host:port (default: a free loopback port); the backends take
     ``backend_ports`` (default: free ports) on 127.0.0.1. Logs go to ``folder`` (default: a
     temporary folder, removed afterwards). With ``warm`` each process has opened every page
-    once (:func:`warm_up`) before nginx starts.
+    once (:func:`warm_up`) before nginx starts. nginx serves ``/static/`` from ``static_root``
+    (default: :func:`streamlit_static_dir`); if it cannot, a warning says so on stderr and the
+    app processes serve those files.
     """
     nginx = nginx or shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
@@ -243,6 +262,7 @@ def cluster(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "tmp").mkdir(exist_ok=True)
     listen = listen or f"127.0.0.1:{free_port()}"
+    static_root = static_root or streamlit_static_dir()
     ports = list(backend_ports or [free_port() for _ in range(backends)])
     servers: list[AppServer] = []
     procs: list[subprocess.Popen] = []
@@ -268,7 +288,7 @@ def cluster(
             nginx_config(
                 listen=listen,
                 backends=[u.removeprefix("http://") for u in urls],
-                static_root=streamlit_static_dir(),
+                static_root=static_root,
             )
         )
         nginx_log = folder / "nginx.log"
@@ -282,6 +302,13 @@ def cluster(
         procs.append(proxy)
         url = f"http://{listen}"
         wait_healthy(url, processes=procs, log_tails=tails, timeout=START_TIMEOUT_S, what="nginx")
+        if not static_from_nginx(url, streamlit_static_dir()):
+            print(
+                f"xent: nginx cannot read {static_root} (as its worker user); "
+                "the app processes serve Streamlit's /static/ files",
+                file=sys.stderr,
+                flush=True,
+            )
         yield Cluster(url=url, backend_urls=urls, backends=procs[:-1], nginx=proxy, folder=folder)
     finally:
         stop(procs[::-1])  # nginx first, then the apps

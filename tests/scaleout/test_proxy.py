@@ -254,3 +254,17 @@ def test_a_browser_opens_a_shared_link_to_every_page_through_nginx(two_backends:
     assert len(static) > 50  # the bundle, then each page's lazily loaded chunks
     assert proxied == []
     assert failed == []
+
+
+def test_a_static_folder_nginx_cannot_read_leaves_the_files_to_the_app_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a static root nginx cannot use (here: missing; in practice, a folder its workers
+    may not read), the bundle still loads, from an app process, and the start-up warns."""
+    needs_nginx()
+    name = bundle_files((streamlit_static_dir() / "index.html").read_text())[0]
+    with cluster(backends=1, warm=False, static_root=tmp_path / "missing") as running:
+        body, headers = fetch(f"{running.url}/{name}")
+        assert headers.get(BACKEND_HEADER) == running.backend_urls[0].removeprefix("http://")
+        assert body == (streamlit_static_dir() / name).read_bytes()
+    assert "nginx cannot read" in capsys.readouterr().err
