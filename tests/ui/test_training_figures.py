@@ -426,3 +426,23 @@ def test_a_long_history_is_drawn_with_at_most_600_evenly_spread_points_first_and
     assert np.diff(x).max() <= 4  # evenly spread: no gap wider than ~2000/600
     short = loss_curve_figure(epochs=[0, 1, 2], train_loss=[0.7, 0.5, 0.4], test_loss=[1, 1, 1])
     assert list(short.data[0].x) == [0, 1, 2]  # a short history: every point
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_the_field_is_mix_colors_row_flipped_within_one_level(theme, n_classes):
+    """Any probabilities (confident, unsure, exactly 0 and 1): pixel (i, j) of the field is
+    mix_colors of grid point (r-1-i, j) to within one level of 255 (two classes go through a
+    palette of p₀'s 256 levels), and the top row is the largest x₂."""
+    rng = np.random.default_rng(7)
+    logits = 4.0 * rng.normal(size=(12, 12, n_classes))
+    logits[0, 0], logits[-1, -1] = 800.0 * np.eye(n_classes)[:2]  # p exactly one-hot
+    grid = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    grid /= grid.sum(axis=-1, keepdims=True)
+    grid[5, :, :2] = [0.5, 0.5] if n_classes == 2 else grid[5, :, :2]
+    want = mix_colors(grid.reshape(-1, n_classes), background=BACKGROUND[theme])
+    want = want.reshape(12, 12, 3)[::-1].astype(int)
+    pixels = decoded(field_png_uri(grid, theme=theme))
+    assert pixels.shape == (12, 12, 4) and (pixels[..., 3] == 255).all()
+    assert np.abs(pixels[..., :3] - want).max() <= 1
+    assert (pixels[-1, 0, :3] == want[-1, 0]).all() and (pixels[0, -1, :3] == want[0, -1]).all()
