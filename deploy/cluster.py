@@ -7,10 +7,15 @@ A Streamlit session is a stateful websocket held by one process, and a tab that 
 (after a network blip) must reach the process that holds its session again. So: N
 ``streamlit run app.py`` processes on loopback ports, and nginx in front with
 
-- ``hash $xent_affinity consistent``: a browser's first response sets a cookie
-  ``xent_affinity`` (nginx's ``$request_id``); every later request of that browser, the
-  websocket included, hashes to the same process. Unlike ``ip_hash``, this spreads a class
-  that sits behind one school NAT address (which ``ip_hash`` would send to one process);
+- sessions placed evenly, then kept: a browser without the cookie ``xent_affinity`` goes to
+  the process with the fewest requests in progress, taking turns on a tie (``least_conn``),
+  and its first response sets the cookie to that process's name (``b0``, ``b1``, …); every
+  later request of that browser, the websocket included, goes to the process it names. A
+  class that opens the page at once is split evenly (30 students: 15 and 15), where hashing
+  a random cookie split it 18/12 or 13/17 and the busier process's students got a third
+  fewer frames (bench/README.md, "The whole class"). Unlike ``ip_hash``, a class behind one
+  school NAT address is spread too. If the named process is down, the request goes to the
+  next one (``backup``), whose answer re-names the cookie;
 - ``proxy_http_version 1.1`` and the ``Upgrade``/``Connection`` headers on
   ``/_stcore/stream``, with hour-long read/send timeouts (Streamlit pings every 30 s);
 - ``Host $http_host``: Streamlit rejects a websocket whose Origin differs from its Host;
@@ -35,6 +40,7 @@ import argparse
 import contextlib
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -77,14 +83,36 @@ def streamlit_static_dir() -> Path:
     return folder
 
 
+def backend_name(k: int) -> str:
+    """The cookie's name for the k-th backend (0-based): ``b0``, ``b1``, …"""
+    return f"b{k}"
+
+
 def nginx_config(*, listen: str, backends: Sequence[str], static_root: str | Path) -> str:
     """The nginx configuration: ``listen`` (host:port) in front of ``backends`` (host:port).
 
     ``static_root`` is the backends' Streamlit ``static/`` folder (:func:`streamlit_static_dir`):
     nginx serves ``/static/*`` from it, and proxies everything else.
     """
+    names = [backend_name(k) for k in range(len(backends))]
     servers = "\n".join(f"        server {b} max_fails=0;" for b in backends)
-    return f"""# xent behind nginx: sticky sessions (one cookie per browser) and websocket upgrades.
+    by_cookie = "\n".join(f'        "{n}" xent_{n};' for n in names)
+    # The process that answered is the last address of $upstream_addr (after a failover it
+    # lists the refused one first: "127.0.0.1:A, 127.0.0.1:B").
+    served = "\n".join(
+        f"        ~(^|,\\s){re.escape(b)}$ {n};"
+        for b, n in zip(backends, names, strict=True)
+    )
+    pinned = "\n\n".join(
+        f"    upstream xent_{n} {{\n"
+        f"        server {b} max_fails=0;\n"
+        + "\n".join(
+            f"        server {other} backup;" for other in backends if other != b
+        )
+        + "\n    }"
+        for b, n in zip(backends, names, strict=True)
+    )
+    return f"""# xent behind nginx: sessions placed evenly and kept (one cookie per browser), websockets.
 # Rendered by deploy/cluster.py (nginx_config); run with
 #   nginx -p <prefix> -c <this file> -e stderr
 # Paths below are relative to the prefix, but for /static/'s root: the installed streamlit
@@ -109,7 +137,8 @@ http {{
     scgi_temp_path tmp/scgi;
 
     log_format xent '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
-                    'upstream=$upstream_addr affinity=$xent_affinity rt=$request_time';
+                    'upstream=$upstream_addr affinity=$cookie_{AFFINITY_COOKIE} '
+                    'rt=$request_time';
     access_log access.log xent;
 
     # Websocket upgrade: "Connection: upgrade" when the browser asks for it.
@@ -117,21 +146,34 @@ http {{
         default upgrade;
         ''      close;
     }}
-    # Session affinity: a browser without the cookie gets one (this request's random id);
-    # the upstream is chosen by hashing the cookie, so it stays the same for that browser.
-    map $cookie_{AFFINITY_COOKIE} $xent_affinity {{
-        ''      $request_id;
-        default $cookie_{AFFINITY_COOKIE};
+    # Session affinity: the cookie names the process that holds the browser's session; a
+    # browser without it (or with a name no process has) is placed by xent_new.
+    map $cookie_{AFFINITY_COOKIE} $xent_upstream {{
+{by_cookie}
+        default xent_new;
     }}
-    map $cookie_{AFFINITY_COOKIE} $xent_set_affinity {{
-        ''      "{AFFINITY_COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax";
+    # The name of the process that answered, and a cookie naming it when the browser's
+    # cookie names another process or none (a new browser, or a failover).
+    map $upstream_addr $xent_served_by {{
+{served}
+        default '';
+    }}
+    map "$cookie_{AFFINITY_COOKIE}:$xent_served_by" $xent_affinity_changes {{
+        ~^(?<same>[^:]+):\k<same>$ '';
+        ~^[^:]*:(?<to>.+)$ "{AFFINITY_COOKIE}=$to; Path=/; HttpOnly; SameSite=Lax";
         default '';
     }}
 
-    upstream xent {{
-        hash $xent_affinity consistent;
+    # New browsers: the process with the fewest requests in progress, in turn on a tie (the
+    # zone shares the counts between nginx's workers).
+    upstream xent_new {{
+        zone xent_new 64k;
+        least_conn;
 {servers}
     }}
+
+    # A browser whose cookie names a process: that process; the others only if it is down.
+{pinned}
 
     server {{
         listen {listen};
@@ -142,15 +184,15 @@ http {{
         proxy_set_header X-Real-IP $remote_addr;
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
         proxy_set_header X-Forwarded-Proto $scheme;
-        add_header Set-Cookie $xent_set_affinity always;
+        add_header Set-Cookie $xent_affinity_changes always;
         add_header {BACKEND_HEADER} $upstream_addr always;
 
         location / {{
-            proxy_pass http://xent;
+            proxy_pass http://$xent_upstream;
         }}
 
         location /_stcore/stream {{
-            proxy_pass http://xent;
+            proxy_pass http://$xent_upstream;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 1h;
@@ -170,7 +212,7 @@ http {{
         }}
 
         location @xent {{
-            proxy_pass http://xent;
+            proxy_pass http://$xent_upstream;
         }}
     }}
 }}

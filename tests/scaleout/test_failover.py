@@ -17,7 +17,7 @@ from tests.scaleout.test_proxy import health, needs_nginx, one_cookie_per_backen
 
 def served_by(upstreams: str) -> str:
     """The backend that answered: the last of nginx's ``$upstream_addr`` list (a request whose
-    cookie hashes to the dead process is refused there first, then passed to the next one,
+    cookie names the dead process is refused there first, then passed to the next one,
     and the header lists both: ``"127.0.0.1:A, 127.0.0.1:B"``)."""
     return upstreams.split(", ")[-1]
 
@@ -82,6 +82,10 @@ def test_killing_one_backend_leaves_the_other_sessions_and_new_ones_on_the_survi
         # plain requests too: any cookie (or none) is answered by the survivor
         for cookie in (None, cookies[victim], cookies[survivor]):
             assert served_by(health(running.url, cookie)[0]) == survivor
+        # and a browser holding the dead process's cookie is given the survivor's, so its
+        # next requests go straight there
+        assert health(running.url, cookies[victim])[1] == cookies[survivor]
+        assert health(running.url, cookies[survivor]) == (survivor, None)
         # and a short load through nginx afterwards has no errors
         plan, _ = run_async(
             load.run_load(

@@ -26,6 +26,7 @@ from deploy.cluster import (
     CONTAINER_STATIC_ROOT,
     DEFAULT_CONFIG,
     Cluster,
+    backend_name,
     cluster,
     main,
     nginx_config,
@@ -89,6 +90,28 @@ def test_every_request_with_one_affinity_cookie_reaches_the_same_backend(
     for backend, cookie in cookies.items():
         for _ in range(5):
             assert health(two_backends.url, cookie) == (backend, None)  # no new cookie either
+
+
+def test_fresh_browsers_take_turns_so_a_class_is_split_evenly(two_backends: Cluster) -> None:
+    """A class opening the page one after another: each fresh browser goes to the other
+    process than the one before (with a hashed random cookie two in a row landed on the same
+    process half the time, and 30 students split 18/12), and its cookie names that process."""
+    a, b = (u.removeprefix("http://") for u in two_backends.backend_urls)
+    names = {a: backend_name(0), b: backend_name(1)}
+    served = [health(two_backends.url) for _ in range(12)]
+    order = [backend for backend, _ in served]
+    assert all(first != second for first, second in zip(order, order[1:], strict=False)), order
+    assert order.count(a) == order.count(b) == 6
+    assert all(cookie == names[backend] for backend, cookie in served)
+
+
+def test_a_cookie_naming_no_process_is_placed_afresh(two_backends: Cluster) -> None:
+    """An old hashed cookie (a random id from before this set-up) or a made-up one: the
+    browser is placed like a new one and given a cookie that names its process."""
+    for stale in ("4c3f1e0d9a8b7c6d5e4f3a2b1c0d9e8f", "b7", "b0b1"):
+        backend, cookie = health(two_backends.url, stale)
+        assert cookie is not None and cookie in (backend_name(0), backend_name(1))
+        assert health(two_backends.url, cookie) == (backend, None)
 
 
 def test_a_short_load_through_nginx_has_no_errors_and_both_backends_serve_it(
