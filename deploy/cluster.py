@@ -7,9 +7,9 @@ A Streamlit session is a stateful websocket held by one process, and a tab that 
 (after a network blip) must reach the process that holds its session again. So: N
 ``streamlit run app.py`` processes on loopback ports, and nginx in front with
 
-- sessions placed evenly, then kept: a browser without the cookie ``xent_affinity`` goes to
-  the process with the fewest requests in progress, taking turns on a tie (``least_conn``),
-  and its first response sets the cookie to that process's name (``b0``, ``b1``, …); every
+- sessions placed evenly, then kept: browsers without the cookie ``xent_affinity`` go to
+  the processes in turn (round robin, its turn shared by nginx's workers), and a browser's
+  first response sets the cookie to its process's name (``b0``, ``b1``, …); every
   later request of that browser, the websocket included, goes to the process it names. A
   class that opens the page at once is split evenly (30 students: 15 and 15), where hashing
   a random cookie split it 18/12 or 13/17 and the busier process's students got a third
@@ -164,11 +164,9 @@ http {{
         default '';
     }}
 
-    # New browsers: the process with the fewest requests in progress, in turn on a tie (the
-    # zone shares the counts between nginx's workers).
+    # New browsers: each process in turn (the zone shares the turn between nginx's workers).
     upstream xent_new {{
         zone xent_new 64k;
-        least_conn;
 {servers}
     }}
 

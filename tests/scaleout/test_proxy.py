@@ -13,7 +13,9 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email.message import Message
 from pathlib import Path
 
@@ -103,6 +105,14 @@ def test_fresh_browsers_take_turns_so_a_class_is_split_evenly(two_backends: Clus
     assert all(first != second for first, second in zip(order, order[1:], strict=False)), order
     assert order.count(a) == order.count(b) == 6
     assert all(cookie == names[backend] for backend, cookie in served)
+
+
+def test_a_class_opening_at_once_is_split_evenly(two_backends: Cluster) -> None:
+    """30 fresh browsers at the same moment (nginx's two workers answer them): 15 and 15."""
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        served = list(pool.map(lambda _: health(two_backends.url), range(30)))
+    backends = [backend for backend, _ in served]
+    assert sorted(Counter(backends).values()) == [15, 15], Counter(backends)
 
 
 def test_a_cookie_naming_no_process_is_placed_afresh(two_backends: Cluster) -> None:
