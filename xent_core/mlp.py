@@ -90,6 +90,21 @@ def _row_starts(n: int, c: int) -> np.ndarray:
     return starts
 
 
+def _batches(X: np.ndarray, y: np.ndarray, batch_size: int, rng=None):
+    """The mini-batches of one epoch: ``(X, y)`` shuffled by ``rng`` (None: in order), cut into
+    consecutive slices of ``batch_size`` points (the last one may be smaller).
+
+    Shuffled once, so each batch is a view: one fancy index an epoch instead of two a batch
+    (~20 µs of a default epoch's ~1.2 ms), the same points in the same order.
+    """
+    if rng is not None:
+        order = rng.permutation(len(X))
+        X, y = X[order], y[order]
+    batch_size = max(1, int(batch_size))
+    for start in range(0, len(X), batch_size):
+        yield X[start : start + batch_size], y[start : start + batch_size]
+
+
 def _softmax_head(logits: np.ndarray, y: np.ndarray):
     """Softmax output: ``(L, log P, δ)`` with ``L = -(1/N) Σ_n log P_{n, y_n}`` (float64),
     ``log P = log_softmax(Z)`` (N, C) and ``δ = ∂L/∂Z = (P - T) / N`` (N, C).
@@ -104,7 +119,8 @@ def _softmax_head(logits: np.ndarray, y: np.ndarray):
     log_p = np.subtract(s, np.log(row_sum(e)), out=s)  # (N, C), in place of s
     loss = -(_add_reduce(log_p.take(true)) / n)  # (N,) -> (): the mean NLL, as _mean_nll
     delta = np.exp(log_p, out=e)  # p, in place of e^s
-    np.subtract.at(delta.reshape(-1), true, 1.0)  # p - T
+    flat = delta.reshape(-1)  # a view: T's ones are at the flat indices `true`, one a row
+    flat[true] -= 1.0  # p - T (as np.subtract.at, ~0.5 µs less a step)
     delta /= float(n)  # ∂L/∂z for the mean over N points, (N, C)
     return loss, log_p, delta
 
@@ -566,10 +582,5 @@ class MLP:
         X, y = self._check_batch(X, y)
         lr, l2 = _non_negative(lr, "lr"), _non_negative(l2, "l2")
         l1 = _non_negative(l1, "l1")
-        order = rng.permutation(len(X)) if rng is not None else np.arange(len(X))
-        batch_size = max(1, int(batch_size))
-        losses = []
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size]
-            losses.append(self._sgd_step(X[idx], y[idx], lr, l2, l1))
+        losses = [self._sgd_step(Xb, yb, lr, l2, l1) for Xb, yb in _batches(X, y, batch_size, rng)]
         return float(np.mean(losses))

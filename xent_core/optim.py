@@ -35,7 +35,7 @@ import math
 
 import numpy as np
 
-from .mlp import MLP, _non_negative
+from .mlp import MLP, _batches, _non_negative
 from .proximal import _soft_threshold_in_place
 
 
@@ -97,12 +97,7 @@ class _Optimizer:
         """
         X, y = self.net._check_batch(X, y)
         l2, l1 = _non_negative(l2, "l2"), _non_negative(l1, "l1")
-        order = rng.permutation(len(X)) if rng is not None else np.arange(len(X))
-        batch_size = max(1, int(batch_size))
-        losses = []
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size]
-            losses.append(self._step(X[idx], y[idx], l2, l1))
+        losses = [self._step(Xb, yb, l2, l1) for Xb, yb in _batches(X, y, batch_size, rng)]
         return float(np.mean(losses))
 
 
