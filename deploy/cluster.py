@@ -112,7 +112,7 @@ def nginx_config(*, listen: str, backends: Sequence[str], static_root: str | Pat
         + "\n    }"
         for b, n in zip(backends, names, strict=True)
     )
-    return f"""# xent behind nginx: sessions placed evenly and kept (one cookie per browser), websockets.
+    return f"""# xent behind nginx: students placed evenly and kept there (a cookie), websockets.
 # Rendered by deploy/cluster.py (nginx_config); run with
 #   nginx -p <prefix> -c <this file> -e stderr
 # Paths below are relative to the prefix, but for /static/'s root: the installed streamlit
@@ -159,7 +159,7 @@ http {{
         default '';
     }}
     map "$cookie_{AFFINITY_COOKIE}:$xent_served_by" $xent_affinity_changes {{
-        ~^(?<same>[^:]+):\k<same>$ '';
+        ~^(?<same>[^:]+):\\k<same>$ '';
         ~^[^:]*:(?<to>.+)$ "{AFFINITY_COOKIE}=$to; Path=/; HttpOnly; SameSite=Lax";
         default '';
     }}
