@@ -100,15 +100,12 @@ def nginx_config(*, listen: str, backends: Sequence[str], static_root: str | Pat
     # The process that answered is the last address of $upstream_addr (after a failover it
     # lists the refused one first: "127.0.0.1:A, 127.0.0.1:B").
     served = "\n".join(
-        f"        ~(^|,\\s){re.escape(b)}$ {n};"
-        for b, n in zip(backends, names, strict=True)
+        f"        ~(^|,\\s){re.escape(b)}$ {n};" for b, n in zip(backends, names, strict=True)
     )
     pinned = "\n\n".join(
         f"    upstream xent_{n} {{\n"
         f"        server {b} max_fails=0;\n"
-        + "\n".join(
-            f"        server {other} backup;" for other in backends if other != b
-        )
+        + "\n".join(f"        server {other} backup;" for other in backends if other != b)
         + "\n    }"
         for b, n in zip(backends, names, strict=True)
     )
