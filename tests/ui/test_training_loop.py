@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from ui.model import training
+from ui.model import training, training_loop
 from ui.model import training_controller as control
 from ui.model.training import MIN_SLEEP, Diverged, Setup, Training, frame_sleep
 from ui.model.training_controller import ERROR, NOTE, PARAMS, RUNNING
@@ -445,3 +445,42 @@ def test_a_new_run_stops_the_loop_left_playing_and_waits_until_it_let_go_of_the_
 
 def test_without_a_loop_playing_a_new_run_takes_over_at_once():
     assert take_over({})
+
+
+def test_the_loop_lets_other_page_runs_go_first_then_plays_on():
+    """While another page run wants the process (turns.busy), the loop waits before its next
+    message, in steps, and then trains and draws as before."""
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=3)
+    answers = iter([True, True, False] + [False] * 10)  # a click's run for two steps
+    sleeps = drive(state, run, screen, busy=lambda: next(answers))
+    step = training_loop.OTHERS_FIRST_STEP_S
+    assert sleeps[:2] == [step, step] and len(sleeps) == 2 + 3
+    assert sleeps[2:] == [pytest.approx(frame_sleep(WORK))] * 3
+    assert len(screen.live) == 3
+
+
+def test_the_loop_waits_for_others_at_most_a_quarter_second_a_message():
+    """A process that is never free (page runs one after another): every message still goes
+    out after OTHERS_FIRST_MOST_S, so no player starves."""
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=2)
+    sleeps = drive(state, run, screen, busy=lambda: True)
+    steps = round(training_loop.OTHERS_FIRST_MOST_S / training_loop.OTHERS_FIRST_STEP_S)
+    waits = [s for s in sleeps if s == training_loop.OTHERS_FIRST_STEP_S]
+    assert len(waits) == 2 * steps and len(screen.live) == 2
+
+
+def test_a_take_over_while_the_loop_waits_for_others_ends_it_without_a_frame():
+    state, run = playing_state(), small_run()
+    screen = Screen(state, run, frames=5)
+    stopping = {"calls": 0}
+
+    def busy() -> bool:
+        stopping["calls"] += 1
+        if stopping["calls"] == 2:
+            take_over(state, timeout=0.0)  # a new run of this session, while the loop waits
+        return True
+
+    drive(state, run, screen, busy=busy)
+    assert screen.live == [] and run.epoch == 0

@@ -99,3 +99,39 @@ def test_the_turn_comes_back_when_the_run_raises_and_nesting_does_not_wait_for_i
     assert not turns.holding() and turn_is_free()
     turns.step_aside()  # without the turn: nothing to give back
     assert turn_is_free()
+
+
+def test_busy_while_a_run_holds_the_turn_or_waits_for_it_not_after_it_steps_aside():
+    """busy(): what a playing loop checks before each frame. A run holding the turn and one
+    waiting for it both count; stepping aside (a page about to play) or leaving does not."""
+    holder_in, holder_may_go, waiter_in = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def holder() -> None:
+        with turns.turn():
+            holder_in.set()
+            holder_may_go.wait(10)
+            turns.step_aside()  # as the Live training page before its loop
+            seen["holder stepped aside, waiter got in"] = waiter_in.wait(10)
+
+    def waiter() -> None:
+        with turns.turn(timeout=10):
+            waiter_in.set()
+
+    assert not turns.busy()
+    a = in_thread(holder)
+    assert holder_in.wait(10) and turns.busy()
+    b = in_thread(waiter)
+    while turns._wanting < 2:  # the waiter is counted before it waits
+        threading.Event().wait(0.001)
+    holder_may_go.set()
+    a.join(10), b.join(10)
+    assert seen == {"holder stepped aside, waiter got in": True}
+    assert not turns.busy() and turns._wanting == 0 and turn_is_free()
+
+
+def test_a_run_that_raises_is_not_counted_any_more():
+    with pytest.raises(RuntimeError), turns.turn():
+        assert turns.busy()
+        raise RuntimeError("the page failed")
+    assert not turns.busy()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
 
-from ui.model import training
+from ui.model import training, turns
 from ui.model.training import FRAME_SECONDS, Snapshot, Training, frame_sleep, playing
 from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
@@ -42,6 +42,12 @@ UNITS_EVERY = 24
 # connections, ~1.4 ms a diagram) every 8th frame (6 a second at 48 frames/s), 4 × 32
 # (3,200+) every 24th.
 NETWORK_EVERY = ((200, 8), (1200, 12), (10**9, 24))
+# Before each message, while another page run of the process holds its turn or waits for it
+# (ui.model.turns.busy: a student's click), the loop waits, a few ms at a time and at most
+# OTHERS_FIRST_MOST_S: the click's run then has the process to itself instead of sharing the
+# GIL with every player's frames (bench/README.md, "The default load").
+OTHERS_FIRST_STEP_S = 0.005
+OTHERS_FIRST_MOST_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +163,19 @@ def settle_interrupted(run: Training, shown_epoch: int, mark: Snapshot | None = 
     return run.rewind(mark) if mark is not None else run.undo()
 
 
+def others_first(
+    busy: Callable[[], bool], wait: Callable[[float], object], stop: threading.Event
+) -> float:
+    """Wait while ``busy()`` (other page runs want the process), :data:`OTHERS_FIRST_STEP_S`
+    at a time, at most :data:`OTHERS_FIRST_MOST_S` in all or until ``stop`` is set; returns
+    the time waited."""
+    waited = 0.0
+    while waited < OTHERS_FIRST_MOST_S and not stop.is_set() and busy():
+        wait(OTHERS_FIRST_STEP_S)
+        waited += OTHERS_FIRST_STEP_S
+    return waited
+
+
 def play(
     state: State,
     run: Training,
@@ -171,6 +190,7 @@ def play(
     monotonic: Callable[[], float] = time.monotonic,
     work_clock: Callable[[], float] = time.thread_time,
     sleep: Callable[[float], None] | None = None,
+    busy: Callable[[], bool] = turns.busy,
 ) -> None:
     """Train and redraw until paused (a rerun), idle too long, diverged or the session ends.
 
@@ -191,7 +211,8 @@ def play(
     0.6 frames/s, bench/frame_cost.py --players 10).
 
     While it runs, ``state[LOOP]`` holds its :class:`Handover`: a new run of the script stops
-    it (:func:`take_over`); ``sleep`` (by default) wakes up for that.
+    it (:func:`take_over`); ``sleep`` (by default) wakes up for that. Before each message it
+    lets other page runs go first (:func:`others_first` while ``busy()``).
     """
     limit = training.IDLE_SECONDS if idle_seconds is None else idle_seconds
     shown_epoch = -1  # the epoch the live block last showed
@@ -205,6 +226,9 @@ def play(
                 if idle(started, monotonic(), limit):
                     pause_idle(state, limit)
                     rerun()
+                others_first(busy, wait, handover.stop)
+                if handover.stop.is_set():
+                    break
                 tick = work_clock()
                 mark = run.mark() if frames_per_message > 1 else None
                 try:

@@ -12,9 +12,11 @@ they came.
 
 ``app.py`` holds a turn around each page run (:func:`turn`). A run that becomes a long loop (the
 Live training page while it plays) gives its turn back first (:func:`step_aside`): a playing
-loop paces itself (``ui.model.training.frame_sleep``) and must not hold the others up. A run
-waits at most ``TURN_TIMEOUT_S`` and then computes anyway, so a slow page can never stall the
-process. Fragment reruns (the binary table) do not run app.py and take no turn.
+loop paces itself (``ui.model.training.frame_sleep``) and must not hold the others up; it also
+waits before its next frame while a page run holds the turn or waits for it (:func:`busy`), so
+a click is answered before another frame is drawn. A run waits at most ``TURN_TIMEOUT_S`` and
+then computes anyway, so a slow page can never stall the process. Fragment reruns (the binary
+table) do not run app.py and take no turn.
 """
 
 from __future__ import annotations
@@ -26,7 +28,20 @@ from contextlib import contextmanager
 TURN_TIMEOUT_S = 3.0  # the longest a run waits for its turn before it computes anyway
 
 _turn = threading.Semaphore(1)  # released by the thread that took it; FIFO among waiters
-_held = threading.local()  # .held: this thread's run holds the turn
+_held = threading.local()  # .held: this thread's run holds the turn; .counted: in _wanting
+_wanting = 0  # page runs that hold the turn or wait for it
+_wanting_lock = threading.Lock()
+
+
+def _count(delta: int) -> None:
+    global _wanting
+    with _wanting_lock:
+        _wanting += delta
+
+
+def busy() -> bool:
+    """True while a page run of this process holds the turn or waits for it."""
+    return _wanting > 0
 
 
 def holding() -> bool:
@@ -44,16 +59,22 @@ def turn(timeout: float = TURN_TIMEOUT_S) -> Iterator[bool]:
     if holding():
         yield True
         return
-    taken = _turn.acquire(timeout=timeout)
-    _held.held = taken
+    _count(+1)
+    _held.counted = True
     try:
+        taken = _turn.acquire(timeout=timeout)
+        _held.held = taken
         yield taken
     finally:
         step_aside()
 
 
 def step_aside() -> None:
-    """Give the turn back now, if this thread's run holds it (a run about to loop for long)."""
+    """Give the turn back now, if this thread's run holds it (a run about to loop for long),
+    and stop counting it as a run that wants one (:func:`busy`)."""
     if holding():
         _held.held = False
         _turn.release()
+    if getattr(_held, "counted", False):
+        _held.counted = False
+        _count(-1)
