@@ -21,6 +21,11 @@
    each), so both see the same machine.
 3. With ``--reruns N``: after the players, one paused session changes the learning rate N
    times; **server CPU per rerun** (the whole page script, the message, the websocket).
+4. With ``--instructions``: the machine instructions of one frame's training and live block
+   (``valgrind --tool=callgrind``, Debian's valgrind), for this checkout and each
+   ``--app-dir``: the same count whatever else the machine is doing, so a change of a few
+   per cent shows where the timings above drift by more than that between runs. A frame is
+   (count of 30 + N frames - count of 30 frames) / N, after the same imports and warm-up.
 
 The load average is printed before and after every measurement: the machine is shared.
 """
@@ -118,6 +123,45 @@ def units(run) -> None:
     jpeg_data_uri(units_picture(run.first_layer_grid()), quality=80)
 
 
+# --------------------------------------------------------------------------- instructions
+
+# Run by valgrind in a fresh interpreter: import, 30 frames to warm up, then sys.argv[2] more.
+FRAMES_SCRIPT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import streamlit  # noqa: F401  (the server's heap)
+from ui.model.training import Training
+from ui.model.training_controller import PARAMS, setup_from_state, train
+from ui.widgets.training_live import live_block
+state = {p.key: p.default for p in PARAMS}
+run = Training.start(setup_from_state(state))
+for _ in range(30 + int(sys.argv[2])):
+    train(state, run, epochs=state["tr_speed"])
+    live_block(run, test=False, run_name="1")
+"""
+
+
+def instructions(app_dir: Path, frames: int = 40) -> float:
+    """Machine instructions of one default frame (training + live block) of ``app_dir``'s code."""
+    import re
+    import subprocess
+    import tempfile
+
+    counts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "frames.py"
+        script.write_text(FRAMES_SCRIPT)
+        for n in (0, frames):
+            out = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out",
+                 sys.executable, str(script), str(app_dir), str(n)],
+                capture_output=True, text=True, check=True,
+                env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+            )  # fmt: skip
+            counts.append(int(re.search(r"Collected : (\d+)", out.stderr).group(1)))
+    return (counts[1] - counts[0]) / frames
+
+
 # --------------------------------------------------------------------------- server
 
 
@@ -199,6 +243,11 @@ def main() -> None:
     parser.add_argument("--no-parts", action="store_true")
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="only count one frame's machine instructions (valgrind), for each copy",
+    )
+    parser.add_argument(
         "--reruns",
         type=int,
         default=0,
@@ -207,6 +256,11 @@ def main() -> None:
     args = parser.parse_args()  # fmt: skip
 
     print(f"frame cost · {os.cpu_count()} cores · {load()}")
+    if args.instructions:
+        print("instructions of one frame (training + live block), millions:")
+        for d in [ROOT, *args.app_dir]:
+            print(f"  {d}: {instructions(d) / 1e6:.2f}", flush=True)
+        return
     if not args.no_parts:
         print("parts (this checkout, in-process CPU ms, median):")
         for name, value in parts().items():
