@@ -11,6 +11,11 @@
 //    chart's hover still gives every value (the Backpropagation page's at 1024 px overlapped);
 // 4. in a tablet-sized window (769-999 px) folds the sidebar away once per tab, so the page
 //    gets the width (Streamlit folds it by itself at 768 px and below).
+// 5. makes Enter in a table cell's editor send the edit at once. st.data_editor sends an edit
+//    150 ms after the editor closes (a debounce in Streamlit's bundle), or at once when a
+//    click outside the table closed it: Enter -> new sum drawn p95 ~300 ms, a click outside
+//    ~156 ms (bench/README.md, "The lone edit"). So Enter closes the editor as such a click
+//    does, then moves the selection one row down, as Enter does.
 (() => {
   if (window.__xentPage) return;
   window.__xentPage = true;
@@ -247,4 +252,56 @@
     });
   }
   later();
+
+  // 5. Enter in a cell editor (glide-data-grid's text and number editors: plain Enter commits
+  // in both, Shift+Enter is a new line in a text cell). Streamlit flushes its debounced edit
+  // only when the editor closed with no move after a pointerdown outside the table
+  // (`isOutsideClick` + `onFinishedEditing`, movement [0, 0]); glide closes it on a
+  // pointerdown outside (a capture listener on document). So: keep the Enter from glide, send
+  // that pointerdown (beside the table, inside whatever holds it, not bubbling: no other
+  // listener takes it for a click), then, once React has closed the editor, ArrowDown on the
+  // grid, which glide focused again. Listened on document, not window, so listeners on
+  // window and document (the bench's probe) still see the Enter.
+  const GRID = 'canvas[data-testid="data-grid-canvas"]';
+  const CELL_EDITOR = ".gdg-clip-region input.gdg-input, .gdg-clip-region textarea.gdg-input";
+  let grid = null; // the table canvas focused last: the one whose cell is being edited
+  const inside = (inner, outer) => {
+    const a = inner.getBoundingClientRect();
+    const b = outer.getBoundingClientRect();
+    const x = a.left + a.width / 2;
+    const y = a.top + a.height / 2;
+    return x >= b.left && x <= b.right && y >= b.top && y <= b.bottom;
+  };
+  document.addEventListener(
+    "focusin",
+    (e) => {
+      if (e.target instanceof Element && e.target.matches(GRID)) grid = e.target;
+    },
+    true,
+  );
+  document.addEventListener(
+    "keydown",
+    (e) => {
+      if (e.key !== "Enter" || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.isComposing || e.keyCode === 229) return; // an input method's Enter picks a word
+      const cell = e.target;
+      if (!(cell instanceof Element) || !cell.matches(CELL_EDITOR)) return;
+      const canvas = grid;
+      const table = canvas && canvas.isConnected && canvas.closest('[data-testid="stDataFrame"]');
+      // Not sure which table (the editor is not over the canvas): glide's own Enter.
+      if (!table || !table.parentElement || !inside(cell, canvas)) return;
+      e.stopPropagation();
+      e.preventDefault();
+      table.parentElement.dispatchEvent(
+        new PointerEvent("pointerdown", { bubbles: false, button: 0, pointerType: "mouse" }),
+      );
+      setTimeout(() => {
+        if (!canvas.isConnected) return;
+        if (document.activeElement !== canvas) canvas.focus();
+        const down = { key: "ArrowDown", code: "ArrowDown", keyCode: 40, bubbles: true };
+        canvas.dispatchEvent(new KeyboardEvent("keydown", { ...down, cancelable: true }));
+      }, 0);
+    },
+    true,
+  );
 })();
