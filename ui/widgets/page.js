@@ -297,9 +297,11 @@
       );
       setTimeout(() => {
         if (!canvas.isConnected) return;
-        if (document.activeElement !== canvas) canvas.focus();
+        // glide focuses the canvas, or the cell of its screen-reader table inside it
+        if (!canvas.contains(document.activeElement)) canvas.focus();
         const down = { key: "ArrowDown", code: "ArrowDown", keyCode: 40, bubbles: true };
-        canvas.dispatchEvent(new KeyboardEvent("keydown", { ...down, cancelable: true }));
+        const key = new KeyboardEvent("keydown", { ...down, cancelable: true });
+        document.activeElement.dispatchEvent(key);
       }, 0);
     },
     true,
