@@ -3,7 +3,8 @@
 ``style.css``: metric numbers and labels wrap instead of ending in "…", captions and slider
 values readable in both themes, chart ticks darker on white. ``page.js``: formulas and metric
 values fitted into their column, a text alternative for every chart, the sidebar folded once
-on a tablet. Both are files beside this module, sent inline (``st.html`` drops ``<link>``).
+on a tablet, Enter in a table cell sending the edit at once. Both are files beside this
+module, sent inline (``st.html`` drops ``<link>``).
 """
 
 from __future__ import annotations
