@@ -275,7 +275,8 @@
   document.addEventListener(
     "focusin",
     (e) => {
-      if (e.target instanceof Element && e.target.matches(GRID)) grid = e.target;
+      const canvas = e.target instanceof Element && e.target.closest(GRID);
+      if (canvas) grid = canvas; // the canvas, or its screen-reader table's cell inside it
     },
     true,
   );
