@@ -240,55 +240,6 @@ def test_streamlits_frontend_files_come_from_nginx_and_every_page_from_an_app_pr
     assert upstreams_in_log(two_backends.access_log, "/binary?") <= backends
 
 
-def test_a_browser_opens_a_shared_link_to_every_page_through_nginx(two_backends: Cluster) -> None:
-    """Chromium opens each page's shared link via nginx: the page draws without an error, and
-    every /static/ file it loaded (the lazily loaded chunks too) came from nginx, not an app
-    process; no request failed."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.e2e.helpers import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        PAGES,
-        assert_no_app_errors,
-        chromium_problem,
-        expect_current_page,
-        wait_for_app_idle,
-    )
-    from tests.e2e.test_deep_link import SHARED_LINKS
-
-    if problem := chromium_problem():
-        if CI:
-            pytest.fail(f"CI=true: browser tests must run, but {problem}")
-        pytest.skip(problem)
-    titles = dict(PAGES)
-    static, proxied, failed = [], [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("requestfailed", lambda r: failed.append(r.url))
-
-            def seen(response: object) -> None:
-                path = urllib.parse.urlsplit(response.url).path
-                if path.startswith("/static/"):
-                    static.append(path)
-                    if response.status >= 400 or BACKEND_HEADER.lower() in response.headers:
-                        proxied.append((path, response.status, response.headers))
-
-            page.on("response", seen)
-            for url_path, query in SHARED_LINKS.items():
-                link = f"{two_backends.url}/{url_path}" + (f"?{query}" if query else "")
-                page.goto(link)
-                wait_for_app_idle(page, timeout=90_000)
-                assert_no_app_errors(page)
-                expect_current_page(page, titles[url_path])
-        finally:
-            browser.close()
-    assert len(static) > 50  # the bundle, then each page's lazily loaded chunks
-    assert proxied == []
-    assert failed == []
-
-
 def test_a_static_folder_nginx_cannot_read_leaves_the_files_to_the_app_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
