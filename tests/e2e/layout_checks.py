@@ -4,6 +4,8 @@
 - :data:`CELLS` and :data:`THEMES`: the window sizes and colour schemes of the matrix.
 - :func:`probe`: one pass over the rendered page: cut numbers and formulas, the charts'
   colours and names, the main picture and control, sideways scrolling.
+- :func:`tab_bars` and :func:`tab_bar_problems`: each ``st.tabs`` bar, its tabs' boxes, and
+  any tab not whole inside the bar's box (a bar that scrolls shows its last tab as "T›").
 - :func:`run_axe`: axe-core (``tests/e2e/node_modules``, installed by ``npm ci --prefix
   tests/e2e``) injected into the page; :func:`axe_problem` says why it cannot run.
 """
@@ -141,6 +143,73 @@ def settle(page: Page) -> None:
 def probe(page: Page, focus: Focus) -> dict[str, Any]:
     """Measure the rendered page (see the module docstring); plain data."""
     return page.evaluate(_PROBE_JS, [focus.picture, focus.control])
+
+
+# Every tab bar (st.tabs) shown in the page: its box, how wide its content is, its tabs' boxes
+# and labels, and whether Streamlit shows its scroll arrows. ``within``: a CSS selector the
+# bars must be inside (e.g. a container's ``.st-key-...``), or null for the whole page.
+_TAB_BARS_JS = """(within) => {
+  const root = document.querySelector(within || '[data-testid="stMain"]');
+  if (!root) return [];
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  };
+  const bars = [...root.querySelectorAll('[data-testid="stTabs"] [role="tablist"]')];
+  return bars.filter(shown).map((bar) => ({
+    box: box(bar),
+    scrollWidth: bar.scrollWidth,
+    clientWidth: bar.clientWidth,
+    arrows: [...bar.closest('[data-testid="stTabs"]').querySelectorAll(
+      ':scope > [data-testid^="stTabsScroll"]')].filter(shown).length,
+    tabs: [...bar.querySelectorAll('[role="tab"]')].map((tab) => ({
+      label: tab.innerText.trim(), box: box(tab),
+      scrollWidth: tab.scrollWidth, clientWidth: tab.clientWidth,
+    })),
+  }));
+}"""
+
+
+def tab_bars(page: Page, within: str | None = None) -> list[dict[str, Any]]:
+    """Each visible ``st.tabs`` bar of the page (or inside the CSS selector ``within``): its
+    ``box`` (left, right, top, bottom), ``scrollWidth`` and ``clientWidth``, the number of
+    scroll ``arrows`` shown and its ``tabs`` (``label``, ``box``, ``scrollWidth``,
+    ``clientWidth``)."""
+    return page.evaluate(_TAB_BARS_JS, within)
+
+
+def tab_bar_problems(bars: list[dict[str, Any]], slack: float = 0.5) -> list[str]:
+    """In words, every tab not whole inside its bar's visible box: a bar that scrolls
+    sideways or shows scroll arrows, a tab sticking out of the bar, a label cut in its tab."""
+    problems = []
+    for bar in bars:
+        labels = [tab["label"] for tab in bar["tabs"]]
+        if bar["scrollWidth"] > bar["clientWidth"]:
+            problems.append(
+                f"the tab bar {labels} scrolls sideways "
+                f"({bar['scrollWidth']} px in {bar['clientWidth']} px)"
+            )
+        if bar["arrows"]:
+            problems.append(f"the tab bar {labels} shows {bar['arrows']} scroll arrow(s)")
+        edge = bar["box"]
+        for tab in bar["tabs"]:
+            where = tab["box"]
+            if where["right"] > edge["right"] + slack or where["left"] < edge["left"] - slack:
+                problems.append(
+                    f"the tab {tab['label']!r} runs outside its bar: it spans "
+                    f"{where['left']:.1f}-{where['right']:.1f} px, the bar "
+                    f"{edge['left']:.1f}-{edge['right']:.1f} px"
+                )
+            if tab["scrollWidth"] > tab["clientWidth"]:
+                problems.append(
+                    f"the tab {tab['label']!r} is cut ({tab['scrollWidth']} px of label in "
+                    f"{tab['clientWidth']} px)"
+                )
+    return problems
 
 
 def rgb(colour: str | None) -> tuple[float, float, float, float] | None:

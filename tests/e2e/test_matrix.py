@@ -9,6 +9,8 @@ scheme: its first page opened by its link, the others through the menu, as a cla
   text ends in an ellipsis that cuts it (Streamlit's own hints aside: ``OWN_ELLIPSES``), and
   the page does not scroll sideways;
 - no word of a widget's label or of a metric breaks across two lines ("rando / m seed");
+- every tab of every tab bar (``st.tabs``) is whole inside the bar, which does not scroll
+  sideways (at 1024 px the training settings' bar scrolled: its last tab read "T›");
 - the values printed in heatmap cells fit their cells, do not overlap and are at least 9 px
   (too small a cell hides them: hover gives them);
 - every chart is drawn, follows the theme (no white paper in dark mode, its text readable on
@@ -48,6 +50,8 @@ from tests.e2e.layout_checks import (
     rgb,
     routed_pages,
     settle,
+    tab_bar_problems,
+    tab_bars,
 )
 
 pytestmark = pytest.mark.e2e
@@ -242,7 +246,7 @@ def test_page_fits_the_window(
     open_page(page, path, cell)
     errors = page.get_by_test_id("stException")
     seen = probe(page, FOCUS.get(path, DEFAULT_FOCUS))
-    problems = judge(seen, cell, theme, path)
+    problems = judge(seen, cell, theme, path) + tab_bar_problems(tab_bars(page))
     if errors.count():
         problems.insert(0, "the page shows an exception: " + errors.first.inner_text()[:300])
     shot = save_screenshot(page, screenshot_dir / "matrix" / f"{cell_id((cell, theme, path))}.png")

@@ -6,10 +6,12 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.helpers import assert_no_app_errors, save_screenshot, wait_for_app_idle
+from tests.e2e.layout_checks import CELLS, THEMES, Cell, tab_bar_problems, tab_bars
 
 
 def open_training(page: Page, query: str = "") -> None:
@@ -186,6 +188,63 @@ def test_settings_stay_usable_while_training_plays(page: Page):
     button(page, "tr_play").click()
     expect(button(page, "tr_play")).to_have_accessible_name("Play")
     assert_no_app_errors(page)
+
+
+def wait_until_still(page: Page, target: Locator, still_ms: int = 400) -> None:
+    """Wait until ``target``'s box has not moved for ``still_ms`` (in a tablet-sized window
+    the page script folds the sidebar away after the first drawing, and it slides)."""
+    page.wait_for_function(
+        """([el, still]) => {
+            const r = el.getBoundingClientRect();
+            const now = performance.now(), box = [r.left, r.right, r.top, r.bottom].join();
+            if (el.__xentBox !== box) { el.__xentBox = box; el.__xentSince = now; }
+            return now - el.__xentSince >= still;
+        }""",
+        arg=[target.element_handle(), still_ms],
+        polling=100,
+    )
+
+
+# The browser matrix's windows (projector at 1280 px, laptop at 1024, tablet, phone) and a
+# 1280 x 720 laptop without projector mode.
+TAB_WINDOWS = (Cell("desktop", 1280, 720), *CELLS)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("cell", TAB_WINDOWS, ids=[c.name for c in TAB_WINDOWS])
+def test_every_settings_tab_is_whole_inside_the_tab_bar(
+    browser: Browser, base_url: str, screenshot_dir: Path, cell: Cell, theme: str
+):
+    """Data, Network and Training each lie inside the tab bar's box, which does not scroll: at
+    1024 px (sidebar open) the bar used to scroll and its last tab read "T›"."""
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": cell.width, "height": cell.height},
+        color_scheme=theme,
+    )
+    page = context.new_page()
+    try:
+        open_training(page, cell.query.lstrip("?"))
+        settings = page.locator(".st-key-tr_settings")
+        expect(settings.get_by_role("tab")).to_have_count(3)
+        tablist = settings.get_by_role("tablist")
+        tablist.scroll_into_view_if_needed()
+        wait_until_still(page, tablist)
+        tablist.screenshot(path=str(screenshot_dir / f"training-tabs-{cell.name}-{theme}.png"))
+        bars = tab_bars(page, ".st-key-tr_settings")
+        assert [[t["label"] for t in bar["tabs"]] for bar in bars] == [
+            ["Data", "Network", "Training"]
+        ]
+        (bar,) = bars
+        last = bar["tabs"][-1]["box"]
+        assert last["right"] <= bar["box"]["right"] + 0.5, (last, bar["box"])
+        assert bar["scrollWidth"] <= bar["clientWidth"], bar
+        problems = tab_bar_problems(bars)
+        assert not problems, "\n".join(problems)
+        settings.get_by_role("tab", name="Training").click()  # still reachable and working
+        expect(slider(page, "tr_lr")).to_be_visible()
+    finally:
+        context.close()
 
 
 # --- calibration, export, your own data --------------------------------------------------------

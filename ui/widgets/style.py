@@ -1,7 +1,8 @@
 """The app's own style sheet and page script, on every page (app.py calls :func:`apply`).
 
 ``style.css``: metric numbers and labels wrap instead of ending in "…", captions and slider
-values readable in both themes, chart ticks darker on white. ``page.js``: formulas and metric
+values readable in both themes, chart ticks darker on white, a tab bar too wide for its column
+wraps onto a second row instead of scrolling. ``page.js``: formulas and metric
 values fitted into their column, a text alternative for every chart, the sidebar folded once
 on a tablet, Enter in a table cell sending the edit at once. Both are files beside this
 module, sent inline (``st.html`` drops ``<link>``).
