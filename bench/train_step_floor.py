@@ -31,19 +31,21 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CALLS = 43  # numpy calls in floor_step (counted in its comments)
+CALLS = 40  # numpy calls in floor_step (counted in its comments)
 
 
 def make_floor_step(np, net, batch: int):
     """A function doing one SGD step of ``net`` on (X, y) with only the numpy calls."""
-    theta, g, grads = net._flat_parameters()
-    W1, W2, W3 = net.weights
-    b1, b2, b3 = net.biases
-    (dW1, db1), (dW2, db2), (dW3, db3) = grads
-    starts = np.arange(0, batch * 3, 3)
+    theta, g, layers = net._flat_parameters()
+    (W1t, _, G1), (W2t, W2, G2), (W3t, W3, G3) = layers
+    p = net._pass(batch)
+    (A0, A1, A2), (Z1, Z2, Z3) = p.inputs, p.pre
+    A0v, A1v, A2v = p.acts
+    (D1, D2), (F1, F2) = p.deltas, p.factors
     add_reduce, max_reduce = np.add.reduce, np.maximum.reduce
+    dot, fortran = np.dot, np.asfortranarray
 
-    @np.errstate(over="ignore")  # as MLP's _shifted
+    @np.errstate(over="ignore")  # as MLP's _softmax_head
     def floor_step(X, y, lr):
         # checks: 3 calls
         X = np.asarray(X, dtype=np.float64)
@@ -51,48 +53,38 @@ def make_floor_step(np, net, batch: int):
             raise ValueError("X holds nan or ±inf")
         if not max_reduce(y.view(np.uintp), axis=None) < 3:
             raise ValueError("a label is out of range")
-        # forward: 8 calls
-        h1 = X @ W1
-        h1 += b1
-        a1 = np.tanh(h1)
-        h2 = a1 @ W2
-        h2 += b2
-        a2 = np.tanh(h2)
-        z = a2 @ W3
-        z += b3
-        # softmax head: 16 calls
-        true = starts + y
-        m = z[:, 0].copy()
-        np.maximum(m, z[:, 1], out=m)
-        np.maximum(m, z[:, 2], out=m)
-        s = z - m[:, None]
-        e = np.exp(s)
-        t = e[:, 0] + 0.0
-        np.add(t, e[:, 1], out=t)
-        np.add(t, e[:, 2], out=t)
-        log_p = np.subtract(s, np.log(t)[:, None], out=s)
-        loss = -(add_reduce(log_p.take(true)) / batch)
-        d = np.exp(log_p, out=e)
-        np.subtract.at(d.reshape(-1), true, 1.0)
+        # forward: 6 calls
+        np.copyto(A0v, X.T)
+        dot(W1t, A0, Z1)
+        np.tanh(Z1, A1v)
+        dot(W2t, A1, Z2)
+        np.tanh(Z2, A2v)
+        dot(W3t, A2, Z3)
+        # softmax head: 14 calls
+        true = np.add(np.multiply(y, batch, p.true), p.columns, p.true)
+        s = np.subtract(Z3, max_reduce(Z3, 0, None, p.row), p.s)
+        e = np.exp(s, p.e)
+        log_p = np.subtract(s, np.log(add_reduce(e, 0, None, p.row), p.row), s)
+        log_p_true = log_p.take(true)
+        loss = -float(add_reduce(log_p_true)) / batch
+        d = np.exp(log_p, e)
+        d.put(true, np.expm1(log_p_true))
         d /= float(batch)
-        # backward: 14 calls
-        np.matmul(a2.T, d, out=dW3)
-        add_reduce(d, axis=0, out=db3)
-        d = d @ W3.T
-        g2 = a2 * a2
-        np.subtract(1.0, g2, out=g2)
-        d *= g2
-        np.matmul(a1.T, d, out=dW2)
-        add_reduce(d, axis=0, out=db2)
-        d = d @ W2.T
-        g1 = a1 * a1
-        np.subtract(1.0, g1, out=g1)
-        d *= g1
-        np.matmul(X.T, d, out=dW1)
-        add_reduce(d, axis=0, out=db1)
+        # backward: 15 calls
+        dot(fortran(A2), d.T, G3)
+        dot(fortran(W3), d, D2)
+        np.multiply(A2v, A2v, F2)
+        np.subtract(1.0, F2, F2)
+        np.multiply(D2, F2, D2)
+        dot(fortran(A1), D2.T, G2)
+        dot(fortran(W2), D2, D1)
+        np.multiply(A1v, A1v, F1)
+        np.subtract(1.0, F1, F1)
+        np.multiply(D1, F1, D1)
+        dot(A0, D1.T, G1)
         # update: 2 calls
-        theta.__isub__(np.multiply(g, lr, out=g))
-        return float(loss)
+        theta.__isub__(np.multiply(g, lr, g))
+        return loss
 
     return floor_step
 

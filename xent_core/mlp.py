@@ -8,7 +8,6 @@ one sigmoid per class); the optimisers beyond plain SGD are in ``xent_core.optim
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import operator
@@ -18,7 +17,6 @@ from typing import Literal
 import numpy as np
 
 from ._checks import as_finite_array, as_labels
-from ._rows import row_max, row_sum
 from .activations import _sigmoid, _softmax, sigmoid_jacobian, softmax_jacobian
 from .binary import _bce_with_logits, _bce_with_logits_grad
 from .proximal import _soft_threshold_in_place
@@ -26,36 +24,47 @@ from .proximal import _soft_threshold_in_place
 Activation = Literal["tanh", "relu", "sigmoid", "linear"]
 
 
-def _tanh_grad(h, a):
-    g = a * a
-    return np.subtract(1.0, g, out=g)  # d tanh(h)/dh = 1 - tanh²(h), without a second array
+# Each activation is a pair of functions writing into arrays given to them, so a training step
+# allocates nothing: ``act(h, out)`` writes ``a = act(h)``; ``grad(h, a, out)`` writes
+# ``act'(h)`` (from the pre-activation h or the activation a) and returns it, or returns None
+# when ``act' = 1`` and there is nothing to multiply by.
 
 
-def _relu(h):
-    return np.maximum(h, 0.0)
+def _tanh_grad(h, a, out):
+    np.multiply(a, a, out=out)
+    return np.subtract(1.0, out, out=out)  # d tanh(h)/dh = 1 - tanh²(h)
 
 
-def _relu_grad(h, a):
-    return (h > 0).astype(np.float64)  # d max(h, 0)/dh = [h > 0]
+def _relu(h, out):
+    np.maximum(h, 0.0, out=out)
 
 
-def _sigmoid_grad(h, a):
-    return a * (1.0 - a)  # σ'(h) = σ(h)(1 - σ(h))
+def _relu_grad(h, a, out):
+    return np.greater(h, 0.0, out=out)  # d max(h, 0)/dh = [h > 0], as 1.0 or 0.0
 
 
-def _linear(h):
-    return h
+def _sigmoid_into(h, out):
+    np.copyto(out, _sigmoid(h))
 
 
-def _linear_grad(h, a):
-    return np.ones_like(h)
+def _sigmoid_grad(h, a, out):
+    np.subtract(1.0, a, out=out)
+    return np.multiply(a, out, out=out)  # σ'(h) = σ(h)(1 - σ(h))
 
 
-# name -> (forward, derivative given the pre-activation h and the activation a)
+def _linear(h, out):
+    np.copyto(out, h)
+
+
+def _linear_grad(h, a, out):
+    return None  # d h/dh = 1
+
+
+# name -> (forward into out, derivative into out)
 ACTIVATIONS = {
-    "tanh": (np.tanh, _tanh_grad),  # the ufunc itself: one Python call fewer per layer
+    "tanh": (np.tanh, _tanh_grad),  # the ufunc itself, np.tanh(h, out): one Python call fewer
     "relu": (_relu, _relu_grad),
-    "sigmoid": (_sigmoid, _sigmoid_grad),
+    "sigmoid": (_sigmoid_into, _sigmoid_grad),
     "linear": (_linear, _linear_grad),
 }
 
@@ -68,26 +77,10 @@ Output = Literal["softmax", "sigmoid"]
 OUTPUTS: tuple[Output, ...] = ("softmax", "sigmoid")
 
 
-# The ufunc's own reduction: ``a.sum(axis=…)`` and ``a.mean()`` call it through numpy's Python
-# wrappers (a few µs each, on every training step), so the results are the same bits
-# (tests/unit/test_backprop_trace.py: the frozen algorithm). Rows of a batch: xent_core._rows.
+# The ufuncs' own reductions: ``a.sum(axis=…)`` and ``a.max(…)`` call them through numpy's Python
+# wrappers (a few µs each, on every training step), for the same bits.
 _add_reduce = np.add.reduce
-
-
-@np.errstate(over="ignore")  # z - max is -inf only past ±1.8e308, as _log_softmax
-def _shifted(logits: np.ndarray) -> np.ndarray:
-    """``s = Z - max_c Z`` (N, C), every entry ≤ 0. (errstate as a decorator costs ~0.4 µs
-    a call, a ``with np.errstate(...)`` block ~1.2 µs.)"""
-    return logits - row_max(logits)
-
-
-@functools.lru_cache(maxsize=32)
-def _row_starts(n: int, c: int) -> np.ndarray:
-    """``[0, C, 2C, …]`` (N,), read-only: entry ``(n, y_n)`` of an (N, C) array is entry
-    ``n·C + y_n`` of its flat view, which numpy reaches ~3x faster than ``a[rows, y]``."""
-    starts = np.arange(0, n * c, c)
-    starts.flags.writeable = False
-    return starts
+_max_reduce = np.maximum.reduce
 
 
 def _batches(X: np.ndarray, y: np.ndarray, batch_size: int, rng=None):
@@ -105,23 +98,30 @@ def _batches(X: np.ndarray, y: np.ndarray, batch_size: int, rng=None):
         yield X[start : start + batch_size], y[start : start + batch_size]
 
 
-def _softmax_head(logits: np.ndarray, y: np.ndarray):
-    """Softmax output: ``(L, log P, δ)`` with ``L = -(1/N) Σ_n log P_{n, y_n}`` (float64),
-    ``log P = log_softmax(Z)`` (N, C) and ``δ = ∂L/∂Z = (P - T) / N`` (N, C).
+@np.errstate(over="ignore")  # z - max is -inf only past ±1.8e308, as _log_softmax
+def _softmax_head(p: _Pass, y: np.ndarray):
+    """Softmax output on the pass's logits Zᵀ = ``p.pre[-1]`` (C, N), one row per class:
+    ``(L, log Pᵀ, δᵀ)`` with ``L = -(1/N) Σ_n log P_{n, y_n}`` (a float),
+    ``log P = log_softmax(Z)`` and ``δ = ∂L/∂Z = (P - T) / N`` (both (C, N), as Zᵀ).
 
     Written out for speed, the same operations as ``_log_softmax`` and ``_mean_nll``:
-    ``s = Z - max_c Z``, ``log P = s - log Σ_c e^s``, ``L = -(Σ_n log P_{n, y_n}) / N``.
+    ``s = Z - max_c Z``, ``log P = s - log Σ_c e^s``, ``L = -(Σ_n log P_{n, y_n}) / N``; at
+    each true class ``p - 1 = e^{log p} - 1`` is ``expm1(log p)``, exact even when p is
+    within a rounding of 1. With the classes as rows, a max or sum over c is C - 1
+    operations on rows of N values, written into the pass's arrays. (errstate as a
+    decorator costs ~0.4 µs a call, a ``with`` block ~1.2 µs.)
     """
-    n, c = logits.shape
-    true = _row_starts(n, c) + y  # (N,) flat index of each row's true class, T's ones
-    s = _shifted(logits)  # (N, C), every entry ≤ 0
-    e = np.exp(s)  # (N, C)
-    log_p = np.subtract(s, np.log(row_sum(e)), out=s)  # (N, C), in place of s
-    loss = -(_add_reduce(log_p.take(true)) / n)  # (N,) -> (): the mean NLL, as _mean_nll
-    delta = np.exp(log_p, out=e)  # p, in place of e^s
-    flat = delta.reshape(-1)  # a view: T's ones are at the flat indices `true`, one a row
-    flat[true] -= 1.0  # p - T (as np.subtract.at, ~0.5 µs less a step)
-    delta /= float(n)  # ∂L/∂z for the mean over N points, (N, C)
+    zt = p.pre[-1]
+    n = zt.shape[1]
+    true = np.add(np.multiply(y, n, p.true), p.columns, p.true)  # flat index of (y_n, n)
+    s = np.subtract(zt, _max_reduce(zt, 0, None, p.row), p.s)  # (C, N), every entry ≤ 0
+    e = np.exp(s, p.e)  # (C, N)
+    log_p = np.subtract(s, np.log(_add_reduce(e, 0, None, p.row), p.row), s)  # in place of s
+    log_p_true = log_p.take(true)  # (N,): log P_{n, y_n}
+    loss = -float(_add_reduce(log_p_true)) / n  # the mean NLL, as _mean_nll
+    delta = np.exp(log_p, e)  # P, in place of e^s
+    delta.put(true, np.expm1(log_p_true))  # P - T: the true classes' p - 1
+    delta /= float(n)  # ∂L/∂z for the mean over N points, (C, N)
     return loss, log_p, delta
 
 
@@ -133,6 +133,40 @@ def _sigmoid_head(logits: np.ndarray, y: np.ndarray):
     loss = _bce_with_logits(t, logits).sum() / n  # (N, C) -> (): sum over classes, mean over N
     delta = _bce_with_logits_grad(t, logits) / n  # σ(Z) - T, exact near σ = 1
     return np.float64(loss), _sigmoid(logits), delta
+
+
+_multiply = np.multiply
+_by_columns = np.asfortranarray  # a column-major copy (or the array, when it is one)
+_dot = np.dot  # with out=, ~0.4 µs less a product than np.matmul (both call OpenBLAS's dgemm)
+
+
+class _Pass:
+    """The arrays of one forward and backward pass over N points, one row per unit.
+
+    Layer k's activations are kept transposed, with a row of ones under them:
+    ``Ãₖᵀ = [Aₖᵀ; 1]`` (fan + 1, N), ``A₀ = X``. With ``W̃ₖ = [Wₖ; bₖ]`` (fan_in + 1, fan_out),
+    the weights with the bias as one more row, the layer ``Zₖ = Aₖ₋₁ Wₖ + bₖ`` is one product
+    ``Zₖᵀ = W̃ₖᵀ Ãₖ₋₁ᵀ``: the bias is the weight of an input that is always 1. The gradient
+    ``[∂L/∂Wₖ; ∂L/∂bₖ] = Ãₖ₋₁ δₖ`` is one product too (the ones row gives ``Σ_n δₖ``).
+    With a row per unit, every elementwise operation and every max or sum over the classes
+    runs along rows of N contiguous values.
+
+    Each array is written in place by every pass: a training step allocates (almost) nothing.
+    """
+
+    def __init__(self, shapes: list[tuple[int, int]], n: int, backward: bool = True):
+        fans = [fan_in for fan_in, _ in shapes]
+        self.inputs = [np.ones((fan + 1, n)) for fan in fans]  # Ã₀ᵀ … Ãᴸ⁻¹ᵀ
+        self.inputs[0] = np.ones((fans[0] + 1, n), order="F")  # Xᵀ by columns: see _backward
+        self.acts = [a[:-1] for a in self.inputs]  # A₀ᵀ = Xᵀ, A₁ᵀ, …: the rows above the ones
+        self.pre = [np.empty((fan_out, n)) for _, fan_out in shapes]  # Z₁ᵀ … Zᴸᵀ
+        hidden = fans[1:] if backward else []
+        self.deltas = [np.empty((fan, n)) for fan in hidden]  # δ₁ᵀ … δᴸ⁻¹ᵀ
+        self.factors = [np.empty((fan, n)) for fan in hidden]  # act'(Z₁)ᵀ … act'(Zᴸ⁻¹)ᵀ
+        c = shapes[-1][1]  # the softmax head's arrays (_softmax_head)
+        self.columns = np.arange(n)  # [0, 1, …, N-1]
+        self.true = np.empty(n, dtype=np.intp)  # flat index y_n·N + n of each true class
+        self.row, self.s, self.e = np.empty(n), np.empty((c, n)), np.empty((c, n))
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -304,6 +338,7 @@ class MLP:
                 self.weights.append(rng.normal(0.0, std, size=(fan_in, fan_out)))
             self.biases.append(np.zeros(fan_out))
         self._flat = None  # θ and ∂L/∂θ as flat arrays, made by _flat_parameters
+        self._passes: dict[int, _Pass] = {}  # a training pass's arrays, by batch size
         self._flat_parameters()
 
     @property
@@ -318,20 +353,42 @@ class MLP:
             )
         return X
 
-    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Pre-activations ``hs`` and activations ``acts`` (``acts[0] = X``, last = logits)."""
-        acts, hs = [X], []
-        last = len(self.weights) - 1
-        for k, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            h = acts[-1] @ W  # (N, fan_in) @ (fan_in, fan_out) -> (N, fan_out)
-            h += b  # in place: one (N, fan_out) temporary fewer
-            hs.append(h)
-            acts.append(h if k == last else self._act(h))  # the output layer is linear
-        return hs, acts
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_passes"] = {}  # a copy (deepcopy, pickle) makes its own pass arrays
+        return state
+
+    def _pass(self, n: int) -> _Pass:
+        """The arrays of a training pass over n points, kept for the next batch of that size."""
+        p = self._passes.get(n)
+        if p is None:
+            if len(self._passes) >= 4:  # an epoch has at most two batch sizes
+                self._passes.clear()
+            p = self._passes[n] = _Pass([W.shape for W in self.weights], n)
+        return p
+
+    def _forward(self, X: np.ndarray, p: _Pass, layers) -> None:
+        """Fill ``p``: ``A₀ᵀ = Xᵀ``, then ``Zₖᵀ = W̃ₖᵀ Ãₖ₋₁ᵀ`` and ``Aₖᵀ = act(Zₖᵀ)`` layer by
+        layer; the last layer is linear, its ``Zᴸᵀ`` the logits (C, N)."""
+        inputs, pre, acts = p.inputs, p.pre, p.acts
+        np.copyto(acts[0], X.T)
+        act, last = self._act, len(layers) - 1
+        for k, (Wt, _, _) in enumerate(layers):
+            # (fan_out, fan_in + 1) @ (fan_in + 1, N) -> (fan_out, N): A W + b, transposed
+            _dot(Wt, inputs[k], pre[k])
+            if k < last:
+                act(pre[k], acts[k + 1])
+
+    def _forward_pass(self, X) -> _Pass:
+        """A new pass of checked X through the network (forward only)."""
+        X = self._check_X(X)
+        p = _Pass([W.shape for W in self.weights], X.shape[0], backward=False)
+        self._forward(X, p, self._layers())
+        return p
 
     def forward(self, X) -> np.ndarray:
         """The logits ``z`` (N, C) for the points X (N, sizes[0])."""
-        return self._forward(self._check_X(X))[1][-1]
+        return np.ascontiguousarray(self._forward_pass(X).pre[-1].T)
 
     def predict_proba(self, X) -> np.ndarray:
         """``p = softmax(z)``, (N, C): each row a distribution over the classes."""
@@ -339,7 +396,7 @@ class MLP:
 
     def hidden_activations(self, X) -> list[np.ndarray]:
         """The activation of every hidden layer, ``[(N, sizes[1]), (N, sizes[2]), …]``."""
-        return self._forward(self._check_X(X))[1][1:-1]
+        return [np.ascontiguousarray(a.T) for a in self._forward_pass(X).acts[1:]]
 
     def loss_and_gradients(self, X, y, l2: float = 0.0, l1: float = 0.0):
         """``L = mean_i CE(y_i, softmax(z_i)) + λ₂/2 Σ_k ||W_k||² + λ₁ Σ_k Σ|W_k|`` and its
@@ -396,16 +453,24 @@ class MLP:
         l2: float,
         l1: float = 0.0,
         l1_grad: bool = True,
-        out=None,
+        training: bool = False,
     ):
-        """The loss (with both penalties) and its gradients; ``l1_grad=False`` leaves the L1
-        term ``λ₁ sign(W)`` out of the gradients, for a step followed by :meth:`_l1_step`.
-        ``out``: arrays ``[(dW_1, db_1), …]`` to write the gradients into (None: new ones)."""
-        hs, acts = self._forward(X)
-        loss, _, delta = _softmax_head(acts[-1], y)
+        """The loss (with both penalties) and its gradients ``[(dW_1, db_1), …]``, new arrays;
+        ``l1_grad=False`` leaves the L1 term ``λ₁ sign(W)`` out of the gradients, for a step
+        followed by :meth:`_l1_step`. ``training``: the pass reuses this network's arrays
+        (:meth:`_pass`) — only for a step that changes the network anyway, never for a
+        reading, which two sessions could take of one network at the same time."""
+        n = X.shape[0]
+        if training:
+            layers, p = self._flat_parameters()[2], self._pass(n)
+        else:
+            layers, p = self._layers(), _Pass([W.shape for W in self.weights], n)
+        self._forward(X, p, layers)
+        loss, _, delta = _softmax_head(p, y)
         if l2 or l1:
             loss += self._penalty(l2, l1)
-        return float(loss), self._backward(hs, acts, delta, l2, l1 if l1_grad else 0.0, out=out)
+        grads = self._backward(p, layers, delta, l2, l1 if l1_grad else 0.0)
+        return float(loss), [(G[:-1], G[-1]) for G in grads]
 
     def _l1_step(self, threshold: float) -> None:
         """The L1 proximal step on every weight matrix, in place (biases untouched):
@@ -414,32 +479,37 @@ class MLP:
             _soft_threshold_in_place(W, threshold)
 
     def _backward(
-        self, hs, acts, delta: np.ndarray, l2: float, l1: float = 0.0, deltas=None, out=None
+        self, p: _Pass, layers, delta, l2: float, l1: float = 0.0, deltas=None, write=False
     ):
-        """``[(dW_1, db_1), …]`` from the output delta ``∂L/∂Z_L``, layer by layer down.
+        """``[G̃₁, …, G̃ᴸ]``, ``G̃ₖ = [∂L/∂Wₖ; ∂L/∂bₖ]`` (fan_in + 1, fan_out), from the output
+        delta ``δᴸᵀ = (∂L/∂Zᴸ)ᵀ`` (C, N), layer by layer down.
 
-        ``deltas``, when a list, receives ``∂L/∂Z_L``, ``∂L/∂Z_{L-1}``, … ``∂L/∂Z_1``
-        (top first). ``delta`` is consumed: the arrays are updated in place. ``out``, when
-        given, holds the arrays ``[(dW_1, db_1), …]`` the gradients are written into.
+        ``deltas``, when a list, receives ``δᴸᵀ``, ``δᴸ⁻¹ᵀ``, … ``δ₁ᵀ`` (top first). ``write``:
+        the G̃ₖ are the network's gradient buffer g (``layers``' views), else new arrays.
         """
-        grads = []
-        for k in range(len(self.weights) - 1, -1, -1):
+        grads = [None] * len(layers)
+        act_grad, inputs, pre, acts = self._act_grad, p.inputs, p.pre, p.acts
+        for k in range(len(layers) - 1, -1, -1):
             if deltas is not None:
                 deltas.append(delta)
-            W = self.weights[k]
-            dW_out, db_out = (None, None) if out is None else out[k]
-            # (fan_in, N) @ (N, fan_out) -> (fan_in, fan_out)
-            dW = np.matmul(acts[k].T, delta, out=dW_out)
+            _, W, G = layers[k]
+            # (fan_in + 1, N) @ (N, fan_out) -> (fan_in + 1, fan_out): Aᵀ δ over the ones row's
+            # Σ δ. Both products take their left operand column by column (Fortran order): so
+            # OpenBLAS rounds every unit's column alike, and identical units (zeros init) keep
+            # identical gradients, bit for bit; a row-major left operand rounds edge columns
+            # differently (tests/unit/test_levers.py).
+            A = _by_columns(inputs[k]) if k else inputs[0]  # Ã₀ᵀ is kept by columns
+            G = grads[k] = _dot(A, delta.T, G) if write else _dot(A, delta.T)
             if l2:
-                dW += l2 * W
+                G[:-1] += l2 * W
             if l1:
-                dW += l1 * np.sign(W)  # sign(0) = 0
-            db = _add_reduce(delta, axis=0, out=db_out)  # (N, fan_out) -> (fan_out,)
-            grads.append((dW, db))
+                G[:-1] += l1 * np.sign(W)  # sign(0) = 0
             if k:
-                delta = delta @ W.T  # (N, fan_out) @ (fan_out, fan_in) -> (N, fan_in)
-                delta *= self._act_grad(hs[k - 1], acts[k])  # in place
-        grads.reverse()
+                # (fan_in, fan_out) @ (fan_out, N) -> (fan_in, N): (δ Wᵀ)ᵀ, then ⊙ act'(Z)ᵀ
+                delta = _dot(_by_columns(W), delta, p.deltas[k - 1])
+                factor = act_grad(pre[k - 1], acts[k], p.factors[k - 1])
+                if factor is not None:
+                    _multiply(delta, factor, delta)
         return grads
 
     def backprop_trace(
@@ -481,24 +551,27 @@ class MLP:
             )
         X, y = self._check_batch(X, y)
         l2, l1 = _non_negative(l2, "l2"), _non_negative(l1, "l1")
-        hs, acts = self._forward(X)
-        logits = acts[-1]
+        layers = self._layers()
+        p = _Pass([W.shape for W in self.weights], X.shape[0])
+        self._forward(X, p, layers)
         if output == "softmax":
-            loss, log_p, delta = _softmax_head(logits, y)
-            p = np.exp(log_p)  # (N, C)
+            loss, log_p, delta = _softmax_head(p, y)
+            probabilities = np.exp(log_p).T  # (N, C)
         else:
-            loss, p, delta = _sigmoid_head(logits, y)
+            loss, probabilities, delta = _sigmoid_head(p.pre[-1].T, y)
+            delta = delta.T  # (C, N), as the backward pass takes it
         if l2 or l1:
             loss += self._penalty(l2, l1)
         deltas = []
-        grads = self._backward(hs, acts, delta, l2, l1, deltas)
+        grads = self._backward(p, layers, delta, l2, l1, deltas)
         deltas.reverse()
+        rows = lambda arrays: tuple(_read_only(np.ascontiguousarray(a.T)) for a in arrays)  # noqa: E731
         return BackpropTrace(
-            pre_activations=_frozen(hs),
-            activations=_frozen(acts),
-            deltas=_frozen(deltas),
-            grads=tuple((_read_only(dW), _read_only(db)) for dW, db in grads),
-            probabilities=_read_only(p),
+            pre_activations=rows(p.pre),
+            activations=(_read_only(X), *rows(p.acts[1:]), *rows(p.pre[-1:])),
+            deltas=rows(deltas),
+            grads=tuple((_read_only(G[:-1]), _read_only(G[-1])) for G in grads),
+            probabilities=_read_only(np.ascontiguousarray(probabilities)),
             targets=_read_only(np.eye(self.n_classes)[y]),
             loss=float(loss),
             output=output,
@@ -522,37 +595,57 @@ class MLP:
         return self._sgd_step(X, y, lr, _non_negative(l2, "l2"), _non_negative(l1, "l1"))
 
     def _flat_parameters(self) -> tuple[np.ndarray, np.ndarray, list]:
-        """``(θ, g, grads)``: θ = (W_1, b_1, W_2, b_2, …) as one flat array whose views are
+        """``(θ, g, layers)``: θ = (W_1, b_1, W_2, b_2, …) as one flat array whose views are
         this network's own ``weights`` and ``biases``, a gradient buffer g laid out as θ, and
-        ``grads = [(dW_1, db_1), …]``, views of g shaped as the parameters.
+        for each layer ``(W̃ₖᵀ, Wₖ, G̃ₖ)``: ``W̃ₖ = [Wₖ; bₖ]`` (fan_in + 1, fan_out) is Wₖ with
+        bₖ as one more row, the layer's part of θ as it lies there (see :class:`_Pass`), and
+        G̃ₖ the same part of g.
 
         Then an SGD step is ``θ -= lr · g``: two ufunc calls for the whole network instead
-        of two per array (~1 µs a pair on a small net), with the same bits, element by
-        element. Made when the network is built, and again (the values copied over) after
-        any W or b was replaced by another array: an edited or copied network, an undo.
+        of two per array, with the same bits, element by element. Made when the network is
+        built, and again (the values copied over) after any W or b was replaced by another
+        array: an edited or copied network, an undo.
         """
-        if self._flat is not None:
-            theta, g, grads, packed = self._flat
-            now = (*self.weights, *self.biases)
-            if (
-                packed[0].base is theta  # a copied network's views are arrays of their own
-                and len(now) == len(packed)
-                and all(map(operator.is_, now, packed))
-            ):
-                return theta, g, grads
+        if self._packed():
+            return self._flat[:3]
         params = [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
         theta = np.concatenate([np.ravel(p) for p in params]).astype(np.float64, copy=False)
         g = np.empty_like(theta)
-        views, grad_views, start = [], [], 0
-        for p in params:
-            stop = start + np.size(p)
-            views.append(theta[start:stop].reshape(np.shape(p)))
-            grad_views.append(g[start:stop].reshape(np.shape(p)))
+        layers, weights, biases, start = [], [], [], 0
+        for W in self.weights:
+            fan_in, fan_out = np.shape(W)
+            stop = start + (fan_in + 1) * fan_out
+            Wa = theta[start:stop].reshape(fan_in + 1, fan_out)  # [W; b]
+            layers.append((Wa.T, Wa[:-1], g[start:stop].reshape(fan_in + 1, fan_out)))
+            weights.append(Wa[:-1])
+            biases.append(Wa[-1])
             start = stop
-        self.weights[:], self.biases[:] = views[0::2], views[1::2]  # the same lists
-        grads = list(zip(grad_views[0::2], grad_views[1::2], strict=True))
-        self._flat = (theta, g, grads, (*self.weights, *self.biases))
-        return theta, g, grads
+        self.weights[:], self.biases[:] = weights, biases  # the same lists
+        self._flat = (theta, g, layers, (*self.weights, *self.biases))
+        self._passes = {}  # the layers' sizes may have changed
+        return theta, g, layers
+
+    def _packed(self) -> bool:
+        """True when ``weights`` and ``biases`` are still the views of θ that
+        :meth:`_flat_parameters` made (not replaced, not copies)."""
+        if self._flat is None:
+            return False
+        theta, _, _, packed = self._flat
+        now = (*self.weights, *self.biases)
+        return (
+            packed[0].base is theta  # a copied network's views are arrays of their own
+            and len(now) == len(packed)
+            and all(map(operator.is_, now, packed))
+        )
+
+    def _layers(self) -> list:
+        """Each layer's ``(W̃ₖᵀ, Wₖ, G̃ₖ)`` for a pass that only reads the network: the views
+        of θ when they are current, else ``W̃ₖ`` stacked from the arrays as they are (and no
+        G̃ₖ), so a reading never replaces an array someone holds (an editor, a check)."""
+        if self._packed():
+            return self._flat[2]
+        pairs = zip(self.weights, self.biases, strict=True)
+        return [(np.vstack([W, b]).T, W, None) for W, b in pairs]
 
     def _sgd_update(self, grads, lr: float) -> None:
         """``θ ← θ - lr · grads`` array by array, in place; consumes ``grads`` (scaled in
@@ -564,12 +657,17 @@ class MLP:
     def _sgd_step(self, X: np.ndarray, y: np.ndarray, lr: float, l2: float, l1: float) -> float:
         """One SGD step on checked inputs (with the L1 proximal step when l1 > 0); returns
         the loss before it. ``θ ← θ - lr · ∂L/∂θ`` on the flat θ, in place."""
-        theta, g, grads = self._flat_parameters()
-        loss = self._loss_and_gradients(X, y, l2, l1, l1_grad=False, out=grads)[0]
+        theta, g, layers = self._flat_parameters()
+        p = self._pass(X.shape[0])
+        self._forward(X, p, layers)
+        loss, _, delta = _softmax_head(p, y)
+        if l2 or l1:
+            loss += self._penalty(l2, l1)
+        self._backward(p, layers, delta, l2, 0.0, write=True)  # ∂L/∂θ into g
         theta -= np.multiply(g, lr, out=g)  # lr · g (the same bits), no temporary
         if l1:
             self._l1_step(lr * l1)
-        return loss
+        return float(loss)
 
     def train_epoch(
         self, X, y, lr: float, batch_size: int, l2: float = 0.0, rng=None, l1: float = 0.0

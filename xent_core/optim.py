@@ -71,7 +71,7 @@ class _Optimizer:
         return self._step(X, y, _non_negative(l2, "l2"), _non_negative(l1, "l1"))
 
     def _step(self, X: np.ndarray, y: np.ndarray, l2: float, l1: float) -> float:
-        loss, grads = self.net._loss_and_gradients(X, y, l2, l1, l1_grad=False)
+        loss, grads = self.net._loss_and_gradients(X, y, l2, l1, l1_grad=False, training=True)
         self.steps += 1
         gs = [g for pair in grads for g in pair]
         for i, (p, g) in enumerate(zip(self._parameters(), gs, strict=True)):

@@ -340,34 +340,39 @@ def _frozen_act_grad(name, h, a):
 
 
 def frozen_loss_and_gradients(net, X, y, l2):
-    """xent_core.mlp's _loss_and_gradients as of commit 4609205, written out."""
-    acts, hs = [X], []
-    last = len(net.weights) - 1
+    """xent_core.mlp's _loss_and_gradients as of the one-row-per-unit pass, written out.
+
+    Each layer's activations one row per unit, with a row of ones under them
+    (``Ãᵀ = [Aᵀ; 1]``), so ``Zᵀ = [W; b]ᵀ Ãᵀ`` and ``[dW; db] = Ã δ`` are one product each; the
+    left operands of the backward products by columns (Fortran order); at each true class
+    ``p - 1`` as ``expm1(log p)``.
+    """
+    n, last = X.shape[0], len(net.weights) - 1
+    ones = np.ones((1, n))
+    inputs, pre = [np.asfortranarray(np.vstack([X.T, ones]))], []
     for k, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
-        h = acts[-1] @ W
-        h += b
-        hs.append(h)
-        acts.append(h if k == last else _frozen_act(net.activation, h))
-    n = X.shape[0]
-    rows = np.arange(n)
-    s = acts[-1] - acts[-1].max(axis=-1, keepdims=True)
-    log_p = s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
-    loss = -log_p[rows, y].mean()
+        z = np.dot(np.vstack([W, b]).T, inputs[-1])  # (fan_out, N)
+        pre.append(z)
+        if k < last:
+            inputs.append(np.vstack([_frozen_act(net.activation, z), ones]))
+    s = pre[-1] - pre[-1].max(axis=0)
+    log_p = s - np.log(np.exp(s).sum(axis=0))
+    columns = np.arange(n)
+    loss = -float(log_p[y, columns].sum()) / n
     if l2:
         loss += 0.5 * l2 * sum(float((W * W).sum()) for W in net.weights)
     delta = np.exp(log_p)
-    delta[rows, y] -= 1.0
+    delta[y, columns] = np.expm1(log_p[y, columns])
     delta /= n
     grads = []
-    for k in range(len(net.weights) - 1, -1, -1):
+    for k in range(last, -1, -1):
         W = net.weights[k]
-        dW = acts[k].T @ delta
-        if l2:
-            dW += l2 * W
-        grads.append((dW, delta.sum(axis=0)))
+        G = np.dot(np.asfortranarray(inputs[k]), delta.T)
+        dW = G[:-1] + l2 * W if l2 else G[:-1]
+        grads.append((dW, G[-1]))
         if k:
-            delta = delta @ W.T
-            delta *= _frozen_act_grad(net.activation, hs[k - 1], acts[k])
+            factor = _frozen_act_grad(net.activation, pre[k - 1], inputs[k][:-1])
+            delta = np.dot(np.asfortranarray(W), delta) * factor
     grads.reverse()
     return float(loss), grads
 
