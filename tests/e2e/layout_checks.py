@@ -6,6 +6,8 @@
   colours and names, the main picture and control, sideways scrolling.
 - :func:`tab_bars` and :func:`tab_bar_problems`: each ``st.tabs`` bar, its tabs' boxes, and
   any tab not whole inside the bar's box (a bar that scrolls shows its last tab as "T›").
+- :func:`under_fixed` and :func:`covered`: the text and controls shown where a fixed element
+  (the projector's "Leave projector mode" button) sits; :func:`scroll_main` scrolls the page.
 - :func:`run_axe`: axe-core (``tests/e2e/node_modules``, installed by ``npm ci --prefix
   tests/e2e``) injected into the page; :func:`axe_problem` says why it cannot run.
 """
@@ -210,6 +212,107 @@ def tab_bar_problems(bars: list[dict[str, Any]], slack: float = 0.5) -> list[str
                     f"{tab['clientWidth']} px)"
                 )
     return problems
+
+
+# What is shown where a fixed element sits: the element's box, and the box of every piece of
+# text (each line of each text node, chart labels included) and every control or picture in
+# the main area, each cut to the part its scrolling and clipping ancestors let show; hidden
+# things (display none, visibility hidden, opacity 0, a closed expander's body) are left out.
+_UNDER_FIXED_JS = """(selector) => {
+  const holder = document.querySelector(selector);
+  if (!holder) return {element: null, boxes: []};
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  const plain = (r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  const cut = (a, b) => ({left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+                          right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom)});
+  const window_ = {left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight};
+  const clips = new Map();
+  const showable = (el) => {  // the part of the window where el's content can show
+    if (!el || el === document.documentElement) return window_;
+    if (!clips.has(el)) {
+      const cs = getComputedStyle(el);
+      let part = cs.position === 'fixed' ? window_ : showable(el.parentElement);
+      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
+        part = cut(part, plain(el.getBoundingClientRect()));
+      }
+      clips.set(el, part);
+    }
+    return clips.get(el);
+  };
+  const shown = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.display === 'none' || cs.visibility === 'hidden' || cs.opacity === '0') return false;
+    }
+    return !el.closest('details:not([open]) > :not(summary)');
+  };
+  const boxes = [];
+  const add = (kind, what, rect, el) => {
+    const box = cut(plain(rect), showable(el));
+    if (box.right - box.left > 0.5 && box.bottom - box.top > 0.5) boxes.push({kind, what, box});
+  };
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const words = node.textContent.trim().replace(/\\s+/g, ' ');
+    const el = node.parentElement;
+    if (!words || holder.contains(el) || el.closest('.katex-mathml, style, script')) continue;
+    if (!shown(el)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const rect of range.getClientRects()) add('text', words.slice(0, 60), rect, el);
+  }
+  const controls = 'h1, h2, h3, h4, h5, h6, button, input, textarea, select, a[href], '
+    + '[role="slider"], [role="tab"], [role="combobox"], [role="radio"], [role="checkbox"], '
+    + '[role="switch"], summary, [data-testid="stDataFrame"], [data-testid="stPlotlyChart"], '
+    + '[data-testid="stMetric"], img, canvas';
+  for (const el of main.querySelectorAll(controls)) {
+    if (holder.contains(el) || !shown(el)) continue;
+    const what = (el.getAttribute('aria-label') || el.innerText || el.tagName).trim();
+    const kind = el.getAttribute('role') || el.getAttribute('data-testid') || el.tagName;
+    const rect = el.getBoundingClientRect();
+    add(kind.toLowerCase(), what.replace(/\\s+/g, ' ').slice(0, 60), rect, el);
+  }
+  const element = [...holder.querySelectorAll('button, a, [role="button"]'), holder]
+    .find((el) => el.getBoundingClientRect().width > 0);
+  return {element: element ? plain(element.getBoundingClientRect()) : null, boxes};
+}"""
+
+
+def under_fixed(page: Page, selector: str) -> dict[str, Any]:
+    """Where the fixed element ``selector`` sits and what the main area shows: ``element`` (its
+    clickable part's box: left, top, right, bottom; None when it is not there) and ``boxes``
+    (``kind``, ``what`` and the shown part of the ``box`` of each text line, heading, control,
+    table, chart and picture outside it)."""
+    return page.evaluate(_UNDER_FIXED_JS, selector)
+
+
+def overlap(a: dict[str, float], b: dict[str, float], slack: float = 0.5) -> bool:
+    """True when the boxes (left, top, right, bottom) share more than ``slack`` px each way."""
+    return (
+        a["left"] < b["right"] - slack
+        and b["left"] < a["right"] - slack
+        and a["top"] < b["bottom"] - slack
+        and b["top"] < a["bottom"] - slack
+    )
+
+
+def covered(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The boxes of :func:`under_fixed`'s answer that the fixed element's box overlaps."""
+    element = found["element"]
+    return [b for b in found["boxes"] if element and overlap(element, b["box"])]
+
+
+def scroll_main(page: Page, fraction: float) -> int:
+    """Scroll the main area (Streamlit scrolls it, not the window) to ``fraction`` of the way
+    down (0 the top, 1 the bottom); the pixels scrolled."""
+    return page.evaluate(
+        """(fraction) => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            main.scrollTop = Math.round(fraction * (main.scrollHeight - main.clientHeight));
+            return main.scrollTop;
+        }""",
+        fraction,
+    )
 
 
 def rgb(colour: str | None) -> tuple[float, float, float, float] | None:

@@ -34,6 +34,10 @@ def test_the_script_fits_formulas_and_metrics_and_names_charts():
 def test_projector_mode_has_a_way_back_and_a_compact_title():
     css = classroom.css(Classroom(page="binary", projector=True))
     assert f".st-key-{LEAVE_KEY} {{ position: fixed !important;" in css
+    # the button has a bar of its own: the scrolling main area starts under it
+    bar = f"{classroom.BAR_REM}rem"
+    assert f'[data-testid="stMain"] {{ margin-top: {bar} !important;' in css
+    assert f"height: calc(100dvh - {bar}) !important;" in css
     assert "h1 { font-size: 2.25rem !important;" in css
     assert "tr-picture" not in css  # the training page's rules stay on the training page
 

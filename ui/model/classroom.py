@@ -91,17 +91,26 @@ def read(page: str, query: dict[str, str]) -> Classroom:
 
 
 LEAVE_KEY = "xent_leave_projector"  # the "Leave projector mode" button (ui/widgets/classroom.py)
+BAR_REM = 2.5  # projector: the bar across the top that holds only that button
+LEAVE_REM = 2.0  # ... and the button's height in it
 
 # Projector mode, on every page: no sidebar or header, text and figures larger, the whole
-# width, a compact title, and the way back in the top right corner.
+# width, a compact title, and the way back in the top right corner. That corner is a bar of
+# its own: the scrolling main area starts under it, so nothing, at the top of the page or
+# scrolled, ever passes under the button (fixed over the page, it covered the wide titles at
+# 1024 px and, scrolled, the "Loss curves" heading, sliders, tables and charts).
 PROJECTOR_RULES = (
     f"html {{ font-size: {ROOT_FONT_PX}px !important; }}",
     '[data-testid="stHeader"] { display: none !important; }',
+    f'[data-testid="stMain"] {{ margin-top: {BAR_REM}rem !important; '
+    f"height: calc(100dvh - {BAR_REM}rem) !important; }}",
     '[data-testid="stMainBlockContainer"] { max-width: none !important; '
-    "padding: 1.5rem 2rem 3rem !important; }",
+    "padding: 0 2rem 3rem !important; }",
     "h1 { font-size: 2.25rem !important; padding: 0 0 0.5rem !important; }",
-    f".st-key-{LEAVE_KEY} {{ position: fixed !important; top: 0.25rem; right: 0.75rem; "
+    f".st-key-{LEAVE_KEY} {{ position: fixed !important; "
+    f"top: {(BAR_REM - LEAVE_REM) / 2}rem !important; right: 0.75rem; "
     "width: auto !important; z-index: 999990; }",
+    f".st-key-{LEAVE_KEY} button {{ min-height: {LEAVE_REM}rem !important; }}",
     # the training page's pictures (st.html images) fill their column
     'img[data-testid="tr-boundary"], img[data-testid="tr-units"] '
     "{ width: 100% !important; height: auto !important; }",
@@ -109,7 +118,7 @@ PROJECTOR_RULES = (
 # ... and per page. Training: the live picture and Play on the first screen of a 1280 x 720
 # projector: the intro paragraph under the title and the line over the picture (network
 # sizes, also in the Network tab) are left out, the teacher says them; the picture is no
-# taller than the window left under the buttons and its numbers.
+# taller than the window left under the bar, the title, the buttons and its numbers.
 PROJECTOR_PAGE_RULES: dict[str, tuple[str, ...]] = {
     "training": (
         '[data-testid="stElementContainer"]:has(h1) + '
@@ -117,7 +126,7 @@ PROJECTOR_PAGE_RULES: dict[str, tuple[str, ...]] = {
         '[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"]):has('
         '+ [data-testid="stElementContainer"] [data-testid="tr-live"]) '
         "{ display: none !important; }",
-        '[data-testid="tr-picture"] { max-width: min(25rem, calc(100vh - 16rem)) !important; }',
+        '[data-testid="tr-picture"] { max-width: min(25rem, calc(100vh - 17rem)) !important; }',
     ),
 }
 
