@@ -148,6 +148,72 @@ def test_playing_frames_are_drawn_one_by_one_into_the_same_block(page: Page):
     assert epoch(page) == stopped_at
 
 
+# Messages of two frames (one epoch each) into a bare live block of run "r", one due every
+# 1/30 s as the server's loop paces them (ui.model.training.Pace), each late by 0 to `late` ms
+# (the server's and the tab's hiccups); at every animation frame, whether the block's epoch
+# changed. Resolves, after `seconds`, with the animation frames, the draws and the epochs
+# shown, and how long each shown epoch waited in the player (ms), over all but the first 0.5 s.
+PLAYER_AT_60 = """([seconds, late]) => new Promise((resolve) => {
+  const html = (e) => "<div data-testid='tr-live' data-run='r'><b data-testid='tr-epoch'>"
+    + e + "</b></div>";
+  document.body.innerHTML = html(0);
+  let seed = 7;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const arrived = {};
+  const start = performance.now();
+  let k = 0;
+  const send = () => {
+    k += 1;
+    const now = performance.now();
+    arrived[2 * k - 1] = arrived[2 * k] = now;
+    window.xentLive.play("r", [html(2 * k - 1), html(2 * k)]);
+    if (now - start < seconds * 1000) {
+      setTimeout(send, start + (k + 1) * 1000 / 30 + random() * late - performance.now());
+    }
+  };
+  send();
+  let frames = 0, draws = 0, last = "0";
+  const shown = [], waits = [];
+  const tick = (t) => {
+    const epoch = document.querySelector('[data-testid="tr-epoch"]').textContent;
+    if (t - start > 500) {
+      frames += 1;
+      if (epoch !== last) {
+        draws += 1;
+        shown.push(+epoch);
+        waits.push(t - arrived[+epoch]);
+      }
+    }
+    last = epoch;
+    if (t - start < seconds * 1000) requestAnimationFrame(tick);
+    else resolve({frames, draws, shown, waits});
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def test_frames_coming_at_60_a_second_with_jitter_are_drawn_at_every_animation_frame(
+    page: Page,
+):
+    """The server sends 60 frames a second, two a message, each message up to 20 ms late:
+    the player draws a new frame at (nearly) every animation frame and drops (nearly) none
+    (a late message no longer stretches the spacing, which made it skip animation frames
+    with frames waiting, then drop them at the queue's cap)."""
+    from ui.widgets.training_live import PLAYER
+
+    page.set_content("<body></body>")
+    page.add_script_tag(content=PLAYER)
+    got = page.evaluate(PLAYER_AT_60, [4, 20])
+    frames, draws, shown = got["frames"], got["draws"], got["shown"]
+    skipped = sum(b - a - 1 for a, b in zip(shown, shown[1:], strict=False))
+    # The spacing from the last interval alone: 93 % drawn, 15 of ~200 frames dropped.
+    assert draws >= 0.97 * frames, (frames, draws)
+    assert skipped <= 0.02 * len(shown), shown
+    # No more waiting than the queue's cap allows: two messages' frames, ~67 ms.
+    waits = sorted(got["waits"])
+    assert waits[len(waits) // 2] <= 75, waits
+
+
 def test_step_trains_one_epoch_and_reset_returns_to_epoch_0(page: Page):
     """Step twice: epoch 2 and a lower loss; Reset: epoch 0 and the first loss again."""
     open_training(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 
@@ -371,6 +372,88 @@ def test_a_message_of_two_frames_is_paced_as_two_frames():
         state, run, screen, render=screen.render, frames_per_message=2, work_clock=lambda: 0.0
     )
     assert sleeps == [pytest.approx(2 / 60)] * 3
+
+
+class WallAndCpu:
+    """Fake clocks for a loop whose work waits beyond its CPU time: each frame rendered takes
+    ``wall`` seconds on the wall clock but only ``cpu`` of this thread's CPU time, each sleep
+    overshoots by ``overshoot``; ``stall`` adds wall seconds to one frame (by its number)."""
+
+    def __init__(self, *, wall: float, cpu: float, overshoot: float = 0.0015, stall=(0, 0.0)):
+        self.now, self.cpu_time = 1.0, 0.0
+        self.wall, self.cpu, self.overshoot, self.stall = wall, cpu, overshoot, stall
+        self.frames = 0
+        self.sleeps: list[float] = []
+        self.sent: list[float] = []  # the wall time each message went out
+
+    def render(self) -> None:
+        self.frames += 1
+        self.now += self.wall + (self.stall[1] if self.frames == self.stall[0] else 0.0)
+        self.cpu_time += self.cpu
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds + self.overshoot
+
+
+def play_clocked(clock: WallAndCpu, messages: int, *, players: int = 1) -> None:
+    state, run = playing_state(), small_run()
+    screen = Messages(state, run, frames=messages)
+
+    def draw_live() -> None:
+        clock.sent.append(clock.now)
+        screen.draw_live()
+
+    with contextlib.ExitStack() as others:
+        for _ in range(players - 1):
+            others.enter_context(training.playing())
+        play(
+            state,
+            run,
+            started=0.0,
+            draw_live=draw_live,
+            draw_more=screen.draw_more,
+            rerun=rerun,
+            render=clock.render,
+            frames_per_message=2,
+            monotonic=lambda: clock.now,
+            work_clock=lambda: clock.cpu_time,
+            sleep=clock.sleep,
+        )
+
+
+def test_messages_of_two_frames_go_out_every_two_60ths_of_a_second_on_the_wall_clock():
+    """Work of 12 ms a message on the wall clock but 4 ms of CPU (the GIL, sending), sleeps
+    1.5 ms late: still one message every 2/60 s on average, 60 frames a second, not drifting
+    (paced on the CPU time: 12 + 29.3 + 1.5 ms, 47 frames a second)."""
+    clock = WallAndCpu(wall=0.006, cpu=0.002)
+    play_clocked(clock, 121)
+    periods = [b - a for a, b in itertools.pairwise(clock.sent)]
+    assert (clock.sent[-1] - clock.sent[0]) / 120 == pytest.approx(2 / 60, rel=1e-3)
+    assert max(periods) == pytest.approx(2 / 60, abs=0.002)
+    assert min(clock.sleeps) >= MIN_SLEEP
+
+
+def test_after_a_stall_the_loop_catches_up_by_one_message_at_most():
+    """A message held up for a second: the loop does not send the 30 it missed in a burst; in
+    the second after, it sends 30 messages and at most one more."""
+    clock = WallAndCpu(wall=0.006, cpu=0.002, stall=(21, 1.0))
+    play_clocked(clock, 100)
+    stalled = clock.sent[10]  # message 11, of frames 21 and 22
+    assert stalled - clock.sent[9] > 1.0
+    within = [t for t in clock.sent if stalled < t <= stalled + 1.0]
+    assert 30 <= len(within) <= 31
+    periods = [b - a for a, b in itertools.pairwise(clock.sent[20:])]
+    assert periods == [pytest.approx(2 / 60, abs=0.002)] * len(periods)
+
+
+def test_many_players_sleep_for_their_share_of_the_cpu_time_not_the_wall_time():
+    """Ten players of one process: each computes at most PROCESS_DUTY / 10 of the CPU, measured
+    on its thread's CPU time (10 ms a message), not on the wall time its work took (50 ms)."""
+    clock = WallAndCpu(wall=0.025, cpu=0.005)
+    play_clocked(clock, 5, players=10)
+    duty = training.PROCESS_DUTY / 10
+    assert clock.sleeps == [pytest.approx(0.01 * (1 / duty - 1))] * 5
 
 
 # --- pictures a rerun may show again --------------------------------------------------------------

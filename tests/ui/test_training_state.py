@@ -16,6 +16,7 @@ from ui.model.training import (
     Diverged,
     History,
     Metrics,
+    Pace,
     Setup,
     Training,
     frame_sleep,
@@ -200,6 +201,46 @@ def test_frame_sleep_caps_the_frame_rate_and_the_cpu_share():
     assert frame_sleep(0.0) == pytest.approx(FRAME_SECONDS)
     assert frame_sleep(0.1, duty=0.5) == pytest.approx(0.1)
     assert frame_sleep(0.035) >= MIN_SLEEP
+
+
+def test_frame_sleep_waits_what_is_left_until_the_next_frame_is_due():
+    """The cap's wait is ``left`` when given (the wall clock's, from a Pace), the share of a
+    core still the work's (CPU time), and never under MIN_SLEEP."""
+    assert frame_sleep(0.005, left=0.02) == pytest.approx(0.02)
+    assert frame_sleep(0.005, left=-0.5) == pytest.approx(MIN_SLEEP)
+    assert frame_sleep(0.1, left=0.0, duty=0.5) == pytest.approx(0.1)
+
+
+def test_a_pace_keeps_its_period_on_the_wall_clock_whatever_the_overshoot():
+    """Each frame is due a period after the last was due, not after it started: a frame
+    started 5 ms late leaves 5 ms less of its period, so the schedule does not drift."""
+    pace = Pace(0.1)
+    pace.start(10.0)
+    assert pace.left(10.03) == pytest.approx(0.07)
+    pace.start(10.105)  # woke 5 ms late
+    assert pace.left(10.13) == pytest.approx(0.07)  # due at 10.2, not at 10.205
+    dues = []
+    for k in range(2, 50):
+        pace.start(10.0 + 0.1 * k + 0.004)  # always 4 ms late
+        dues.append(pace.due)
+    assert dues == [pytest.approx(10.0 + 0.1 * k) for k in range(2, 50)]
+
+
+def test_a_pace_late_by_more_than_a_period_catches_up_by_one_frame_only():
+    pace = Pace(0.1)
+    pace.start(0.0)
+    pace.start(2.0)  # due at 0.1: nearly two seconds late
+    assert pace.due == pytest.approx(1.9)  # one period behind, not 19
+    assert pace.left(2.01) == pytest.approx(-0.01)  # the next one at once …
+    pace.start(2.02)
+    assert pace.left(2.03) == pytest.approx(0.07)  # … then back to the period
+
+
+def test_a_pace_started_early_starts_its_schedule_again():
+    pace = Pace(0.1)
+    pace.start(5.0)
+    pace.start(5.0)  # a frame before it was due (a sleep cut short, a fake clock)
+    assert pace.due == 5.0 and pace.left(5.0) == pytest.approx(0.1)
 
 
 def test_players_of_one_process_share_its_cpu_budget_and_leave_it_when_done():

@@ -610,12 +610,50 @@ def limit_blas_threads() -> None:
     threadpool_limits(limits=1)
 
 
-def frame_sleep(work_seconds: float, *, frame: float = FRAME_SECONDS, duty: float = DUTY) -> float:
+def frame_sleep(
+    work_seconds: float,
+    *,
+    left: float | None = None,
+    frame: float = FRAME_SECONDS,
+    duty: float = DUTY,
+) -> float:
     """How long to sleep after a frame that took ``work_seconds`` of computing.
 
-    Enough to keep the frame rate at most 1/frame and this session's share of a core at most
-    ``duty``, and never less than MIN_SLEEP, so other sessions and the browser get the CPU.
+    At least ``left``, the wall time until the next frame is due (:class:`Pace`: the cap on
+    the frame rate; by default what is left of ``frame`` after the work), at least what keeps
+    this session's share of a core at most ``duty`` (``work_seconds`` is the thread's CPU time:
+    see ``ui.model.training_loop.play``), and never less than MIN_SLEEP, so other sessions and
+    the browser get the CPU.
     """
+    if left is None:
+        left = frame - work_seconds
     if _playing > 1:  # several students play: they share PROCESS_DUTY of one core
         duty = min(duty, PROCESS_DUTY / _playing)
-    return max(MIN_SLEEP, frame - work_seconds, work_seconds * (1.0 / duty - 1.0))
+    return max(MIN_SLEEP, left, work_seconds * (1.0 / duty - 1.0))
+
+
+@dataclass
+class Pace:
+    """When a playing loop's next frame (or message of frames) is due: one every ``period``
+    seconds of wall time.
+
+    Each is due one period after the previous one was due, not one period after it started:
+    neither the sleep's overshoot nor the work's wall time beyond its CPU time (waits for the
+    GIL, sending) stretches the period, so the loop keeps 1/period a second on average. Late by
+    more than a period (a stall, other page runs going first, the duty's longer sleeps), the
+    schedule starts again one period back: the loop catches up by at most one frame, never a
+    burst. A frame started early (a fake clock) starts the schedule again from then.
+    """
+
+    period: float
+    due: float | None = None  # when the frame being made was due
+
+    def start(self, now: float) -> None:
+        """A frame starts being made at ``now`` (wall clock)."""
+        due = now if self.due is None else self.due + self.period
+        self.due = min(now, max(due, now - self.period))
+
+    def left(self, now: float) -> float:
+        """Seconds from ``now`` until the next frame is due (negative when it is late)."""
+        assert self.due is not None, "start() a frame first"
+        return self.due + self.period - now

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from ui.model import training, turns
-from ui.model.training import FRAME_SECONDS, Snapshot, Training, frame_sleep, playing
+from ui.model.training import FRAME_SECONDS, Pace, Snapshot, Training, frame_sleep, playing
 from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
@@ -200,16 +200,21 @@ def play(
     the picture of that moment, kept for the message); after ``frames_per_message`` frames,
     ``draw_live()`` sends them in one message, then ``draw_more(frame)`` (the curve and the
     units when the message asks: ``frame`` counts messages), then the loop sleeps
-    :func:`~ui.model.training.frame_sleep` of the work. A click before the message went out
+    :func:`~ui.model.training.frame_sleep` of the work, until the next message is due on the
+    ``monotonic()`` clock (:class:`~ui.model.training.Pace`, one message every
+    ``frames_per_message`` frames of FRAME_SECONDS) or longer. A click before the message went out
     takes the run back to the last message sent (:func:`settle_interrupted`). ``rerun()`` must not
     return (Streamlit's raises): it is called after an idle pause or a divergence, both of
     which leave ``state[RUNNING]`` False. ``idle_seconds`` defaults to
     :data:`ui.model.training.IDLE_SECONDS`, read at each call.
 
-    ``work_clock`` measures a frame's work for the sleep: this thread's CPU time,
-    not the wall clock, which would count the time a frame waits for the GIL behind the other
-    sessions as its work (with 10 players on a busy process each then slept for seconds:
-    0.6 frames/s, bench/frame_cost.py --players 10).
+    ``work_clock`` measures a frame's work for the sleep's share of a core: this thread's CPU
+    time, not the wall clock, which would count the time a frame waits for the GIL behind the
+    other sessions as its work (with 10 players on a busy process each then slept for seconds:
+    0.6 frames/s, bench/frame_cost.py --players 10). The frame rate's cap is on the wall clock
+    (``monotonic``): measured from the CPU time, each message's period was its wall time
+    beyond its CPU time and the sleep's overshoot longer than two frames' (~56 frames/s sent
+    instead of 60, bench/live_training.py --vs-playground).
 
     While it runs, ``state[LOOP]`` holds its :class:`Handover`: a new run of the script stops
     it (:func:`take_over`); ``sleep`` (by default) wakes up for that. Before each message it
@@ -220,6 +225,7 @@ def play(
     number = 0
     handover = Handover(threading.Event(), threading.Event())
     wait = handover.stop.wait if sleep is None else sleep
+    pace = Pace(FRAME_SECONDS * frames_per_message)
     state[LOOP] = handover
     try:
         with playing():  # counted among this process's players (a shared CPU budget)
@@ -230,6 +236,7 @@ def play(
                 others_first(busy, wait, handover.stop)
                 if handover.stop.is_set():
                     break
+                pace.start(monotonic())
                 tick = work_clock()
                 mark = run.mark() if frames_per_message > 1 else None
                 try:
@@ -245,7 +252,7 @@ def play(
                 except BaseException:  # a click interrupted the frame (Streamlit's rerun/stop)
                     settle_interrupted(run, shown_epoch, mark)
                     raise
-                wait(frame_sleep(work_clock() - tick, frame=FRAME_SECONDS * frames_per_message))
+                wait(frame_sleep(work_clock() - tick, left=pace.left(monotonic())))
     finally:
         handover.done.set()
         if state.get(LOOP) is handover:

@@ -6,6 +6,12 @@
 // (a number, the picture's source, a ring's position) is written, so the browser neither
 // rebuilds the block nor re-renders the page for every frame.
 //
+// The spacing is the median of the last few messages' intervals, over their frames: one late
+// message (the server's or the tab's hiccup) does not stretch it, which made the player skip
+// animation frames with frames waiting, then drop them at the queue's cap (bench/
+// live_training.py: ~3 of 60 a second). And when a whole message's frames wait behind the
+// one due, the next is shown at the next animation frame whatever the spacing (catching up).
+//
 // Streamlit's HTML sanitiser drops a script whose text has a "less than" sign followed by a
 // letter or a slash, so none is written in here (tests/ui/test_training_live.py checks).
 (function () {
@@ -15,6 +21,8 @@
   var lastShown = 0;
   var lastMessage = 0;
   var gap = 0; // ms between two frames of a message
+  var intervals = []; // ms between the last few messages
+  var perMessage = 1; // frames in the last message
   var ticking = false;
 
   function liveBlock() {
@@ -64,8 +72,15 @@
     if (next) morph(block, next);
   }
 
+  function median(xs) {
+    var sorted = xs.slice().sort(function (a, b) {
+      return a - b;
+    });
+    return sorted[Math.floor(sorted.length / 2)];
+  }
+
   function tick(now) {
-    if (queue.length && now - lastShown >= gap * 0.8) {
+    if (queue.length && (queue.length > perMessage || now - lastShown >= gap * 0.8)) {
       show(queue.shift());
       lastShown = now;
     }
@@ -85,9 +100,16 @@
         run = token;
         queue = [];
         lastMessage = 0;
+        intervals = [];
+        gap = 0;
       }
-      if (lastMessage) gap = Math.min(100, (now - lastMessage) / frames.length);
+      if (lastMessage) {
+        intervals.push(now - lastMessage);
+        if (intervals.length > 5) intervals.shift();
+        gap = Math.min(100, median(intervals) / frames.length);
+      }
       lastMessage = now;
+      perMessage = frames.length;
       for (var k = 0; frames.length > k; k++) queue.push(frames[k]);
       // A busy tab falls behind: keep at most two messages' frames, the newest.
       while (queue.length > 2 * frames.length) queue.shift();
