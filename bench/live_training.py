@@ -380,9 +380,13 @@ def main() -> None:
         result = measure_playing(student, args.seconds, pid)
         busy_trips = slider_round_trip(other)  # the student's page is still playing
         pauses = [measure_pause(student)]
-        for _ in range(args.pauses - 1):
+        for k in range(args.pauses - 1):
             click(student, "Play")
-            time.sleep(2.0)
+            # Played 2.0, 2.73, 3.46, 2.19, … s: a student's click lands at any moment of the
+            # page's cadence. A fixed 2.0 s fell on the loss curve's redraw (every 60th
+            # message, 2 s at 30 messages a second) every time: a 50-170 ms plotly render in
+            # the tab just when Pause is clicked.
+            time.sleep(2.0 + (0.73 * k) % 2.0)
             pauses.append(measure_pause(student))
         browser.close()
 
