@@ -180,8 +180,10 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return v
 
 
-def _frozen(arrays) -> tuple[np.ndarray, ...]:
-    return tuple(_read_only(a) for a in arrays)
+def _frozen_rows(arrays) -> tuple[np.ndarray, ...]:
+    """A pass's arrays (one row per unit, (fan, N)) as read-only arrays of their own, one row
+    per point (N, fan), as :class:`BackpropTrace` shows them."""
+    return tuple(_read_only(np.ascontiguousarray(a.T)) for a in arrays)
 
 
 @dataclass(frozen=True)
@@ -569,11 +571,10 @@ class MLP:
         deltas = []
         grads = self._backward(p, layers, delta, l2, l1, deltas)
         deltas.reverse()
-        rows = lambda arrays: tuple(_read_only(np.ascontiguousarray(a.T)) for a in arrays)  # noqa: E731
         return BackpropTrace(
-            pre_activations=rows(p.pre),
-            activations=(_read_only(X), *rows(p.acts[1:]), *rows(p.pre[-1:])),
-            deltas=rows(deltas),
+            pre_activations=_frozen_rows(p.pre),
+            activations=(_read_only(X), *_frozen_rows([*p.acts[1:], p.pre[-1]])),
+            deltas=_frozen_rows(deltas),
             grads=tuple((_read_only(G[:-1]), _read_only(G[-1])) for G in grads),
             probabilities=_read_only(np.ascontiguousarray(probabilities)),
             targets=_read_only(np.eye(self.n_classes)[y]),
