@@ -28,6 +28,14 @@ updates/s (distinct epoch counters seen at an animation frame; Playground trains
 one epoch per animation frame), epochs/s, the tab's main-thread busy share and, for xent,
 the server's CPU. Target (issue "the whole class presses Play"): xent's drawn updates/s >=
 1.2 x Playground's, as the ratio of the medians of one run.
+
+    python3 bench/live_training.py --vs-playground DIR --cpu-slowdown 4
+
+runs the same comparison with each tab's main thread slowed down N times by chromium's own
+CPU throttling (DevTools' "CPU: 4x slowdown", Lighthouse's mid-tier phone), as on a
+classroom's tablets, phones and old laptops. Only the browser is slowed: xent's server is not.
+On a fast machine both pages draw at the screen's rate (~60 frames/s) and their ratio cannot
+pass 60 / Playground's rate; slowed down, it shows which page a slower device keeps smooth.
 """
 
 from __future__ import annotations
@@ -271,8 +279,12 @@ def counter_round(page: Page, selector: str, start, seconds: float, pid: int | N
     }
 
 
-def vs_playground(dist: Path, seconds: float, rounds: int) -> None:
-    """xent and Playground in the same chromium, taking turns; prints each round and ratios."""
+def vs_playground(dist: Path, seconds: float, rounds: int, slowdown: float = 1.0) -> None:
+    """xent and Playground in the same chromium, taking turns; prints each round and ratios.
+
+    ``slowdown`` > 1 throttles each tab's CPU that many times (``Emulation.setCPUThrottlingRate``)
+    from before its page loads.
+    """
     import functools
     import http.server
     import threading
@@ -288,7 +300,7 @@ def vs_playground(dist: Path, seconds: float, rounds: int) -> None:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     pg_url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html{PLAYGROUND_HASH}"
     rows: dict[str, list[dict]] = {"xent": [], "playground": []}
-    print(f"  load average before: {os.getloadavg()[0]:.1f}")
+    print(f"  load average before: {os.getloadavg()[0]:.1f}, browser CPU slowdown {slowdown:g}x")
     with start_server(hosted=True) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         viewport = {"width": 1400, "height": 1000}
@@ -299,6 +311,9 @@ def vs_playground(dist: Path, seconds: float, rounds: int) -> None:
         for r in range(rounds):
             for who in ("xent", "playground") if r % 2 == 0 else ("playground", "xent"):
                 page = browser.new_context(viewport=viewport).new_page()
+                if slowdown > 1:
+                    throttle = page.context.new_cdp_session(page)
+                    throttle.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
                 if who == "xent":
                     page.goto(f"{server.url}/training?{XENT_QUERY}")
                     page.wait_for_selector('img[data-testid="tr-boundary"]', timeout=60_000)
@@ -351,12 +366,19 @@ def main() -> None:
         help="a TensorFlow Playground build (its dist/) to measure beside xent",
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds each, --vs-playground")
+    parser.add_argument(
+        "--cpu-slowdown",
+        type=float,
+        default=1.0,
+        metavar="N",
+        help="--vs-playground: slow each tab's CPU N times (chromium's throttling), as a tablet",
+    )
     args = parser.parse_args()  # fmt: skip
     if args.vs_playground:
         print(
             f"xent vs TensorFlow Playground ({args.seconds:g} s per round, {os.cpu_count()} cores)"
         )
-        vs_playground(args.vs_playground, args.seconds, args.rounds)
+        vs_playground(args.vs_playground, args.seconds, args.rounds, args.cpu_slowdown)
         return
 
     with start_server() as server, sync_playwright() as pw:
