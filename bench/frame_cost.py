@@ -104,13 +104,16 @@ def parts(n: int = 200) -> dict[str, float]:
     out[f"  of which the {grid}x{grid} probability grid"] = median_ms(
         lambda: run.probability_grid(grid), n
     )
+    from ui.model import training_loop
     from ui.model.training_loop import CURVE_EVERY, UNITS_EVERY
 
-    out[f"units picture (every {UNITS_EVERY}th frame) / {UNITS_EVERY}"] = (
-        median_ms(lambda: units(run), n // 4) / UNITS_EVERY
+    per = getattr(training_loop, "FRAMES_PER_MESSAGE", 1)  # the periods count messages
+    units_every, curve_every = UNITS_EVERY * per, CURVE_EVERY * per
+    out[f"units picture (every {units_every}th frame) / {units_every}"] = (
+        median_ms(lambda: units(run), n // 4) / units_every
     )
-    out[f"loss curve (every {CURVE_EVERY}th frame) / {CURVE_EVERY}"] = (
-        median_ms(lambda: training_live.loss_curve(run, log=False), n // 10) / CURVE_EVERY
+    out[f"loss curve (every {curve_every}th frame) / {curve_every}"] = (
+        median_ms(lambda: training_live.loss_curve(run, log=False), n // 10) / curve_every
     )
     html = training_live.live_block(run, test=False)
     out["live block size (KB)"] = len(html) / 1024

@@ -24,23 +24,28 @@ from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
 # Frames (the live block at consecutive moments) sent in one message, which the browser plays
-# one after another (ui/widgets/live_player.js): each message costs the tab a re-render of the
-# page (~15-20 ms of main thread here, bench/README.md) and the server Streamlit's share, so
-# two frames a message draw more of them for less.
-FRAMES_PER_MESSAGE = 2
-# While playing, redraw the plotly loss curve every 60th frame (every 1.5-2.5 s at 25-40
-# frames/s): a plotly redraw costs the browser 50-170 ms of main thread (CDP profiles,
+# one after another (ui/widgets/live_player.js). Each message costs the tab a re-render of the
+# page by Streamlit's React (~6 ms of main thread, CDP profile 2026-12-07: 175 ms a second at
+# 30 messages) and the server Streamlit's share, so three frames a message (20 messages a
+# second at 60 frames/s) draw more of them for less: with chromium's CPU slowed 4 times, as on
+# a tablet, the tab drew 25 frames/s at two frames a message, 28 at three, 33 at four
+# (bench/live_training.py --vs-playground --cpu-slowdown 4). Not more: a paused run shows the
+# last frame sent, which the tab, a message behind, has not shown yet: at four, Pause jumped
+# ahead by a few epochs every time (and its latency, click -> last change, grew ~30 ms).
+FRAMES_PER_MESSAGE = 3
+# While playing, redraw the plotly loss curve every 40th message (every 2 s at 20 messages a
+# second): a plotly redraw costs the browser 50-170 ms of main thread (CDP profiles,
 # 2026-12-07: a quarter of the tab's time at every 12th frame, a sixth at every 36th), time
 # the live block needs to be drawn at all.
-CURVE_EVERY = 60
-# ... and the first-layer units every 24th (never in a curve frame): ~2 ms of server CPU a
-# picture (bench/frame_cost.py), twice a second at 48 frames/s.
-UNITS_EVERY = 24
-# ... and the network diagram every k-th frame (inside the live block's own message, see
+CURVE_EVERY = 40
+# ... and the first-layer units every 16th message (never with the curve): ~2 ms of server
+# CPU a picture (bench/frame_cost.py), 1.25 times a second.
+UNITS_EVERY = 16
+# ... and the network diagram every k-th message (inside the live block's own message, see
 # ui.widgets.training_live.play), k growing with its connections (its cost on the server and
 # in the browser grows with them: bench/network_cost.py): the default 2-8-4-2 net (56
-# connections, ~1.4 ms a diagram) every 8th frame (6 a second at 48 frames/s), 4 × 32
-# (3,200+) every 24th.
+# connections, ~1.4 ms a diagram) every 8th message (2.5 a second), 4 × 32 (3,200+) every
+# 24th.
 NETWORK_EVERY = ((200, 8), (1200, 12), (10**9, 24))
 # Before each message, while another page run of the process holds its turn or waits for it
 # (ui.model.turns.busy: a student's click), the loop waits, a few ms at a time and at most
@@ -53,8 +58,8 @@ OTHERS_FIRST_MOST_S = 0.25
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """One playing frame: its number since Play (1, 2, …) and what it redraws besides the
-    live block (numbers and boundary picture, drawn every frame)."""
+    """One playing message's plan: its number since Play (1, 2, …) and what it redraws
+    besides the live block (numbers and boundary picture, drawn every frame)."""
 
     number: int
     curve: bool  # the plotly loss curve: a costly message, a few times a second
@@ -68,9 +73,10 @@ def network_every(connections: int) -> int:
 
 
 def frame(number: int, *, network_every: int = 0) -> Frame:
-    """Frame ``number``'s plan: the curve on 1, 61, 121, … (soon after Play), the units on
-    12, 36, 60, … (never in a curve frame), the network diagram every ``network_every``-th
-    frame from frame 2 (0: never; with k = 8, 12 or 24 never in a units or a curve frame)."""
+    """Message ``number``'s plan: the curve on 1, 41, 81, … (soon after Play), the units on
+    8, 24, 40, … (never with the curve), the network diagram every ``network_every``-th
+    message from message 2 (0: never; with k = 8, 12 or 24 never with the units or the
+    curve)."""
     return Frame(
         number,
         curve=number % CURVE_EVERY == 1,

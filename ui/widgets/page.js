@@ -231,8 +231,22 @@
       requestAnimationFrame(pass);
     }
   };
+  // Changes no pass has anything to fit in: inside the Live training page's live block (its
+  // frames, ~60 a second while playing) or Streamlit's running icon, and a script swapped for
+  // another (each playing message). A pass after each cost the playing tab ~40 ms of main
+  // thread a second, and a forced layout every frame (CDP profile, 2026-12-07).
+  const INERT = '[data-testid="tr-live"], [data-testid="stStatusWidget"]';
+  const inert = (record) => {
+    const target = record.target;
+    const el = target.nodeType === Node.ELEMENT_NODE ? target : target.parentElement;
+    if (el && el.closest(INERT)) return true;
+    const nodes = [...record.addedNodes, ...record.removedNodes];
+    return nodes.length > 0 && nodes.every((node) => node.nodeName === "SCRIPT");
+  };
   // Attributes are not watched: the script's own changes do not call it again.
-  new MutationObserver(later).observe(document.body, {
+  new MutationObserver((records) => {
+    if (!records.every(inert)) later();
+  }).observe(document.body, {
     childList: true,
     subtree: true,
     characterData: true,

@@ -48,7 +48,7 @@ COSTLIEST = 5  # training points ringed as the costliest now
 LIVE_GRID = 50  # the live picture's field: 50² probabilities, scaled up by the browser
 BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px)
 # The browser's frame player (a playing message's frames, one after another, into the block)
-PLAYER = "\n".join(  # its comments left out: it rides in every playing message
+PLAYER = "\n".join(  # its comments left out: it rides in every run of the page
     line
     for line in (Path(__file__).parent / "live_player.js").read_text().splitlines()
     if line.strip() and not line.lstrip().startswith("//")
@@ -180,26 +180,29 @@ class Live:
 
 
 def frames_html(name: str, blocks: list[str]) -> Html:
-    """A playing message: the frame player (installed once per tab) and ``blocks``, the live
-    block at consecutive frames, for the block of run ``name``. JSON with every "<" escaped,
-    so Streamlit's sanitiser keeps the script."""
+    """A playing message: ``blocks``, the live block at consecutive frames, for the block of
+    run ``name``, handed to the frame player (:func:`show_live` installs it). JSON with every
+    "<" escaped, so Streamlit's sanitiser keeps the script."""
     frames = json.dumps([str(b) for b in blocks]).replace("<", "\\u003c")
-    return Html(f"<script>{PLAYER}\nwindow.xentLive.play({json.dumps(name)},{frames});</script>")
+    return Html(f"<script>window.xentLive.play({json.dumps(name)},{frames});</script>")
 
 
 def show_live(run: Training, state: State) -> Live:
     """The live block, drawn here, and the slot where playing messages go."""
     test, page_theme = state["tr_show_test"], theme()
-    st.html(  # the picture's axes and points, once per run (a <style>: no space on the page)
-        static_layer_style(
-            train_xy=run.X_train,
-            train_labels=run.y_train,
-            test_xy=run.X_test if test else None,
-            test_labels=run.y_test if test else None,
-            n_classes=run.setup.n_classes,
-            theme=page_theme,
-        )
+    layer = static_layer_style(
+        train_xy=run.X_train,
+        train_labels=run.y_train,
+        test_xy=run.X_test if test else None,
+        test_labels=run.y_test if test else None,
+        n_classes=run.setup.n_classes,
+        theme=page_theme,
     )
+    # Once per run, taking no space on the page: the picture's axes and points (a <style>)
+    # and the frame player (installed once per tab), so a playing message carries only its
+    # frames: the player in each cost the tab a compile and a longer sanitising 30 times a
+    # second (CDP profile, 2026-12-07).
+    st.html(Html(f"{layer}<script>{PLAYER}</script>"), unsafe_allow_javascript=True)
     view, name = state.get("tr_view", "confidence"), str(next(_runs))
     rival = rival_name(run, state)
     st.html(live_block(run, test=test, view=view, theme=page_theme, rival=rival, run_name=name))
