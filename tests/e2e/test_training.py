@@ -122,8 +122,8 @@ SEEN_EPOCHS = """() => {
 
 
 def test_playing_frames_are_drawn_one_by_one_into_the_same_block(page: Page):
-    """A playing message carries three frames (ui/model/training_loop.FRAMES_PER_MESSAGE): the
-    browser draws each, odd and even epochs, into the block already there (not a new one);
+    """A playing message carries two frames (ui/model/training_loop.FRAMES_PER_MESSAGE): the
+    browser draws both, odd and even epochs, into the block already there (not a new one);
     after Pause the block shows the paused run's epoch and stays."""
     open_training(page)
     button(page, "tr_play").click()

@@ -98,14 +98,14 @@ def drive(state: dict, run: Training, screen: Screen, **kwargs) -> list[float]:
 # --- which frame redraws what -----------------------------------------------------------------
 
 
-def test_the_curve_is_redrawn_soon_after_play_then_every_40th_message():
-    curves = [n for n in range(1, 121) if frame(n).curve]
-    assert curves == [1, 41, 81] and CURVE_EVERY == 40
+def test_the_curve_is_redrawn_soon_after_play_then_every_60th_frame():
+    curves = [n for n in range(1, 181) if frame(n).curve]
+    assert curves == [1, 61, 121] and CURVE_EVERY == 60
 
 
-def test_the_units_are_redrawn_every_16th_message_never_with_the_curve():
-    units = [n for n in range(1, 49) if frame(n).units]
-    assert units == [8, 24, 40] and UNITS_EVERY == 16
+def test_the_units_are_redrawn_every_24th_frame_never_with_the_curve():
+    units = [n for n in range(1, 73) if frame(n).units]
+    assert units == [12, 36, 60] and UNITS_EVERY == 24
     assert not any(frame(n).curve and frame(n).units for n in range(1, 1000))
 
 
@@ -183,16 +183,16 @@ def test_a_divergence_stops_the_loop_with_its_message_and_draws_nothing_more():
 
 
 def test_each_frame_trains_the_epochs_per_frame_draws_and_then_yields_the_core():
-    """Three epochs a frame for 41 frames: the live block every frame, the curve on 1 and 41,
-    the units on 8, 24 and 40, and after each frame the sleep frame_sleep asks for."""
+    """Three epochs a frame for 61 frames: the live block every frame, the curve on 1 and 61,
+    the units on 12, 36 and 60, and after each frame the sleep frame_sleep asks for."""
     state, run = playing_state(tr_speed=3), small_run()
-    screen = Screen(state, run, frames=41)
+    screen = Screen(state, run, frames=61)
     sleeps = drive(state, run, screen)
-    assert screen.live == [3 * n for n in range(1, 42)] and run.epoch == 123
-    assert [f.number for f in screen.more] == list(range(1, 42))
-    assert [f.number for f in screen.more if f.curve] == [1, 41]
-    assert [f.number for f in screen.more if f.units] == [8, 24, 40]
-    assert sleeps == [pytest.approx(frame_sleep(WORK))] * 41
+    assert screen.live == [3 * n for n in range(1, 62)] and run.epoch == 183
+    assert [f.number for f in screen.more] == list(range(1, 62))
+    assert [f.number for f in screen.more if f.curve] == [1, 61]
+    assert [f.number for f in screen.more if f.units] == [12, 36, 60]
+    assert sleeps == [pytest.approx(frame_sleep(WORK))] * 61
     assert min(sleeps) >= MIN_SLEEP
     assert training._playing == 0  # counted among the players only while playing
 

@@ -26,25 +26,26 @@ from ui.model.training_controller import train as train_frame
 # Frames (the live block at consecutive moments) sent in one message, which the browser plays
 # one after another (ui/widgets/live_player.js). Each message costs the tab a re-render of the
 # page by Streamlit's React (~6 ms of main thread, CDP profile 2026-12-07: 175 ms a second at
-# 30 messages) and the server Streamlit's share, so three frames a message (20 messages a
-# second at 60 frames/s) draw more of them for less: with chromium's CPU slowed 4 times, as on
-# a tablet, the tab drew 25 frames/s at two frames a message, 28 at three, 33 at four
-# (bench/live_training.py --vs-playground --cpu-slowdown 4). Not more: a paused run shows the
-# last frame sent, which the tab, a message behind, has not shown yet: at four, Pause jumped
-# ahead by a few epochs every time (and its latency, click -> last change, grew ~30 ms).
-FRAMES_PER_MESSAGE = 3
-# While playing, redraw the plotly loss curve every 40th message (every 2 s at 20 messages a
+# 30 messages) and the server Streamlit's share, so two frames a message draw more of them for
+# less. Three would spare a slowed tab more (chromium's CPU slowed 4 times: 25 -> 28 drawn
+# frames/s, bench/live_training.py --vs-playground --cpu-slowdown 4) but cost the whole class
+# on one process (30 players, two 30 s runs each, interleaved: 6.9 and 5.1 -> 5.2 and 4.6
+# frames/s each, clicks p95 321 and 410 -> 489 and 689 ms, bench/load.py --whole-class,
+# 2026-12-07), and make Pause jump further ahead of the frame on screen (a
+# paused run shows the last frame sent, which the tab, a message behind, has not shown yet).
+FRAMES_PER_MESSAGE = 2
+# While playing, redraw the plotly loss curve every 60th message (every 2 s at 30 messages a
 # second): a plotly redraw costs the browser 50-170 ms of main thread (CDP profiles,
 # 2026-12-07: a quarter of the tab's time at every 12th frame, a sixth at every 36th), time
 # the live block needs to be drawn at all.
-CURVE_EVERY = 40
-# ... and the first-layer units every 16th message (never with the curve): ~2 ms of server
+CURVE_EVERY = 60
+# ... and the first-layer units every 24th message (never with the curve): ~2 ms of server
 # CPU a picture (bench/frame_cost.py), 1.25 times a second.
-UNITS_EVERY = 16
+UNITS_EVERY = 24
 # ... and the network diagram every k-th message (inside the live block's own message, see
 # ui.widgets.training_live.play), k growing with its connections (its cost on the server and
 # in the browser grows with them: bench/network_cost.py): the default 2-8-4-2 net (56
-# connections, ~1.4 ms a diagram) every 8th message (2.5 a second), 4 × 32 (3,200+) every
+# connections, ~1.4 ms a diagram) every 8th message (~4 a second), 4 × 32 (3,200+) every
 # 24th.
 NETWORK_EVERY = ((200, 8), (1200, 12), (10**9, 24))
 # Before each message, while another page run of the process holds its turn or waits for it
@@ -73,8 +74,8 @@ def network_every(connections: int) -> int:
 
 
 def frame(number: int, *, network_every: int = 0) -> Frame:
-    """Message ``number``'s plan: the curve on 1, 41, 81, … (soon after Play), the units on
-    8, 24, 40, … (never with the curve), the network diagram every ``network_every``-th
+    """Message ``number``'s plan: the curve on 1, 61, 121, … (soon after Play), the units on
+    12, 36, 60, … (never with the curve), the network diagram every ``network_every``-th
     message from message 2 (0: never; with k = 8, 12 or 24 never with the units or the
     curve)."""
     return Frame(
