@@ -148,6 +148,46 @@ def test_playing_frames_are_drawn_one_by_one_into_the_same_block(page: Page):
     assert epoch(page) == stopped_at
 
 
+# For one second while playing: the frames drawn (epoch counters seen at animation frames)
+# and the passes of the page script (ui/widgets/page.js), each of which starts by looking
+# for formulas to fit.
+PASSES_WHILE_PLAYING = """() => new Promise((resolve) => {
+  const find = Document.prototype.querySelectorAll;
+  let passes = 0;
+  document.querySelectorAll = function (selector) {
+    if (selector === ".katex-display") passes += 1;
+    return find.call(this, selector);
+  };
+  const epochs = new Set();
+  const start = performance.now();
+  const tick = (now) => {
+    const e = document.querySelector('[data-testid="tr-epoch"]');
+    if (e) epochs.add(e.innerText);
+    if (now - start < 1000) requestAnimationFrame(tick);
+    else {
+      delete document.querySelectorAll;
+      resolve({passes, frames: epochs.size});
+    }
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def test_the_page_script_sits_out_the_playing_frames(page: Page):
+    """The frames change the live block ~60 times a second and each message swaps a script:
+    the page script (fitting formulas and metrics, naming charts) has nothing to do for them.
+    It runs for the few other changes (the units, the diagram, the curve: ~6 a second); it ran
+    after every frame, ~60 a second, with a forced layout each (CDP profile, 2026-12-07)."""
+    open_training(page)
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 30)
+    got = page.evaluate(PASSES_WHILE_PLAYING)
+    button(page, "tr_play").click()
+    assert got["frames"] >= 20, got  # it did play
+    assert got["passes"] <= 12, got
+    assert_no_app_errors(page)
+
+
 # Messages of two frames (one epoch each) into a bare live block of run "r", one due every
 # 1/30 s as the server's loop paces them (ui.model.training.Pace), each late by 0 to `late` ms
 # (the server's and the tab's hiccups); at every animation frame, whether the block's epoch

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from unittest.mock import patch
 
 from ui.figures.boundary import live_html
+from ui.model.training import Setup, Training
 from ui.widgets.training_live import PLAYER, frames_html
 
 # DOMPurify removes an element whose text looks like markup: a "<" then a letter or a slash.
@@ -45,6 +47,35 @@ def test_a_message_is_one_script_that_plays_its_frames_in_order_for_its_run():
     name, frames = re.fullmatch(r'("[^"]*"),(\[.*\])\);', call, flags=re.S).groups()
     assert json.loads(name) == "7"
     assert json.loads(frames) == blocks  # the blocks themselves, "<" and "&" and all
+    assert text.startswith("window.xentLive.play(")  # the player itself comes once per run
+
+
+def test_the_player_comes_once_per_run_with_the_pictures_layer_and_takes_no_room():
+    from ui.widgets import training_live
+
+    class Recorder:
+        def __init__(self):
+            self.calls = []
+
+        def html(self, body, **kw):
+            self.calls.append((str(body), kw))
+
+        def empty(self):
+            return "slot"
+
+    st = Recorder()
+    run = Training.start(Setup(n_points=40))
+    state = {"tr_show_test": False}
+    with (
+        patch.object(training_live, "st", st),
+        patch.object(training_live, "theme", lambda: "light"),
+    ):
+        live = training_live.show_live(run, state)
+    (layer, kw), (block_html, _) = st.calls
+    assert kw == {"unsafe_allow_javascript": True}
+    assert layer.startswith('<style id="xent-layer">')  # style.css rule 5: out of the flow
+    assert f"<script>{PLAYER}</script>" in layer
+    assert "<script" not in block_html and live.frames == "slot"
 
 
 def test_each_frame_names_the_run_and_epoch_it_belongs_to():
