@@ -27,11 +27,12 @@ from ui.model.training_controller import train as train_frame
 # one after another (ui/widgets/live_player.js). Each message costs the tab a re-render of the
 # page by Streamlit's React (~6 ms of main thread, CDP profile 2026-12-07: 175 ms a second at
 # 30 messages) and the server Streamlit's share, so two frames a message draw more of them for
-# less. Three would spare a slowed tab a little more (chromium's CPU slowed 4 times: 25 -> 28
-# drawn frames/s, bench/live_training.py --vs-playground --cpu-slowdown 4) but make Pause jump
-# further: a paused run shows the last frame sent, which the tab, a message behind, has not
-# shown yet (at four, every Pause jumped a few epochs ahead). The whole class on one process
-# showed no difference through its run-to-run spread (4.2-6.9 frames/s a player either way).
+# less. Three drew no more where the tab is the limit: with chromium's CPU slowed 4 times, as
+# on a tablet, 19.8 frames/s (19.8-21.7) against 19.5 (17.3-19.5) at two, the curve and the
+# units redrawn as often in time (bench/live_training.py's counter, interleaved, 2026-12-07),
+# and a paused run shows the last frame sent, which the tab, up to a message behind, may not
+# have shown yet: the more frames a message, the further Pause can jump ahead (at four it did
+# every time).
 FRAMES_PER_MESSAGE = 2
 # While playing, redraw the plotly loss curve every 60th message (every 2 s at 30 messages a
 # second): a plotly redraw costs the browser 50-170 ms of main thread (CDP profiles,
