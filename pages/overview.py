@@ -150,7 +150,8 @@ PAGES = [
     ),
 ]
 for path, label, icon, what in PAGES:
-    link, text = links.columns([1, 3], vertical_alignment="center")
+    # [1, 2]: at 1024 px (menu open) a quarter of the width was ~130 px, under "Backpropagation"
+    link, text = links.columns([1, 2], vertical_alignment="center")
     with link:
         st.page_link(path, label=label, icon=icon)
     with text:

@@ -129,7 +129,8 @@
   };
   const labelled = '[data-testid="stWidgetLabel"], [data-testid="stMetricLabel"], '
     + '[data-testid="stMetricValue"], [data-testid="stRadio"] [role="radiogroup"] label, '
-    + '[data-testid="stCheckbox"] label, [data-testid^="stBaseButton"]';
+    + '[data-testid="stCheckbox"] label, [data-testid^="stBaseButton"], '
+    + '[data-testid="stPageLink-NavLink"]';
   for (const root of main.querySelectorAll(labelled)) {
     if (!visible(root) || root.closest('details:not([open])')) continue;  // a closed expander
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);

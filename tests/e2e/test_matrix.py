@@ -8,7 +8,8 @@ scheme: its first page opened by its link, the others through the menu, as a cla
   value is shrunk under 3/4 of its size, no formula breaks after an operator, no other
   text ends in an ellipsis that cuts it (Streamlit's own hints aside: ``OWN_ELLIPSES``), and
   the page does not scroll sideways;
-- no word of a widget's label or of a metric breaks across two lines ("rando / m seed");
+- no word of a widget's label, a metric or a page link breaks across two lines ("rando / m
+  seed", "Backpropagatio / n");
 - every tab of every tab bar (``st.tabs``) is whole inside the bar, which does not scroll
   sideways (at 1024 px the training settings' bar scrolled: its last tab read "T›");
 - the values printed in heatmap cells fit their cells, do not overlap and are at least 9 px
