@@ -179,6 +179,32 @@
     if (pairs) problem(`${pairs} pairs of values overlap, e.g. ${first}`);
   }
 
+  // A chart's own words (annotations, subplot titles, the chart's title) over one another or
+  // over a bar: at 1024 px the gradient check's "← rounding" ran into "truncation →"; on a
+  // phone the race's two subplot titles overlapped, and the binary bars hid the red
+  // "confident-mistake threshold" label (red text on a red bar).
+  const covered = [];
+  for (const box of main.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!visible(box)) continue;
+    const holder = box.closest('[class*="st-key-"]');
+    const key = holder ? [...holder.classList].find((c) => c.startsWith('st-key-')).slice(7) : '';
+    const labels = [...box.querySelectorAll('g.annotation text, text.gtitle')]
+      .filter((t) => visible(t) && (t.textContent || '').trim())
+      .map((t) => ({what: t.textContent.trim(), box: t.getBoundingClientRect()}));
+    const bars = [...box.querySelectorAll('g.trace.bars g.point path')]
+      .map((b) => b.getBoundingClientRect()).filter((r) => r.width > 0.5 && r.height > 0.5);
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        if (overlap(labels[i].box, labels[j].box)) {
+          covered.push({chart: key, why: `"${labels[i].what}" and "${labels[j].what}" overlap`});
+        }
+      }
+      if (bars.some((b) => overlap(labels[i].box, b))) {
+        covered.push({chart: key, why: `"${labels[i].what}" runs over a bar`});
+      }
+    }
+  }
+
   // 2. The charts: their backgrounds and text colour as plotly drew them, and their names.
   const charts = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(visible).map((box) => {
     const gd = box.querySelector('.js-plotly-plot');
@@ -215,7 +241,7 @@
   };
   const app = document.querySelector('[data-testid="stApp"]');
   return {
-    cut, ellipses, broken, crowded, charts,
+    cut, ellipses, broken, crowded, covered, charts,
     picture: place(pictureSel), control: place(controlSel),
     window: {width: window.innerWidth, height: window.innerHeight},
     sideways: Math.max(document.documentElement.scrollWidth, main.scrollWidth) - window.innerWidth,

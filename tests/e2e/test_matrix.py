@@ -14,6 +14,7 @@ scheme: its first page opened by its link, the others through the menu, as a cla
   sideways (at 1024 px the training settings' bar scrolled: its last tab read "T›");
 - the values printed in heatmap cells fit their cells, do not overlap and are at least 9 px
   (too small a cell hides them: hover gives them);
+- a chart's annotations and titles do not overlap one another or a bar;
 - every chart is drawn, follows the theme (no white paper in dark mode, its text readable on
   the app's background) and has a text alternative (an ``aria-label``);
 - the page's main picture and the control that drives it (``layout_checks.FOCUS``) are both
@@ -208,6 +209,7 @@ def judge(seen: dict, cell: Cell, theme: str, path: str) -> list[str]:
         for b in seen["broken"]
     ]
     problems += [f"chart {c['chart']}: heatmap values: {c['why']}" for c in seen["crowded"]]
+    problems += [f"chart {c['chart']}: its words: {c['why']}" for c in seen["covered"]]
     if seen["sideways"] > 1:
         problems.append(f"the page scrolls sideways by {seen['sideways']} px")
     problems += chart_problems(seen, theme)

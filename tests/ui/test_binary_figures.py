@@ -19,7 +19,7 @@ from ui.figures.binary import (
     results_frame,
     short,
 )
-from ui.figures.theme import MISTAKE, NEGATIVE, POSITIVE, look
+from ui.figures.theme import MISTAKE, NEGATIVE, NEUTRAL, POSITIVE, look
 from xent_core import ARTICLE_BINARY_P, ARTICLE_BINARY_T
 
 SEED_LOSS = np.array(
@@ -177,15 +177,20 @@ def test_bars_colour_confident_mistakes_red_and_the_rest_blue() -> None:
     assert list(fig.layout.xaxis.categoryarray) == [str(r) for r in range(1, 8)]
 
 
-def test_bars_show_the_mean_and_the_threshold_as_labelled_lines() -> None:
-    """Two horizontal lines: the 1-nat threshold and the mean, each with its label."""
+def test_bars_show_the_mean_and_the_threshold_as_lines_named_in_the_legend() -> None:
+    """Two horizontal lines, the 1-nat threshold and the mean, each named by a legend entry
+    drawn as it is (no label inside the plot, where it ran over the bars on a phone)."""
     fig = loss_bars_figure(
         rows=[1, 2], loss=np.array([0.1, 2.0]), mistake=np.array([False, True]), mean=1.05
     )
-    lines = sorted(shape.y0 for shape in fig.layout.shapes)
-    assert lines == [1.0, 1.05]
-    texts = " ".join(a.text for a in fig.layout.annotations)
-    assert "mean = 1.05" in texts and "confident-mistake threshold" in texts
+    lines = sorted((shape.y0, shape.line.color, shape.line.dash) for shape in fig.layout.shapes)
+    assert lines == [(1.0, MISTAKE, "dot"), (1.05, NEUTRAL, "dash")]
+    assert not fig.layout.annotations
+    threshold = trace(fig, "confident-mistake threshold: 1 nat")
+    mean = trace(fig, "mean = 1.05")
+    assert (threshold.line.color, threshold.line.dash) == (MISTAKE, "dot")
+    assert (mean.line.color, mean.line.dash) == (NEUTRAL, "dash")
+    assert list(mean.x) == [None] and mean.hoverinfo == "skip"
 
 
 def test_an_infinite_loss_bar_is_drawn_to_the_top_and_labelled_infinity() -> None:

@@ -240,26 +240,34 @@ def loss_bars_figure(
                 showlegend=True,
             )
         )
-    lines = [
-        level_line(
-            threshold, color=MISTAKE, label=f"confident-mistake threshold: {threshold:g} nat"
-        )
-    ]
+    # The lines are named in the legend, not by labels in the plot: a label there ran over the
+    # bars on a phone (the red threshold label vanished on the red bars).
+    lines = [(threshold, MISTAKE, 1, "dot", f"confident-mistake threshold: {threshold:g} nat")]
     if mean is not None and math.isfinite(mean):
-        mean_label = f"mean = {short(mean, 4)}"
-        lines.append(
-            level_line(mean, color=NEUTRAL, width=2, dash="dash", label=mean_label, side="right")
+        lines.append((mean, NEUTRAL, 2, "dash", f"mean = {short(mean, 4)}"))
+    keys = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=name,
+            line=dict(color=colour, width=width, dash=dash),
+            hoverinfo="skip",
         )
+        for _, colour, width, dash, name in lines
+    ]
     # Built in one go: this figure is redrawn on every table edit (bench/load.py).
     fig = go.Figure(
-        data=bars,
+        data=bars + keys,
         layout=dict(
             **{**look(height=360), **({"margin": margin} if margin else {})},
             barmode="overlay",
             bargap=0.3,
             uniformtext_minsize=10,
-            shapes=[shape for shape, _ in lines],
-            annotations=[note for _, note in lines],
+            shapes=[
+                level_line(y, color=colour, width=width, dash=dash)[0]
+                for y, colour, width, dash, _ in lines
+            ],
             xaxis=dict(
                 title_text="row", type="category", categoryorder="array", categoryarray=labels
             ),
