@@ -304,7 +304,7 @@ def test_step_sweep_figure_is_the_v_on_log_axes_with_the_chosen_step_ringed():
     assert ring.name == "chosen h = 1e-3"
     assert fig.layout.xaxis.type == fig.layout.yaxis.type == "log"
     texts = [a.text for a in fig.layout.annotations]
-    assert "← rounding ∝ ε/h" in texts and "truncation ∝ h² →" in texts
+    assert "← rounding<br>∝ ε/h" in texts and "truncation<br>∝ h² →" in texts
 
 
 def test_step_sweep_figure_has_no_ring_where_the_chosen_step_is_undefined():
