@@ -175,7 +175,8 @@ def race_figure(
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("each neuron's own loss (log scale)", "its output p = σ(w·x + b)"),
+        # two lines each: on one they ran into each other on a phone (each panel ~135 px)
+        subplot_titles=("each neuron's own<br>loss (log scale)", "its output<br>p = σ(w·x + b)"),
         horizontal_spacing=0.1,
     )
     names = ("cross-entropy", "squared error")
@@ -253,8 +254,8 @@ def race_figure(
     )
     style(fig, height=height)
     fig.update_layout(
-        margin=dict(t=70, b=110),
-        legend=dict(y=1.14),
+        margin=dict(t=100, b=110),
+        legend=dict(y=1.24),
         updatemenus=[
             dict(
                 type="buttons",
