@@ -406,3 +406,21 @@ def run_axe(page: Page, *, exceptions: dict[str, tuple[str, str]] | None = None)
         }""",
         [AXE_OPTIONS, within],
     )
+
+
+# Every table (st.dataframe, st.data_editor) whose grid scrolls sideways inside its box: the
+# columns past its right edge are cut where a student reads them.
+_SIDEWAYS_TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+  .map((grid) => {
+    const scroller = grid.querySelector('.dvn-scroller');
+    const holder = grid.closest('[class*="st-key-"]');
+    const key = holder ? [...holder.classList].find((c) => c.startsWith('st-key-')).slice(7) : '';
+    return scroller && {key, content: scroller.scrollWidth, shown: scroller.clientWidth};
+  })
+  .filter((t) => t && t.content > t.shown + 1)"""
+
+
+def sideways_tables(page: Page) -> list[dict[str, Any]]:
+    """The tables of the page that scroll sideways: ``key`` (of the nearest keyed container,
+    or ""), ``content`` and ``shown`` widths in px."""
+    return page.evaluate(_SIDEWAYS_TABLES_JS)
