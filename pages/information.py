@@ -98,7 +98,8 @@ kept = table()
 kept.start()  # the link's distributions on a first visit; back on the page: keep the edits
 
 # ---------------------------------------------------------------- the two distributions
-editing, picture = st.columns([2, 3], gap="large")
+# Halves: with two fifths, at 1024 px (menu open) the table scrolled and hid its p column.
+editing, picture = st.columns(2, gap="large")
 with editing:
     st.header("The distributions")
     edited = st.data_editor(
