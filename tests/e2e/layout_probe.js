@@ -191,6 +191,18 @@
     const labels = [...box.querySelectorAll('g.annotation text, text.gtitle')]
       .filter((t) => visible(t) && (t.textContent || '').trim())
       .map((t) => ({what: t.textContent.trim(), box: t.getBoundingClientRect()}));
+    // ... and any of them, or an axis title, running past the chart's edge, where it is cut
+    // (at 1024 px: "predicted probability of the target class, p_targ").
+    const svg = box.querySelector('.main-svg');
+    const edge = svg && svg.getBoundingClientRect();
+    for (const t of box.querySelectorAll('g.annotation text, text.gtitle, text.xtitle, text.ytitle')) {
+      if (!edge || !visible(t) || !(t.textContent || '').trim()) continue;
+      const r = t.getBoundingClientRect();
+      if (r.left < edge.left - 1 || r.right > edge.right + 1 || r.top < edge.top - 1
+          || r.bottom > edge.bottom + 1) {
+        covered.push({chart: key, why: `"${t.textContent.trim()}" runs past the chart's edge`});
+      }
+    }
     const bars = [...box.querySelectorAll('g.trace.bars g.point path')]
       .map((b) => b.getBoundingClientRect()).filter((r) => r.width > 0.5 && r.height > 0.5);
     for (let i = 0; i < labels.length; i++) {

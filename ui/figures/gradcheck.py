@@ -364,7 +364,8 @@ def relative_error_figure(
         x=0,
         xref="paper",
         y=math.log10(threshold),  # plotly places annotations on a log axis in log10 units
-        text=f"{threshold_label(threshold)}: what a correct gradient reaches",
+        # two lines: on one it ran past the chart's right edge on a phone
+        text=f"{threshold_label(threshold)}: what a correct<br>gradient reaches",
         showarrow=False,
         xanchor="left",
         yanchor="bottom",

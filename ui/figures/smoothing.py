@@ -114,7 +114,9 @@ def smoothing_figure(*, epsilons: Sequence[float], n_classes: int, height: int =
         fig.add_vline(x=best, line=dict(color=color, width=1, dash="dot"))
     style(fig, height=height)
     fig.update_xaxes(
-        title_text="predicted probability of the target class, p_target", range=[0, 1.02]
+        # short: "predicted probability of the target class, p_target" was cut at 1024 px
+        title_text="predicted p_target (target class)",
+        range=[0, 1.02],
     )
     fig.update_yaxes(
         title_text="cross-entropy with the smoothed target (nats)", range=[0, LOSS_TOP]
