@@ -191,6 +191,19 @@
     const labels = [...box.querySelectorAll('g.annotation text, text.gtitle')]
       .filter((t) => visible(t) && (t.textContent || '').trim())
       .map((t) => ({what: t.textContent.trim(), box: t.getBoundingClientRect()}));
+    // ... a chart's buttons (plotly's updatemenus: the race's "▶ Race", "❚❚ Pause") over its
+    // slider or the slider's current value ("step 300" sat under Pause at 1024 px)
+    const buttons = [...box.querySelectorAll('g.updatemenu-button')].filter(visible);
+    const slider = [...box.querySelectorAll('rect.slider-rail, .slider-group > text.slider-label')]
+      .filter(visible);
+    for (const b of buttons) {
+      for (const part of slider) {
+        if (overlap(b.getBoundingClientRect(), part.getBoundingClientRect())) {
+          const what = part.tagName === 'text' ? `"${part.textContent}"` : 'its slider';
+          covered.push({chart: key, why: `the button "${b.textContent.trim()}" covers ${what}`});
+        }
+      }
+    }
     // ... and any of them, or an axis title, running past the chart's edge, where it is cut
     // (at 1024 px: "predicted probability of the target class, p_targ").
     const svg = box.querySelector('.main-svg');
@@ -226,7 +239,8 @@
     // The chart's own words (ticks, axis and chart titles, legend) in the colour shown: the
     // faintest of them, against the paper. Annotations and bar labels pick their own colours.
     const words = [...box.querySelectorAll(
-      '.xtick text, .ytick text, .legendtext, text.gtitle, text[class$="title"]')]
+      '.xtick text, .ytick text, .legendtext, text.gtitle, text[class$="title"], '
+      + '.slider-group > text.slider-label')]  // a slider's current value ("step 300")
       .filter((t) => (t.textContent || '').trim())
       .map((t) => getComputedStyle(t).fill);
     const key = [...(box.closest('[class*="st-key-"]') || box).classList].find((c) => c.startsWith('st-key-'));

@@ -161,7 +161,7 @@ def _race_traces(ce: NeuronHistory, se: NeuronHistory, steps: np.ndarray, upto: 
 
 
 def race_figure(
-    *, ce: NeuronHistory, se: NeuronHistory, frames: int = RACE_FRAMES, height: int = 420
+    *, ce: NeuronHistory, se: NeuronHistory, frames: int = RACE_FRAMES, height: int = 470
 ) -> go.Figure:
     """Each neuron's own loss (left, log axis) and its output p (right) against the step,
     with ▶ Race animating both from step 0 and a slider to scrub through the steps."""
@@ -254,7 +254,7 @@ def race_figure(
     )
     style(fig, height=height)
     fig.update_layout(
-        margin=dict(t=100, b=110),
+        margin=dict(t=100, b=160),  # the buttons, and the step slider on its own line under them
         legend=dict(y=1.24),
         updatemenus=[
             dict(
@@ -272,11 +272,11 @@ def race_figure(
         sliders=[
             dict(
                 active=len(frame_steps) - 1,
-                x=0.23,
-                len=0.77,
+                x=0,
+                len=1,
                 y=-0.24,
                 yanchor="top",
-                pad=dict(t=0),
+                pad=dict(t=44),  # under the buttons: beside them, they covered its "step 300"
                 currentvalue=dict(prefix="step ", font=dict(size=13, color="#2a3f5f")),
                 font=dict(color="rgba(0,0,0,0)"),  # 30 tick labels would overlap: hidden
                 ticklen=2,
