@@ -424,3 +424,18 @@ def sideways_tables(page: Page) -> list[dict[str, Any]]:
     """The tables of the page that scroll sideways: ``key`` (of the nearest keyed container,
     or ""), ``content`` and ``shown`` widths in px."""
     return page.evaluate(_SIDEWAYS_TABLES_JS)
+
+
+# The values printed on a chart's bars as drawn: plotly shrinks a bar's text with a transform
+# (scale), not its font size, so the size is the font size times the drawn / natural height.
+_BAR_VALUES_JS = """(selector) => [...document.querySelectorAll(
+    `${selector} [data-testid="stPlotlyChart"] g.trace.bars text.bartext`)]
+  .filter((t) => (t.textContent || '').trim() && t.getBBox().height)
+  .map((t) => ({text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize)
+                * t.getBoundingClientRect().height / t.getBBox().height}))"""
+
+
+def bar_values(page: Page, selector: str) -> list[dict[str, Any]]:
+    """Each value printed on a bar of the charts inside ``selector``: ``text`` and ``px``, the
+    font size it is drawn at."""
+    return page.evaluate(_BAR_VALUES_JS, selector)

@@ -214,7 +214,13 @@ def identity_figure(*, parts: Decomposition, unit: Unit = "nats", height: int = 
         )
     style(fig, height=height)
     fig.update_layout(
-        barmode="stack", bargap=0.3, showlegend=False, margin=dict(l=10, r=10, t=10, b=10)
+        barmode="stack",
+        bargap=0.3,
+        showlegend=False,
+        margin=dict(l=10, r=10, t=10, b=10),
+        # a label that would shrink under 9 px to fit its segment is left out (KL's was ~6 px
+        # at 1024 px); the metrics above and the table below give every value
+        uniformtext=dict(minsize=9, mode="hide"),
     )
     fig.update_xaxes(title_text=unit, rangemode="tozero")
     fig.update_yaxes(tickfont=dict(size=14))  # in the theme's text colour (a grey was 3.5:1)
