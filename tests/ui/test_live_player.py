@@ -71,7 +71,7 @@ def test_the_player_comes_once_per_run_with_the_pictures_layer_and_takes_no_room
         patch.object(training_live, "theme", lambda: "light"),
     ):
         live = training_live.show_live(run, state)
-    (layer, kw), (block_html, _) = st.calls
+    (block_html, _), (layer, kw) = st.calls  # the block first: style.css rule 7
     assert kw == {"unsafe_allow_javascript": True}
     assert layer.startswith('<style id="xent-layer">')  # style.css rule 5: out of the flow
     assert f"<script>{PLAYER}</script>" in layer

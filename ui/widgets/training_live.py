@@ -198,15 +198,16 @@ def show_live(run: Training, state: State) -> Live:
         n_classes=run.setup.n_classes,
         theme=page_theme,
     )
-    # Once per run, taking no space on the page: the picture's axes and points (a <style>)
-    # and the frame player (installed once per tab), so a playing message carries only its
-    # frames: the player in each cost the tab a compile and a longer sanitising 30 times a
-    # second (CDP profile, 2026-12-07).
-    st.html(Html(f"{layer}<script>{PLAYER}</script>"), unsafe_allow_javascript=True)
     view, name = state.get("tr_view", "confidence"), str(next(_runs))
     rival = rival_name(run, state)
     st.html(live_block(run, test=test, view=view, theme=page_theme, rival=rival, run_name=name))
-    # Scripts allowed: the frames' player, and every few messages the network diagram's scene.
+    # Once per run, taking no room on the page: the picture's axes and points (a <style>)
+    # and the frame player (installed once per tab), so a playing message carries only its
+    # frames: the player in each cost the tab a compile and a longer sanitising 30 times a
+    # second (CDP profile, 2026-12-07). After the block: the phone's and the projector's
+    # sheets find the line over the picture as the element just before the block's.
+    st.html(Html(f"{layer}<script>{PLAYER}</script>"), unsafe_allow_javascript=True)
+    # Scripts allowed: the frames' play calls, and every few messages the network diagram.
     return Live(name=name, frames=st.empty())
 
 
