@@ -257,7 +257,8 @@ st.dataframe(
 download_csv(partial(frame_csv, results), file_name=f"xent-gradcheck-{loss}.csv", key="gc_download")
 st.caption(
     "Every digit float64 holds. An element whose gradient is tiny next to L sits higher "
-    "(rounding costs about ε·|L|/h in absolute terms), and so does a probability near 0, where "
+    "(rounding costs about ε·|L|/h in absolute terms, ε ≈ 2.2·10⁻¹⁶ being float64's rounding "
+    "step), and so does a probability near 0, where "
     "−log p bends sharply within the step."
 )
 
@@ -273,7 +274,8 @@ with words:
         "A **big** step measures the slope of a curve that bends within the step: the error "
         "of the central difference falls as **h²** (the h terms cancel). A **tiny** step "
         "subtracts two nearly equal losses, each rounded to about 16 digits: that error "
-        "grows as **1/h**. The best step sits near ε^(1/3) ≈ 10⁻⁵, where "
+        "grows as **1/h**. The best step sits near the cube root of float64's rounding "
+        "step ε (∛ε ≈ 10⁻⁵), where "
         f"{threshold_label(EXPECTED_RELATIVE_ERROR)} is the usual agreement."
     )
     best = best_step(sweep)

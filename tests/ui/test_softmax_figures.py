@@ -169,7 +169,7 @@ def test_property_checks_pass_for_the_seed_jacobian():
     assert claims == [
         "symmetric",
         "every row sums to 0",
-        "eigenvalues ≥ 0 (positive semi-definite)",
+        "eigenvalues ≥ 0 (positive semi-definite: $v^\\top J v \\ge 0$ for every $v$)",
         "rank C − 1 = 2",
     ]
     assert lines[0][2].endswith("= 0")

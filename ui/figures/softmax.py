@@ -264,7 +264,10 @@ def property_checks(props) -> list[tuple[Verdict, str, str]]:
     """The four facts about J as (verdict, claim, evidence) lines, from a ``JacobianProperties``."""
     eigen = ", ".join(short(v, 4) for v in props.eigenvalues)
     rank_claim = f"rank C − 1 = {props.expected_rank}"
-    rank_evidence = f"numerical rank {props.rank} (singular values above the tolerance)"
+    rank_evidence = (
+        f"numerical rank {props.rank}: the independent directions J keeps (its singular "
+        "values above float64's rounding tolerance)"
+    )
     if not props.has_rank_c_minus_1:
         rank_evidence += (
             " — the softmax is saturated: some p_i are so small that their directions "
@@ -283,7 +286,7 @@ def property_checks(props) -> list[tuple[Verdict, str, str]]:
         ),
         (
             _verdict(props.is_positive_semidefinite),
-            "eigenvalues ≥ 0 (positive semi-definite)",
+            "eigenvalues ≥ 0 (positive semi-definite: $v^\\top J v \\ge 0$ for every $v$)",
             f"$\\lambda$ = {eigen}",
         ),
         (_verdict(props.has_rank_c_minus_1), rank_claim, rank_evidence),
