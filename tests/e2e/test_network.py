@@ -160,6 +160,26 @@ def test_the_diagram_changes_while_training_plays(page: Page):
     assert_no_app_errors(page)
 
 
+def test_play_moves_nothing_under_the_pointer(page: Page):
+    """The first playing message lands in a slot that held nothing: it must not push the page
+    under it down (by a gap, 16 px), or the diagram slides from under a pointer hovering it."""
+    open_training(page)
+    show_diagram(page)
+    top = """() => window.xentNet.diagrams.net.canvas.getBoundingClientRect().top
+                   - document.querySelector('h1').getBoundingClientRect().top"""
+    before = page.evaluate(top)
+    button(page, "tr_play").click()
+    page.wait_for_function(
+        """() => {
+            const e = document.querySelector('[data-testid="tr-epoch"]');
+            return e && parseInt(e.innerText.replace(/,/g, '')) >= 30;
+        }"""
+    )
+    after = page.evaluate(top)
+    button(page, "tr_play").click()
+    assert after == pytest.approx(before, abs=0.5)
+
+
 def test_hovering_a_connection_shows_its_weight_now_even_while_playing(
     page: Page, screenshot_dir: Path
 ):
