@@ -186,7 +186,9 @@ http {{
             proxy_pass http://$xent_upstream;
         }}
 
-        location /_stcore/stream {{
+        # The websockets: Streamlit's, and the Live training page's frames while it plays
+        # (ui/widgets/frame_socket.py), which must reach the process holding the session.
+        location ~ ^/(_stcore/stream|_xent/frames)$ {{
             proxy_pass http://$xent_upstream;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import urllib.parse
 import urllib.request
@@ -38,6 +39,8 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+# The Live training page's call opening a playing run's own websocket (ui/widgets/frame_socket.py)
+LISTEN = re.compile(r'window\.xentLive\.listen\("[^"]*",("[^"]+")\)')
 PLACEHOLDER_TOKEN = "PLACEHOLDER_AUTH_TOKEN"  # what the frontend sends without an xsrf cookie
 ID_PREFIX = "$$ID-"  # element ids: $$ID-<hash>-<user key>
 FINISHED = {
@@ -154,6 +157,7 @@ class StreamlitSession:
         self._finished: asyncio.Queue[tuple[float, int, str]] = asyncio.Queue()
         self._watchers: list[tuple[Callable[[Element], bool], asyncio.Future]] = []
         self._closed: BaseException | None = None
+        self._frames: asyncio.Task | None = None  # reading a playing run's own websocket
         self.cookies: dict[str, str] = {}  # as a browser keeps them for this site
         self.backend = ""  # the proxy's X-Xent-Backend answer, when there is a proxy
 
@@ -173,9 +177,15 @@ class StreamlitSession:
         token = self.cookies.get("_streamlit_xsrf", PLACEHOLDER_TOKEN)
         scheme = "wss" if parts.scheme == "https" else "ws"
         url = f"{scheme}://{parts.netloc}{parts.path}/_stcore/stream"
-        self._ws = await websockets.connect(
+        self._ws = await self._websocket(url, timeout, subprotocols=["streamlit", token])
+        self.backend = self._ws.response.headers.get("X-Xent-Backend", "")
+        self._reader = asyncio.create_task(self._read(), name=f"stclient-{self.page}")
+
+    async def _websocket(self, url: str, timeout: float, **options: Any) -> Any:
+        """A websocket to ``url`` on this server, with the browser's origin and cookies."""
+        parts = urllib.parse.urlsplit(self.base_url)
+        return await websockets.connect(
             url,
-            subprotocols=["streamlit", token],
             max_size=None,
             open_timeout=timeout,
             origin=f"{parts.scheme}://{parts.netloc}",
@@ -185,11 +195,30 @@ class StreamlitSession:
                 if self.cookies
                 else None
             ),
+            **options,
         )
-        self.backend = self._ws.response.headers.get("X-Xent-Backend", "")
-        self._reader = asyncio.create_task(self._read(), name=f"stclient-{self.page}")
+
+    async def _read_frames(self, target: str, slot: tuple[int, ...], run: int) -> None:
+        """A playing run's messages from its own websocket (``target``: path and query), as a
+        browser's frame player reads them: each one's frames become the element at ``slot``
+        (the run's live block, as the page shows it) and go to the watchers."""
+        parts = urllib.parse.urlsplit(self.base_url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        try:
+            async with await self._websocket(f"{scheme}://{parts.netloc}{target}", 30.0) as ws:
+                async for data in ws:
+                    element = Element()
+                    element.html.body = "".join(json.loads(data)["frames"])
+                    self.messages += 1
+                    self.bytes += len(data)
+                    self.elements[slot] = (run, element)
+                    self._notify(element, time.perf_counter())
+        except (websockets.ConnectionClosed, OSError):
+            pass  # the run ended (Pause), or the session did
 
     async def close(self) -> None:
+        if self._frames is not None:
+            self._frames.cancel()
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
@@ -254,11 +283,12 @@ class StreamlitSession:
                 self.ids[key] = wid
             if element.WhichOneof("type") == "exception":
                 self.exceptions_seen.append(element_text(element))
-            for watch in list(self._watchers):
-                predicate, future = watch
-                if not future.done() and predicate(element):
-                    future.set_result(now)
-                    self._watchers.remove(watch)
+            if element.WhichOneof("type") == "html" and (m := LISTEN.search(element.html.body)):
+                if self._frames is not None:
+                    self._frames.cancel()
+                target = json.loads(m.group(1))
+                self._frames = asyncio.create_task(self._read_frames(target, path, self._run))
+            self._notify(element, now)
         elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
             path = tuple(msg.metadata.delta_path)
             self.elements.pop(path, None)
@@ -267,6 +297,14 @@ class StreamlitSession:
             if status == "ok":  # the frontend drops what this run did not redraw
                 self.elements = {p: (r, e) for p, (r, e) in self.elements.items() if r >= self._run}
             self._finished.put_nowait((now, self._run, status))
+
+    def _notify(self, element: Element, now: float) -> None:
+        """Resolve the watchers whose predicate ``element`` meets."""
+        for watch in list(self._watchers):
+            predicate, future = watch
+            if not future.done() and predicate(element):
+                future.set_result(now)
+                self._watchers.remove(watch)
 
     # ------------------------------------------------------------------ runs
 

@@ -57,3 +57,36 @@ def test_a_browser_opens_a_shared_link_to_every_page_through_nginx(
     assert len(static) > 50  # the bundle, then each page's lazily loaded chunks
     assert proxied == []
     assert failed == []
+
+
+def test_training_plays_through_nginx_on_its_own_socket(
+    two_backends: Cluster, browser: Browser
+) -> None:
+    """Play on the Live training page via nginx: the frames' websocket (/_xent/frames) goes
+    through nginx to the process holding the session (an unknown token there would be
+    refused), and the epoch counter runs on from its messages."""
+    from tests.e2e.test_training import button, epoch, wait_for_epoch_at_least
+
+    frames: list[int] = []
+    page = browser.new_page()
+    try:
+
+        def opened(ws) -> None:
+            if "/_xent/frames?run=" in ws.url:
+                assert ws.url.startswith(two_backends.url.replace("http", "ws", 1))
+                frames.append(0)
+                ws.on("framereceived", lambda _payload: frames.__setitem__(-1, frames[-1] + 1))
+
+        page.on("websocket", opened)
+        page.goto(f"{two_backends.url}/training")
+        wait_for_app_idle(page, timeout=90_000)
+        button(page, "tr_play").click()
+        wait_for_epoch_at_least(page, 100)
+        button(page, "tr_play").click()
+        expect_current_page(page, dict(PAGES)["training"])
+        assert_no_app_errors(page)
+        assert epoch(page) >= 100
+    finally:
+        page.close()
+    assert len(frames) == 1 and frames[0] >= 5, frames
+    assert not two_backends.failed()

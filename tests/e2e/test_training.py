@@ -188,6 +188,54 @@ def test_the_page_script_sits_out_the_playing_frames(page: Page):
     assert_no_app_errors(page)
 
 
+def test_playing_frames_come_on_the_runs_own_socket_not_streamlits(page: Page):
+    """While playing, the loop's ~30 messages a second arrive on the run's websocket
+    (ui/widgets/frame_socket.py), each with two frames; Streamlit's own socket carries only
+    the curve and the units, a few a second: each message there made the tab re-render the
+    page (14 of 30 rendered a second with the CPU slowed 4 times, CDP trace, 2026-12-07)."""
+    received: dict[str, int] = {}
+    sockets: list[str] = []
+
+    def opened(ws) -> None:
+        sockets.append(ws.url)
+        received.setdefault(ws.url, 0)
+
+        def count(_payload) -> None:
+            if counting:
+                received[ws.url] += 1
+
+        ws.on("framereceived", count)
+
+    counting = False
+    page.on("websocket", opened)
+    open_training(page)
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 40)
+    counting = True
+    page.wait_for_timeout(2000)
+    counting = False
+    button(page, "tr_play").click()
+    frames = [u for u in sockets if "/_xent/frames?run=" in u]
+    stream = [u for u in sockets if u.endswith("/_stcore/stream")]
+    assert len(frames) == 1 and len(stream) == 1, sockets
+    assert received[frames[0]] >= 40, received  # 30 a second, paced by the server
+    assert received[stream[0]] <= 12, received  # was ~60 in 2 s
+    assert_no_app_errors(page)
+
+
+def test_a_tab_whose_frame_socket_never_connects_still_plays(page: Page):
+    """A proxy that passes Streamlit's websocket but not the frames' (here the browser's own
+    socket to /_xent/frames is held open and never reaches the server): after a second the
+    loop sends its frames as elements again and the counter runs on."""
+    page.route_web_socket("**/_xent/frames*", lambda ws: None)  # open, no server behind
+    open_training(page)
+    button(page, "tr_play").click()
+    wait_for_epoch_at_least(page, 200)
+    button(page, "tr_play").click()
+    expect(button(page, "tr_play")).to_have_accessible_name("Play")
+    assert_no_app_errors(page)
+
+
 # Messages of two frames (one epoch each) into a bare live block of run "r", one due every
 # 1/30 s as the server's loop paces them (ui.model.training.Pace), each late by 0 to `late` ms
 # (the server's and the tab's hiccups); at every animation frame, whether the block's epoch

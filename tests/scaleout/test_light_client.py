@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bench.load import LIVE
 from serving.server import start_server
 from serving.stclient import RunResult, StreamlitSession, element_id, key_of, run_async
 
@@ -110,3 +111,43 @@ def test_a_bad_cell_is_reported_as_a_message_not_an_exception(server: str) -> No
     (result,) = binary_session(server, steps)
     assert result.status == "ok" and result.exceptions == []
     assert any("Row 2, column “p”" in alert for alert in result.error_alerts)
+
+
+def test_a_playing_runs_frames_are_read_from_its_own_socket_as_a_browser_reads_them(
+    server: str,
+) -> None:
+    """Play on /training: the client opens the run's websocket (ui/widgets/frame_socket.py)
+    and its frames reach the watchers, ~60 a second in two-frame messages, while Streamlit's
+    socket stays nearly quiet (the curve and the units); the live block shows their epochs."""
+
+    def shown(s: StreamlitSession) -> int:
+        return max(int(e) for t in s.texts() for e in LIVE.findall(t))
+
+    async def go() -> tuple[int, int, int, int, bool]:
+        async with StreamlitSession(server, page="training") as s:
+            assert (await s.open(timeout=120)).ok
+            frames = [0]
+
+            def count(element) -> bool:
+                if element.WhichOneof("type") == "html":
+                    frames[0] += element.html.body.count("data-epoch=")
+                return False
+
+            s._watchers.append((count, asyncio.get_running_loop().create_future()))
+            s.stage_click("tr_play")
+            await s.send_only()
+            await asyncio.sleep(1.5)
+            reading = s._frames is not None and not s._frames.done()
+            frames0, messages0, epoch0 = frames[0], s.messages, shown(s)
+            await asyncio.sleep(2.0)
+            epoch1 = shown(s)
+            s.stage_click("tr_play")
+            await s.send_only()
+            return frames[0] - frames0, s.messages - messages0, epoch0, epoch1, reading
+
+    frames, messages, epoch0, epoch1, reading = run_async(go())
+    assert reading
+    assert frames >= 80, frames  # 2 s at 60 frames a second
+    # Messages on both sockets: the frames' (two frames each) and a few of Streamlit's.
+    assert messages <= frames / 2 + 12, (messages, frames)
+    assert epoch1 >= epoch0 + 80  # the block's epochs come from the socket's frames

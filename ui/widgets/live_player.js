@@ -12,6 +12,11 @@
 // live_training.py: ~3 of 60 a second). And when a whole message's frames wait behind the
 // one due, the next is shown at the next animation frame whatever the spacing (catching up).
 //
+// While playing, the messages come on a websocket of their own (ui/widgets/frame_socket.py),
+// which `listen` opens: a message is {"frames": [...], "net": [diagram id, scene]} ("net"
+// every few messages). Sent as Streamlit elements instead (where that socket is missing),
+// each message is a script calling `play`.
+//
 // Streamlit's HTML sanitiser drops a script whose text has a "less than" sign followed by a
 // letter or a slash, so none is written in here (tests/ui/test_training_live.py checks).
 (function () {
@@ -24,6 +29,7 @@
   var intervals = []; // ms between the last few messages
   var perMessage = 1; // frames in the last message
   var ticking = false;
+  var socket = null; // the playing run's websocket, while it is open
 
   function liveBlock() {
     return document.querySelector('[data-testid="tr-live"]');
@@ -91,8 +97,31 @@
     }
   }
 
+  function drawNetwork(net) {
+    if (window.xentNet) {
+      window.xentNet.drawAt(net[0], net[1]);
+    } else {
+      (window.xentNetPending = window.xentNetPending || []).push(net);
+    }
+  }
+
   window.xentLive = {
     morph: morph,
+    // Read the frames of the script run `token` from the websocket at `path` (this origin).
+    listen: function (token, path) {
+      if (socket) socket.close();
+      var origin = location.origin.replace(/^http/, "ws");
+      var opened = new WebSocket(origin + path);
+      socket = opened;
+      opened.onmessage = function (event) {
+        var message = JSON.parse(event.data);
+        window.xentLive.play(token, message.frames);
+        if (message.net) drawNetwork(message.net);
+      };
+      opened.onclose = function () {
+        if (socket === opened) socket = null;
+      };
+    },
     // Frames of the script run `token`, oldest first.
     play: function (token, frames) {
       var now = performance.now();

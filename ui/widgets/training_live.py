@@ -32,7 +32,7 @@ from ui.figures.boundary import (
     static_layer_style,
     units_picture,
 )
-from ui.figures.network import network_scene, network_script
+from ui.figures.network import network_scene, network_script, scene_json
 from ui.figures.race import race_curve_figure
 from ui.figures.training import loss_curve_figure
 from ui.model import network_levers as levers
@@ -42,7 +42,7 @@ from ui.model.training import Training
 from ui.model.training_controller import RUNNING, State
 from ui.text.network import race_numbers
 from ui.text.numbers import fit
-from ui.widgets import classroom, network_view
+from ui.widgets import classroom, frame_socket, network_view
 
 COSTLIEST = 5  # training points ringed as the costliest now
 LIVE_GRID = 50  # the live picture's field: 50² probabilities, scaled up by the browser
@@ -53,6 +53,9 @@ PLAYER = "\n".join(  # its comments left out: it rides in every run of the page
     for line in (Path(__file__).parent / "live_player.js").read_text().splitlines()
     if line.strip() and not line.lstrip().startswith("//")
 )
+# While playing, the messages sent to the run's websocket before the tab connects to it: if it
+# has not by then (a proxy passing no websocket but Streamlit's), they go as elements again.
+SOCKET_WAIT_MESSAGES = 30  # 1 s
 _runs = itertools.count(1)  # names each script run's live block (data-run)
 # Redrawn every few frames while training: a toolbar with only the camera (a PNG of the curves).
 CHART_CONFIG = {"modeBarButtons": [["toImage"]], **projector.png_export("training_curves")}
@@ -172,11 +175,13 @@ def loss_curve(run: Training, *, log: bool, state: State | None = None) -> go.Fi
 
 @dataclass(frozen=True)
 class Live:
-    """The live block of one script run: its name (``data-run``) and the element a playing
-    message goes into (its frames are played into the block by ``live_player.js``)."""
+    """The live block of one script run: its name (``data-run``), and where a playing message
+    goes: the run's own websocket (``channel``, while playing where the server has one) or
+    else an element (``frames``); ``live_player.js`` plays its frames into the block."""
 
     name: str
     frames: DeltaGenerator
+    channel: frame_socket.Channel | None = None
 
 
 def frames_html(name: str, blocks: list[str]) -> Html:
@@ -185,6 +190,14 @@ def frames_html(name: str, blocks: list[str]) -> Html:
     "<" escaped, so Streamlit's sanitiser keeps the script."""
     frames = json.dumps([str(b) for b in blocks]).replace("<", "\\u003c")
     return Html(f"<script>window.xentLive.play({json.dumps(name)},{frames});</script>")
+
+
+def frames_message(blocks: list[str], scene: dict | None = None) -> str:
+    """A playing message for the run's websocket: ``{"frames": blocks}``, and the network
+    diagram's scene as ``"net": [its id, scene]`` when ``scene`` is given."""
+    frames = json.dumps([str(b) for b in blocks], ensure_ascii=False)
+    net = "" if scene is None else f',"net":[{json.dumps(scene["uid"])},{scene_json(scene)}]'
+    return f'{{"frames":{frames}{net}}}'
 
 
 def show_live(run: Training, state: State) -> Live:
@@ -201,14 +214,20 @@ def show_live(run: Training, state: State) -> Live:
     view, name = state.get("tr_view", "confidence"), str(next(_runs))
     rival = rival_name(run, state)
     st.html(live_block(run, test=test, view=view, theme=page_theme, rival=rival, run_name=name))
+    # The playing run's messages come on its own websocket where the server has one.
+    channel = frame_socket.open_channel() if state.get(RUNNING) else None
+    listen = ""
+    if channel is not None:
+        path = frame_socket.url_path(channel)
+        listen = f"window.xentLive.listen({json.dumps(name)},{json.dumps(path)});"
     # Once per run, taking no room on the page: the picture's axes and points (a <style>)
     # and the frame player (installed once per tab), so a playing message carries only its
     # frames: the player in each cost the tab a compile and a longer sanitising 30 times a
     # second (CDP profile, 2026-12-07). After the block: the phone's and the projector's
     # sheets find the line over the picture as the element just before the block's.
-    st.html(Html(f"{layer}<script>{PLAYER}</script>"), unsafe_allow_javascript=True)
+    st.html(Html(f"{layer}<script>{PLAYER}{listen}</script>"), unsafe_allow_javascript=True)
     # Scripts allowed: the frames' play calls, and every few messages the network diagram.
-    return Live(name=name, frames=st.empty())
+    return Live(name=name, frames=st.empty(), channel=channel)
 
 
 def show_curve(run: Training, state: State) -> DeltaGenerator:
@@ -358,12 +377,18 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
         # update per message (a second one cost the browser a quarter of its drawn frames).
         nonlocal drawn
         drawn += 1
-        html = frames_html(slots.live.name, blocks)
-        blocks.clear()
+        scene = None
         if training_loop.frame(drawn, network_every=every).network:
             scene = network_scene_now(run, state, editable=slots.editable, fresh=True)
-            html = Html(html + network_script(scene))
-        slots.live.frames.html(html, unsafe_allow_javascript=True)
+        channel = slots.live.channel
+        if channel is not None and (channel.connected or drawn <= SOCKET_WAIT_MESSAGES):
+            channel.send(frames_message(blocks, scene))
+        else:
+            html = frames_html(slots.live.name, blocks)
+            if scene is not None:
+                html = Html(html + network_script(scene))
+            slots.live.frames.html(html, unsafe_allow_javascript=True)
+        blocks.clear()
 
     def draw_more(frame: training_loop.Frame) -> None:
         if frame.units:
@@ -379,13 +404,17 @@ def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
                 config=CHART_CONFIG,
             )
 
-    training_loop.play(
-        state,
-        run,
-        started=started,
-        draw_live=draw_live,
-        draw_more=draw_more,
-        rerun=st.rerun,
-        render=render,
-        frames_per_message=training_loop.FRAMES_PER_MESSAGE,
-    )
+    try:
+        training_loop.play(
+            state,
+            run,
+            started=started,
+            draw_live=draw_live,
+            draw_more=draw_more,
+            rerun=st.rerun,
+            render=render,
+            frames_per_message=training_loop.FRAMES_PER_MESSAGE,
+        )
+    finally:
+        if slots.live.channel is not None:
+            slots.live.channel.close()
