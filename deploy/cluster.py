@@ -16,8 +16,10 @@ A Streamlit session is a stateful websocket held by one process, and a tab that 
   fewer frames (bench/README.md, "The whole class"). Unlike ``ip_hash``, a class behind one
   school NAT address is spread too. If the named process is down, the request goes to the
   next one (``backup``), whose answer re-names the cookie;
-- ``proxy_http_version 1.1`` and the ``Upgrade``/``Connection`` headers on
-  ``/_stcore/stream``, with hour-long read/send timeouts (Streamlit pings every 30 s);
+- ``proxy_http_version 1.1`` and the ``Upgrade``/``Connection`` headers on the websockets,
+  Streamlit's ``/_stcore/stream`` and the Live training page's ``/_xent/frames`` (a playing
+  run's frames, ui/widgets/frame_socket.py), with hour-long read/send timeouts (Streamlit
+  pings every 30 s);
 - ``Host $http_host``: Streamlit rejects a websocket whose Origin differs from its Host;
 - ``location /static/``: nginx sends Streamlit's frontend bundle (JS, CSS, fonts, with hashed
   file names, cached for a year as Streamlit itself caches them) straight from the installed
