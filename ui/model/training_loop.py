@@ -24,15 +24,16 @@ from ui.model.training_controller import ERROR, NOTE, RUNNING, State
 from ui.model.training_controller import train as train_frame
 
 # Frames (the live block at consecutive moments) sent in one message, which the browser plays
-# one after another (ui/widgets/live_player.js). Each message costs the tab a re-render of the
-# page by Streamlit's React (~6 ms of main thread, CDP profile 2026-12-07: 175 ms a second at
-# 30 messages) and the server Streamlit's share, so two frames a message draw more of them for
-# less. Three drew no more where the tab is the limit: with chromium's CPU slowed 4 times, as
-# on a tablet, 19.8 frames/s (19.8-21.7) against 19.5 (17.3-19.5) at two, the curve and the
-# units redrawn as often in time (bench/live_training.py's counter, interleaved, 2026-12-07),
-# and a paused run shows the last frame sent, which the tab, up to a message behind, may not
-# have shown yet: the more frames a message, the further Pause can jump ahead (at four it did
-# every time).
+# one after another (ui/widgets/live_player.js). A message costs the server its pacing, its
+# turn-taking and its send, and, sent as a Streamlit element (where the run's own websocket,
+# ui/widgets/frame_socket.py, is missing), the tab a re-render of the page by Streamlit's React
+# (~6 ms of main thread, CDP profile 2026-12-07: 175 ms a second at 30 messages), so two
+# frames a message draw more of them for less. Three drew no more where the tab is the limit
+# (as elements): with chromium's CPU slowed 4 times, as on a tablet, 19.8 frames/s
+# (19.8-21.7) against 19.5 (17.3-19.5) at two, the curve and the units redrawn as often in
+# time (bench/live_training.py's counter, interleaved, 2026-12-07). And a paused run shows
+# the last frame sent, which the tab, up to a message behind, may not have shown yet: the
+# more frames a message, the further Pause can jump ahead (at four it did every time).
 FRAMES_PER_MESSAGE = 2
 # While playing, redraw the plotly loss curve every 60th message (every 2 s at 30 messages a
 # second): a plotly redraw costs the browser 50-170 ms of main thread (CDP profiles,

@@ -349,9 +349,11 @@ class Slots:
 def play(run: Training, slots: Slots, state: State, *, started: float) -> None:
     """Play: train and redraw into ``slots`` until paused, idle too long or diverged.
 
-    Each replaced element is a message the browser renders (and re-renders the page for), so
-    a playing message carries FRAMES_PER_MESSAGE frames of the live block, which the browser
-    plays one after another; the curve and the units follow a few times a second.
+    A playing message carries FRAMES_PER_MESSAGE frames of the live block, which the browser
+    plays one after another; it goes on the run's own websocket (``slots.live.channel``,
+    :mod:`ui.widgets.frame_socket`) or, without one, as an element replaced in place (which
+    the tab re-renders the page for). The curve and the units, elements, follow a few times a
+    second.
     """
 
     view, page_theme = state.get("tr_view", "confidence"), theme()
