@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 
 from ui.widgets import frame_socket
-from ui.widgets.frame_socket import EARLY_KEPT, REFUSED, Channel, open_channel
+from ui.widgets.frame_socket import PENDING_KEPT, REFUSED, Channel, open_channel
 from ui.widgets.training_live import frames_message
 
 
@@ -82,7 +82,7 @@ def test_messages_sent_before_the_tab_connects_wait_and_only_the_newest(with_rou
     socket = FakeSocket(channel.token)
     serve_until_closed(socket, channel, "late 0", "late 1")
     assert channel.connected
-    early = [f"early {k}" for k in range(5)][-EARLY_KEPT:]
+    early = [f"early {k}" for k in range(5)][-PENDING_KEPT:]
     assert socket.accepted
     assert socket.sent == [*early, "late 0", "late 1"]
     assert socket.closed == 1000  # closed by the server once the loop ended
@@ -129,25 +129,47 @@ def test_after_the_tab_goes_away_the_channel_keeps_only_the_newest(with_route) -
     assert first.sent == ["m0"]
     second = FakeSocket(channel.token)  # the tab reconnects
     serve_until_closed(second, channel)
-    assert second.sent == [f"m{k}" for k in range(6)][-EARLY_KEPT:]
+    assert second.sent == [f"m{k}" for k in range(6)][-PENDING_KEPT:]
 
 
-def test_a_second_socket_on_a_channel_ends_the_first() -> None:
-    channel = Channel("t")
+def test_a_second_socket_on_a_channel_ends_the_first(with_route) -> None:
+    channel = open_channel()
+    first, second = FakeSocket(channel.token), FakeSocket(channel.token)
 
-    async def main() -> tuple[list, list]:
-        loop = asyncio.get_running_loop()
-        first = channel.attach(loop)
+    async def main() -> None:
+        one = asyncio.create_task(frame_socket.serve(first))
+        await asyncio.sleep(0)
         channel.send("a")
-        second = channel.attach(loop)
+        await asyncio.sleep(0.01)
+        two = asyncio.create_task(frame_socket.serve(second))
+        await asyncio.wait_for(one, 2)  # the first ends as the second attaches
         channel.send("b")
         channel.close()
-        await asyncio.sleep(0)
-        drain = [[q.get_nowait() for _ in range(q.qsize())] for q in (first, second)]
-        return drain[0], drain[1]
+        await asyncio.wait_for(two, 2)
 
-    first, second = asyncio.run(main())
-    assert first == ["a", None] and second == ["b", None]
+    asyncio.run(main())
+    assert first.sent == ["a"] and first.closed == 1000
+    assert second.sent == ["b"] and second.closed == 1000
+
+
+def test_a_reader_behind_gets_only_the_newest_messages(with_route) -> None:
+    """The event loop busy (thirty players on one process) while the loop sends on: the
+    frames it could not send in time are dropped, not sent late."""
+    channel = open_channel()
+    socket = FakeSocket(channel.token)
+
+    async def main() -> None:
+        served = asyncio.create_task(frame_socket.serve(socket))
+        await asyncio.sleep(0)
+        channel.send("m0")
+        await asyncio.sleep(0.01)  # sent at once
+        for k in range(1, 8):  # the loop sends seven while this event loop is busy
+            channel.send(f"m{k}")
+        channel.close()
+        await asyncio.wait_for(served, 2)
+
+    asyncio.run(main())
+    assert socket.sent == ["m0", *[f"m{k}" for k in range(1, 8)][-PENDING_KEPT:]]
 
 
 def test_without_one_server_app_no_channel_opens(monkeypatch: pytest.MonkeyPatch) -> None:

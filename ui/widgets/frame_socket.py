@@ -17,9 +17,11 @@ server), :func:`open_channel` returns None and the page sends its frames as elem
 A tab whose socket never connects (a proxy passing no websocket but Streamlit's) gets its
 frames as elements again after a second (``ui.widgets.training_live.SOCKET_WAIT_MESSAGES``).
 
-A channel carries text from the Play loop's thread to the socket's event loop
-(``call_soon_threadsafe``); the messages sent before the tab connects wait, the last
-:data:`EARLY_KEPT` of them. :meth:`Channel.close` (the loop ends) closes the socket.
+A channel carries text from the Play loop's thread to the socket on the server's event loop.
+It keeps only the newest :data:`PENDING_KEPT` messages not yet sent: before the tab connects,
+and when the event loop falls behind (thirty players on one process), older frames are
+dropped, not sent late (as Streamlit replaces an element's message still waiting with the
+newer one). :meth:`Channel.close` (the loop ends) closes the socket.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ import gc
 import secrets
 import threading
 import weakref
+from collections import deque
 from collections.abc import Callable
 
 from streamlit import config
 from streamlit.url_util import make_url_path
 
 PATH = "/_xent/frames"
-EARLY_KEPT = 2  # messages kept for a tab not yet connected: the newest
+PENDING_KEPT = 2  # messages waiting to be sent: the newest (the player keeps two messages)
 REFUSED = 1008  # websocket close code "policy violation": no channel has this token
 
 # The open channels by token; a channel whose run is gone (never played, say: interrupted
@@ -51,12 +54,13 @@ class Channel:
 
     def __init__(self, token: str) -> None:
         self.token = token
-        self._lock = threading.Lock()
-        self._early: list[str] = []  # sent while no socket reads: the newest EARLY_KEPT
-        self._closed = False
-        self._deliver: Callable[[str | None], object] | None = None  # to the reading socket
-        self._reader: asyncio.Queue[str | None] | None = None
         self.connected = False  # a tab's socket has read from it
+        self._lock = threading.Lock()
+        self._pending: deque[str] = deque(maxlen=PENDING_KEPT)  # not yet sent: the newest
+        self._closed = False
+        self._reader: asyncio.Event | None = None  # the reading socket's wake-up
+        self._wake: Callable[[], object] | None = None  # sets it, from any thread
+        self._woken = False  # a wake-up is on its way: the reader has not taken since
 
     def send(self, text: str) -> None:
         """Queue ``text`` for the tab (from any thread)."""
@@ -68,37 +72,48 @@ class Channel:
             _channels.pop(self.token, None)
         self._put(None)
 
-    def _put(self, item: str | None) -> None:
+    def _put(self, text: str | None) -> None:
         with self._lock:
-            if item is None:
+            if text is None:
                 self._closed = True
-            if self._deliver is not None:
-                self._deliver(item)
-            elif item is not None:
-                self._early = [*self._early, item][-EARLY_KEPT:]
+            else:
+                self._pending.append(text)  # the oldest goes beyond PENDING_KEPT
+            wake = self._wake if not self._woken else None
+            self._woken = self._woken or wake is not None
+        if wake is not None:
+            wake()
 
-    def attach(self, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | None]:
-        """The queue a socket on ``loop`` reads: the early messages, then each one sent, then
-        None once closed. A socket attaching after another ends the other's queue."""
-        queue: asyncio.Queue[str | None] = asyncio.Queue()
+    def attach(self, loop: asyncio.AbstractEventLoop) -> asyncio.Event:
+        """The event a socket on ``loop`` waits on before each :meth:`take`; a socket
+        attaching after another ends the other's reading."""
+        event = asyncio.Event()
         with self._lock:
-            if self._deliver is not None:
-                self._deliver(None)
-            for text in self._early:
-                queue.put_nowait(text)
-            self._early = []
-            if self._closed:
-                queue.put_nowait(None)
-            self._deliver = lambda item: loop.call_soon_threadsafe(queue.put_nowait, item)
-            self._reader = queue
-            self.connected = True
-        return queue
+            if self._wake is not None:
+                self._wake()  # the other reader wakes to find it reads no more
+            self._reader, self.connected = event, True
+            self._wake = lambda: loop.call_soon_threadsafe(event.set)
+            self._woken = bool(self._pending) or self._closed
+        if self._woken:
+            event.set()
+        return event
 
-    def detach(self, queue: asyncio.Queue[str | None]) -> None:
-        """The socket reading ``queue`` is gone: keep the next messages for another."""
+    def take(self, reader: asyncio.Event) -> tuple[list[str], bool]:
+        """For the socket woken by ``reader``: the messages waiting, and whether it is done
+        (the channel closed, or another socket reads it now)."""
         with self._lock:
-            if self._reader is queue:
-                self._deliver = self._reader = None
+            if self._reader is not reader:
+                return [], True
+            texts = list(self._pending)
+            self._pending.clear()
+            self._woken = False
+            return texts, self._closed
+
+    def detach(self, reader: asyncio.Event) -> None:
+        """The socket woken by ``reader`` is gone: keep the next messages for another."""
+        with self._lock:
+            if self._reader is reader:
+                self._reader = self._wake = None
+                self._woken = False
 
 
 def open_channel() -> Channel | None:
@@ -125,15 +140,20 @@ async def serve(websocket) -> None:
         await websocket.close(code=REFUSED)
         return
     await websocket.accept()
-    queue = channel.attach(asyncio.get_running_loop())
+    reader = channel.attach(asyncio.get_running_loop())
     try:
-        while (text := await queue.get()) is not None:
-            await websocket.send_text(text)
+        done = False
+        while not done:
+            await reader.wait()
+            reader.clear()
+            texts, done = channel.take(reader)
+            for text in texts:
+                await websocket.send_text(text)
         await websocket.close()
     except Exception:  # the tab went away (closed, reloaded, navigated): nothing to send to
         pass
     finally:
-        channel.detach(queue)
+        channel.detach(reader)
 
 
 def install() -> bool:
