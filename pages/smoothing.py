@@ -85,8 +85,8 @@ def label_smoothing() -> None:
             help="ε = 0 is the plain one-hot target; PyTorch's label_smoothing=0.1 is ε = 0.1.",
         )
         st.caption(
-            "The model puts p_target on the true class and shares the rest evenly over the "
-            "other C − 1 classes."
+            "The model puts $p_{\\text{target}}$ on the true class and shares the rest evenly "
+            "over the other C − 1 classes."
         )
     epsilons = sorted(epsilons)
     with picture:
@@ -103,8 +103,9 @@ def label_smoothing() -> None:
         st.caption(
             "The loss is smallest where the prediction equals the smoothed target (KL = 0), and "
             "that smallest loss is the target's entropy H(t′), no longer 0. With ε > 0, pushing "
-            "p_target towards 1 *raises* the loss again (the other classes' share goes to 0, and "
-            "−log 0 = ∞): the model is taught not to be certain, so its logits stay finite."
+            "$p_{\\text{target}}$ towards 1 *raises* the loss again (the other classes' share "
+            "goes to 0, and −log 0 = ∞): the model is taught not to be certain, so its logits "
+            "stay finite."
         )
     publish_valid()
 
@@ -144,7 +145,7 @@ def temperature() -> None:
             )
             st.session_state[TARGET.key] = len(z) - 1
         target = st.selectbox(
-            "target class (for the loss −log p_target)",
+            "target class (its loss is −log p(target))",
             options=range(len(z)),
             format_func=lambda c: f"class {c} (z = {z[c]:g})",
             key=TARGET.key,

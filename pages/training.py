@@ -268,7 +268,7 @@ def formulas() -> None:
     )
     st.caption(
         "Left: the loss shown, the mean over N points of −log of the probability given to "
-        "the true class y_i. Middle: its gradient with respect to the logits, p − t "
+        "the true class $y_i$. Middle: its gradient with respect to the logits, p − t "
         "(predicted minus true probabilities). Right: one SGD step on a mini-batch with "
         "learning rate η; the L2 term λ/2·Σ‖W‖² enters only the step, not the losses shown."
     )

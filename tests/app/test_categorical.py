@@ -107,7 +107,7 @@ def test_seed_sum_and_mean_appear_at_full_precision_with_their_reductions(at: Ap
     """The seed table gives sum 2.214574215671332 and mean = sum / 4, each naming its reduction."""
     assert metric(at, 'Sum over the 4 rows (reduction="sum")') == SEED_SUM
     assert metric(at, 'Mean over the 4 rows (reduction="mean")') == SEED_MEAN
-    assert results(at)["loss L_i"].tolist() == SEED_LOSSES
+    assert results(at)["loss Lᵢ"].tolist() == SEED_LOSSES
 
 
 def test_the_page_shows_its_formulas(at: AppTest) -> None:
@@ -124,7 +124,7 @@ def test_editing_a_cell_changes_the_sum(at: AppTest) -> None:
     edit(at, {3: {"c0": "0.5", "c1": "0.15"}})
     expected = -math.log(0.91) - math.log(0.80) - math.log(0.60) - math.log(0.5)
     assert float(metric(at, SUM_LABEL)) == pytest.approx(expected, rel=1e-14)
-    assert results(at)["loss L_i"][3] == repr(-math.log(0.5))
+    assert results(at)["loss Lᵢ"][3] == repr(-math.log(0.5))
 
 
 def test_edits_survive_switching_to_logits_and_back(at: AppTest) -> None:
@@ -135,7 +135,7 @@ def test_edits_survive_switching_to_logits_and_back(at: AppTest) -> None:
     expected = sum(hand_smoothed_weighted_losses(rows, 0.0, [1, 1, 1]))
     assert float(metric(at, SUM_LABEL)) == pytest.approx(expected, rel=1e-13)
     ran(at.radio(key="input").set_value("probabilities").run())
-    assert results(at)["loss L_i"][3] == repr(-math.log(0.5))
+    assert results(at)["loss Lᵢ"][3] == repr(-math.log(0.5))
 
 
 def test_bad_cells_get_messages_naming_row_and_column_and_the_cells_stay_as_typed(
@@ -156,7 +156,7 @@ def test_bad_cells_get_messages_naming_row_and_column_and_the_cells_stay_as_type
     assert "Row 2, column “seal”: -0.1 is outside the allowed range 0 to 1." in errors
     assert "Row 3, column “duck”: 1.5 is outside the allowed range 0 to 1." in errors
     assert "Row 4: the probabilities add up to 1.25, not 1." in errors
-    assert results(at)["loss L_i"].tolist() == ["—"] * 4
+    assert results(at)["loss Lᵢ"].tolist() == ["—"] * 4
     assert not [m for m in at.metric if m.label.startswith(SUM_LABEL)]
     assert "The sum and the mean need at least one usable row" in texts(at.info)
     table = at.session_state[editor_key(at)]["edited_rows"]
@@ -199,7 +199,7 @@ def test_reset_brings_back_the_seed_table(at: AppTest) -> None:
 def test_a_zero_probability_on_the_true_class_shows_infinity(at: AppTest) -> None:
     """Row 2 gives seal probability 0: its loss, the sum and the mean are ∞, explained."""
     edit(at, {1: {"c0": "0.2", "c1": "0", "c2": "0.8"}})
-    assert results(at)["loss L_i"][1] == "∞"
+    assert results(at)["loss Lᵢ"][1] == "∞"
     assert metric(at, SUM_LABEL) == "∞"
     assert "−log 0 = +∞" in texts(at.warning)
     ran(at.selectbox(key="row").set_value(2).run())
@@ -238,7 +238,7 @@ def test_weights_and_smoothing_on_probabilities_match_a_hand_computation(at: App
     ran(at.number_input(key="cat_w_c1").set_value(2.0).run())
     ran(at.number_input(key="cat_w_c2").set_value(0.5).run())
     per_row = hand_probability_losses(SEED_ROWS, 0.1, [1, 2, 0.5])
-    shown = [float(v) for v in results(at)["loss L_i"]]
+    shown = [float(v) for v in results(at)["loss Lᵢ"]]
     assert shown == pytest.approx(per_row, rel=1e-13)
     assert float(metric(at, SUM_LABEL)) == pytest.approx(sum(per_row), rel=1e-13)
     divisor = 1 + 2 + 0.5 + 1  # the true classes panda, seal, duck, panda
@@ -259,9 +259,9 @@ def test_a_link_with_smoothing_applies_it_to_probabilities() -> None:
 def test_smoothing_makes_a_zero_probability_on_any_class_infinite(at: AppTest) -> None:
     """Row 1 with duck p = 0: finite without smoothing, ∞ with ε > 0, and the page says why."""
     edit(at, {0: {"c1": "0.09", "c2": "0"}})
-    assert results(at)["loss L_i"][0] == repr(-math.log(0.91))
+    assert results(at)["loss Lᵢ"][0] == repr(-math.log(0.91))
     ran(at.slider(key="smoothing").set_value(0.1).run())
-    assert results(at)["loss L_i"][0] == "∞"
+    assert results(at)["loss Lᵢ"][0] == "∞"
     assert metric(at, SUM_LABEL) == "∞"
     warning = texts(at.warning)
     assert "every class has a target t′ ≥ ε/C > 0" in warning

@@ -24,8 +24,8 @@ def frame_with(at: AppTest, column: str):
 
 
 def best_p(at: AppTest) -> dict[str, float]:
-    frame = frame_with(at, "best p_target")
-    return dict(zip(frame["ε"], frame["best p_target"].astype(float), strict=True))
+    frame = frame_with(at, "best p(target)")
+    return dict(zip(frame["ε"], frame["best p(target)"].astype(float), strict=True))
 
 
 def shown_softmax(at: AppTest) -> list[float]:

@@ -28,7 +28,7 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def shown_p(at: AppTest) -> np.ndarray:
-    return frame_with(at, "p_i")["p_i"].astype(float).to_numpy()
+    return frame_with(at, "pᵢ")["pᵢ"].astype(float).to_numpy()
 
 
 def shown_jacobian(at: AppTest) -> np.ndarray:
@@ -47,8 +47,8 @@ def at(open_page) -> AppTest:
 
 def test_seed_softmax_appears_with_every_digit(at):
     """Default logits [2, 3, 4]: the page shows the seed's p exactly."""
-    frame = frame_with(at, "p_i")
-    assert list(frame["p_i"]) == [repr(v) for v in SOFTMAX_234]
+    frame = frame_with(at, "pᵢ")
+    assert list(frame["pᵢ"]) == [repr(v) for v in SOFTMAX_234]
     assert at.number_input(key="n_classes").value == 3
     assert [at.slider(key=f"z_{i}").value for i in range(3)] == [2.0, 3.0, 4.0]
     assert at.select_slider(key="tau").value == 1.0

@@ -109,7 +109,7 @@ BROKEN_CLASS_NAMES: tuple[str, ...] = ("target", "x" * LONG)
 # Odd but usable class names: kept as typed, shown as text, the losses unchanged.
 ODD_CLASS_NAMES: tuple[str, ...] = (
     "<script>alert(1)</script>", "'; DROP TABLE classes; --", "🐼\u202eñ", "$x$", "**bold**",
-    "row", "loss L_i",
+    "row", "loss Lᵢ",
 )  # fmt: skip
 
 # Tables as a whole.

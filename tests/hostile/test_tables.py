@@ -176,7 +176,7 @@ def check_categorical_batch(at: AppTest, cells: tuple) -> None:
         assert problem_words(cell) in message, (cell[:40] if cell else cell, message)
         assert len(message) <= MAX_PROBLEM_CHARS, message[:300]
     bad_rows = {row for (row, _), _ in zip(CAT_CELLS, cells, strict=False)}
-    losses = at.dataframe[-1].value["loss L_i"].tolist()
+    losses = at.dataframe[-1].value["loss Lᵢ"].tolist()
     assert [losses[r] for r in sorted(bad_rows)] == ["—"] * len(bad_rows)
     if len(bad_rows) == CAT_ROWS:
         assert "The sum and the mean need at least one usable row" in infos(at)
@@ -360,7 +360,7 @@ def test_huge_finite_logits_get_a_message_when_the_sum_overflows(binary_z: AppTe
 def test_huge_finite_logits_give_a_number_not_an_undefined_loss(categorical_z: AppTest) -> None:
     """Row 1's logits (1e308, −1e308, 0) for a panda: the loss is −log 1 = 0, no weight note."""
     categorical_edit(categorical_z, {0: {"c0": "1e308", "c1": "-1e308", "c2": "0"}})
-    loss = categorical_z.dataframe[-1].value["loss L_i"].iloc[0]
+    loss = categorical_z.dataframe[-1].value["loss Lᵢ"].iloc[0]
     assert loss not in ("undefined", "∞", "—") and float(loss) == 0.0, loss
     assert not [m for m in message_texts(categorical_z) if "weight 0" in m]
 

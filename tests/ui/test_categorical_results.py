@@ -131,15 +131,15 @@ def test_results_frame_lists_every_row_with_a_dash_for_unusable_ones() -> None:
     parsed = parsed_seed({"edited_rows": {2: {"c2": ""}}}, probabilities=False)
     losses = table_losses(parsed, mode="logits", weights=[1, 1, 1], smoothing=0)
     frame = results_frame(losses, CLASSES, mode="logits")
-    assert frame.columns.tolist() == ["row", "loss L_i", "p(panda)", "p(seal)", "p(duck)"]
+    assert frame.columns.tolist() == ["row", "loss Lᵢ", "p(panda)", "p(seal)", "p(duck)"]
     assert frame["row"].tolist() == [1, 2, 3, 4]
     assert frame.loc[2].tolist()[1:] == ["—"] * 4
     assert frame.loc[0, "p(panda)"] == f"{hand_softmax([0.91, 0.04, 0.05])[0]:.4f}"
-    assert float(frame.loc[0, "loss L_i"]) == pytest.approx(
+    assert float(frame.loc[0, "loss Lᵢ"]) == pytest.approx(
         -math.log(hand_softmax([0.91, 0.04, 0.05])[0]), rel=1e-14
     )
     probs = results_frame(losses, CLASSES, mode="probabilities")
-    assert probs.columns.tolist() == ["row", "loss L_i"]
+    assert probs.columns.tolist() == ["row", "loss Lᵢ"]
 
 
 def test_a_rows_view_in_probability_mode_is_t_prime_minus_a_over_p_and_sum_a_p_minus_a() -> None:

@@ -101,7 +101,7 @@ def test_gradient_words_match_the_settings() -> None:
     assert "logits in the table" in logits_origin_words("logits")
     assert "the bars are p − t′" in logit_gradient_words(0.2, None)
     assert "w_seal of the true class scales every bar" in logit_gradient_words(0.0, "seal")
-    assert "(Σ_c A_c) p − A" in logit_gradient_words(0.2, "seal")
+    assert r"$(\sum_c A_c)\,p - A$" in logit_gradient_words(0.2, "seal")
 
 
 # ------------------------------------------------------------------ typed class names

@@ -84,7 +84,7 @@ def test_without_smoothing_the_curve_is_minus_log_p():
 
 def test_smoothing_figure_axes_are_labelled_and_fixed():
     fig = smoothing_figure(epsilons=[0.1], n_classes=3)
-    assert "p_target" in fig.layout.xaxis.title.text
+    assert "p<sub>target</sub>" in fig.layout.xaxis.title.text
     assert "smoothed target" in fig.layout.yaxis.title.text
     assert tuple(fig.layout.yaxis.range) == (0, 5.0)
 
@@ -96,7 +96,7 @@ def test_smoothing_frame_lists_targets_optimum_and_least_loss():
     row = frame.iloc[1]
     assert float(row["t′ target = 1 − ε + ε/C"]) == pytest.approx(1 - 0.1 + 0.1 / 3, rel=1e-11)
     assert float(row["t′ other = ε/C"]) == pytest.approx(0.1 / 3, rel=1e-11)
-    assert row["best p_target"] == row["t′ target = 1 − ε + ε/C"]
+    assert row["best p(target)"] == row["t′ target = 1 − ε + ε/C"]
     h = -(0.9 + 0.1 / 3) * math.log(0.9 + 0.1 / 3) - 2 * (0.1 / 3) * math.log(0.1 / 3)
     assert float(row["least loss H(t′)"]) == pytest.approx(h, rel=1e-11)
     assert frame.iloc[0]["least loss H(t′)"] == "0"

@@ -148,9 +148,9 @@ def test_chain_rule_figure_names_the_temperature():
 def test_frames_show_every_digit():
     """The p, J and chain-rule tables print float64 numbers in full."""
     p_frame = probability_frame(Z, P)
-    assert list(p_frame.columns) == ["class", "z_i", "p_i"]
-    assert list(p_frame["p_i"]) == [repr(v) for v in P]
-    assert list(p_frame["z_i"]) == ["2", "3", "4"]
+    assert list(p_frame.columns) == ["class", "zᵢ", "pᵢ"]
+    assert list(p_frame["pᵢ"]) == [repr(v) for v in P]
+    assert list(p_frame["zᵢ"]) == ["2", "3", "4"]
     J = xc.softmax_jacobian(Z)
     j_frame = jacobian_frame(J)
     assert list(j_frame.columns) == ["j = 0", "j = 1", "j = 2"]

@@ -342,8 +342,8 @@ def jacobian_panel(J: np.ndarray, *, row: int) -> Panel:
         "J = ∂p/∂z",
         np.asarray(J, dtype=float),
         f"of row {row}",
-        rows="output p_i",
-        cols="logit z_j",
+        rows="output p<sub>i</sub>",
+        cols="logit z<sub>j</sub>",
         digits=3,
     )
 

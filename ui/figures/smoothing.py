@@ -90,7 +90,8 @@ def smoothing_figure(*, epsilons: Sequence[float], n_classes: int, height: int =
                 name=name,
                 legendgroup=name,
                 line=dict(color=color, width=2.5),
-                hovertemplate=f"{name}<br>p_target = %{{x:.3f}}<br>loss %{{y:.4f}}<extra></extra>",
+                hovertemplate=f"{name}<br>p<sub>target</sub> = %{{x:.3f}}<br>loss %{{y:.4f}}"
+                "<extra></extra>",
             )
         )
         best, lowest = float(target[0]), entropy(target)
@@ -106,7 +107,7 @@ def smoothing_figure(*, epsilons: Sequence[float], n_classes: int, height: int =
                     color=color, size=12, symbol="diamond", line=dict(color="white", width=1.5)
                 ),
                 hovertemplate=(
-                    f"{name}: best p_target = {full(best)}<br>"
+                    f"{name}: best p<sub>target</sub> = {full(best)}<br>"
                     f"minimum loss = H(t′) = {full(lowest)}<extra></extra>"
                 ),
             )
@@ -115,7 +116,7 @@ def smoothing_figure(*, epsilons: Sequence[float], n_classes: int, height: int =
     style(fig, height=height)
     fig.update_xaxes(
         # short: "predicted probability of the target class, p_target" was cut at 1024 px
-        title_text="predicted p_target (target class)",
+        title_text="predicted p<sub>target</sub> (target class)",
         range=[0, 1.02],
     )
     fig.update_yaxes(
@@ -135,9 +136,9 @@ def smoothing_frame(*, epsilons: Sequence[float], n_classes: int) -> pd.DataFram
                 "ε": f"{eps:g}",
                 "t′ target = 1 − ε + ε/C": short(float(target[0]), 12),
                 "t′ other = ε/C": short(float(target[1]), 12),
-                "best p_target": short(float(target[0]), 12),
+                "best p(target)": short(float(target[0]), 12),
                 "least loss H(t′)": short(entropy(target), 12),
-                "loss at p_target = 0.99": short(at_099),
+                "loss at p(target) = 0.99": short(at_099),
             }
         )
     return pd.DataFrame(rows)

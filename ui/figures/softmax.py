@@ -223,8 +223,8 @@ def probability_frame(z: Sequence[float], p: Sequence[float]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "class": class_labels(len(p)),
-            "z_i": [f"{v:g}" for v in z],
-            "p_i": [full(v) for v in p],
+            "zᵢ": [f"{v:g}" for v in z],
+            "pᵢ": [full(v) for v in p],
         }
     )
 
@@ -270,7 +270,7 @@ def property_checks(props) -> list[tuple[Verdict, str, str]]:
     )
     if not props.has_rank_c_minus_1:
         rank_evidence += (
-            " — the softmax is saturated: some p_i are so small that their directions "
+            " — the softmax is saturated: some pᵢ are so small that their directions "
             "vanish in float64 rounding"
         )
     return [

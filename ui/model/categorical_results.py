@@ -93,11 +93,11 @@ def table_losses(
 
 
 def results_frame(losses: TableLosses, classes: Sequence[str], *, mode: Mode) -> pd.DataFrame:
-    """The read-only table beside the editor: row number, L_i, and in logits mode p per class."""
+    """The read-only table beside the editor: row number, Lᵢ, and in logits mode p per class."""
     usable = losses.usable.tolist()
     columns: dict[str, list] = {
         "row": list(range(1, len(losses.per_row) + 1)),
-        "loss L_i": [full(v) if ok else "—" for v, ok in zip(losses.per_row, usable, strict=True)],
+        "loss Lᵢ": [full(v) if ok else "—" for v, ok in zip(losses.per_row, usable, strict=True)],
     }
     if mode == "logits":
         for j, name in enumerate(classes):

@@ -68,8 +68,8 @@ def logit_gradient_words(smoothing: float, weighted_class: str | None) -> str:
         )
     elif weighted_class is not None:
         words += (
-            " With class weights too, the bars are (Σ_c A_c) p − A, where A_c is the "
-            "coefficient of −log p_c in the formula for L_i."
+            r" With class weights too, the bars are $(\sum_c A_c)\,p - A$, where $A_c$ is the "
+            r"coefficient of $-\log p_c$ in the formula for $L_i$."
         )
     return words
 
