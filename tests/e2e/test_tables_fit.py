@@ -16,7 +16,9 @@ from tests.e2e.layout_checks import sideways_tables
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("path", ["categorical", "backprop", "gradcheck", "information", "softmax"])
+@pytest.mark.parametrize(
+    "path", ["categorical", "backprop", "gradcheck", "information", "softmax", "smoothing"]
+)
 def test_no_table_scrolls_sideways_on_a_1024_px_laptop(
     browser: Browser, app_server: str, path: str
 ) -> None:

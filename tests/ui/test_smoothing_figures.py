@@ -94,9 +94,9 @@ def test_smoothing_frame_lists_targets_optimum_and_least_loss():
     frame = smoothing_frame(epsilons=[0.0, 0.1], n_classes=3)
     assert frame["ε"].tolist() == ["0", "0.1"]
     row = frame.iloc[1]
-    assert float(row["t′ target = 1 − ε + ε/C"]) == pytest.approx(1 - 0.1 + 0.1 / 3, rel=1e-11)
-    assert float(row["t′ other = ε/C"]) == pytest.approx(0.1 / 3, rel=1e-11)
-    assert row["best p(target)"] == row["t′ target = 1 − ε + ε/C"]
+    assert float(row["t′ target"]) == pytest.approx(1 - 0.1 + 0.1 / 3, rel=1e-11)
+    assert float(row["t′ other"]) == pytest.approx(0.1 / 3, rel=1e-11)
+    assert row["best p(target)"] == row["t′ target"]
     h = -(0.9 + 0.1 / 3) * math.log(0.9 + 0.1 / 3) - 2 * (0.1 / 3) * math.log(0.1 / 3)
     assert float(row["least loss H(t′)"]) == pytest.approx(h, rel=1e-11)
     assert frame.iloc[0]["least loss H(t′)"] == "0"

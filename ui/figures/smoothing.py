@@ -134,8 +134,8 @@ def smoothing_frame(*, epsilons: Sequence[float], n_classes: int) -> pd.DataFram
         rows.append(
             {
                 "ε": f"{eps:g}",
-                "t′ target = 1 − ε + ε/C": short(float(target[0]), 12),
-                "t′ other = ε/C": short(float(target[1]), 12),
+                "t′ target": short(float(target[0]), 12),
+                "t′ other": short(float(target[1]), 12),
                 "best p(target)": short(float(target[0]), 12),
                 "least loss H(t′)": short(entropy(target), 12),
                 "loss at p(target) = 0.99": short(at_099),
