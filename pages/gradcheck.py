@@ -94,12 +94,12 @@ st.markdown(
 url_state.show_notes()
 
 # ---------------------------------------------------------------- settings and formulas
+# The loss above both columns: in the settings column (198 px at 1024 px) its longer titles
+# were clipped ("Softmax cross-entropy on logit").
+loss = st.selectbox("loss", CHECKABLE, format_func=lambda name: LOSSES[name].title, key=LOSS.key)
+spec = LOSSES[loss]
 settings, formulas = st.columns([2, 3], gap="large")
 with settings:
-    loss = st.selectbox(
-        "loss", CHECKABLE, format_func=lambda name: LOSSES[name].title, key=LOSS.key
-    )
-    spec = LOSSES[loss]
     source = st.radio(
         "inputs",
         SOURCES,

@@ -47,6 +47,14 @@
       if (why) cut.push({kind, text: text(root).slice(0, 80), why});
     }
   }
+  // A select box's chosen option wider than its box: Streamlit clips it without an ellipsis
+  // (at 1024 px the gradient check's loss read "Softmax cross-entropy on logit").
+  for (const input of main.querySelectorAll('[data-testid="stSelectbox"] input')) {
+    if (visible(input) && input.scrollWidth > input.clientWidth + 1) {
+      cut.push({kind: 'selected option', text: input.value.slice(0, 80),
+                why: `clipped (${input.scrollWidth} px in ${input.clientWidth} px)`});
+    }
+  }
   // A metric's number drawn under 3/4 of Streamlit's size for it: tiny (page.js stacks a row
   // of metrics rather than shrink them further; the 2x2 grids were at ~60 % at 1024 px).
   for (const value of main.querySelectorAll('[data-testid="stMetricValue"] > div')) {

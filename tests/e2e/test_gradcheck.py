@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Locator, Page, expect
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.helpers import (
     assert_no_app_errors,
@@ -18,7 +19,7 @@ from tests.e2e.helpers import (
 )
 from ui.figures.gradcheck import error_text
 from ui.text.numbers import short
-from xent_core.gradient_check import check_gradient, random_case
+from xent_core.gradient_check import CHECKABLE, LOSSES, check_gradient, random_case
 
 
 def open_gradcheck(page: Page, query: str = "") -> None:
@@ -124,3 +125,23 @@ def test_a_shared_link_restores_a_big_step_on_bce(page: Page, screenshot_dir: Pa
         expect(alert(page, "reaches 0 or 1 or goes beyond")).to_be_visible()
     assert_no_app_errors(page)
     save_screenshot(page, screenshot_dir / "gradcheck-big-step.png")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (820, 1180), (390, 844)])
+@pytest.mark.parametrize("loss", CHECKABLE)
+def test_the_chosen_loss_is_shown_whole_in_its_box(
+    browser: Browser, app_server: str, loss: str, width: int, height: int
+) -> None:
+    """Each loss's title fits the select box: at 1024 px "Softmax cross-entropy on logits z"
+    was clipped to "…on logit" (Streamlit clips the chosen option without an ellipsis)."""
+    context = browser.new_context(base_url=app_server, viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"/gradcheck?gc_loss={loss}")
+        wait_for_app_idle(page)
+        field = page.get_by_test_id("stSelectbox").locator("input")
+        expect(field).to_have_value(LOSSES[loss].title)
+        shown, whole = field.evaluate("(e) => [e.clientWidth, e.scrollWidth]")
+        assert whole <= shown + 1, f"{LOSSES[loss].title!r}: {whole} px in {shown} px"
+    finally:
+        context.close()
