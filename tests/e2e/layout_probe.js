@@ -238,6 +238,21 @@
     }
   }
 
+  // Columns stacked one above the other (Streamlit stacks them below 640 px) further apart
+  // than the page's 1rem between elements: gap="large" (64 px) between side-by-side columns
+  // became 64 px of blank page between stacked ones on a phone.
+  const stacked = [];
+  for (const row of main.querySelectorAll('[data-testid="stHorizontalBlock"]')) {
+    if (!visible(row)) continue;
+    const columns = [...row.children].filter(visible).map((c) => c.getBoundingClientRect());
+    for (let i = 0; i + 1 < columns.length; i++) {
+      const gap = columns[i + 1].top - columns[i].bottom;
+      if (columns[i + 1].top >= columns[i].bottom - 1 && gap > 17) {
+        stacked.push({gap: Math.round(gap), after: text(row.children[i]).slice(-40)});
+      }
+    }
+  }
+
   // 2. The charts: their backgrounds and text colour as plotly drew them, and their names.
   const charts = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(visible).map((box) => {
     const gd = box.querySelector('.js-plotly-plot');
@@ -275,7 +290,7 @@
   };
   const app = document.querySelector('[data-testid="stApp"]');
   return {
-    cut, ellipses, broken, crowded, covered, charts,
+    cut, ellipses, broken, crowded, covered, charts, stacked,
     picture: place(pictureSel), control: place(controlSel),
     window: {width: window.innerWidth, height: window.innerHeight},
     sideways: Math.max(document.documentElement.scrollWidth, main.scrollWidth) - window.innerWidth,

@@ -8,6 +8,7 @@ scheme: its first page opened by its link, the others through the menu, as a cla
   value is shrunk under 3/4 of its size, no formula breaks after an operator, no other
   text ends in an ellipsis that cuts it (Streamlit's own hints aside: ``OWN_ELLIPSES``), and
   the page does not scroll sideways;
+- columns stacked on a phone are no further apart than the page's other elements (16 px);
 - no word of a widget's label, a metric or a page link breaks across two lines ("rando / m
   seed", "Backpropagatio / n");
 - every tab of every tab bar (``st.tabs``) is whole inside the bar, which does not scroll
@@ -210,6 +211,10 @@ def judge(seen: dict, cell: Cell, theme: str, path: str) -> list[str]:
     ]
     problems += [f"chart {c['chart']}: heatmap values: {c['why']}" for c in seen["crowded"]]
     problems += [f"chart {c['chart']}: its words: {c['why']}" for c in seen["covered"]]
+    problems += [
+        f"stacked columns {g['gap']} px apart (after {g['after']!r}): more than the page's 16 px"
+        for g in seen["stacked"]
+    ]
     if seen["sideways"] > 1:
         problems.append(f"the page scrolls sideways by {seen['sideways']} px")
     problems += chart_problems(seen, theme)
