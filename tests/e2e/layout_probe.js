@@ -187,6 +187,22 @@
     if (pairs) problem(`${pairs} pairs of values overlap, e.g. ${first}`);
   }
 
+  // Values printed on bars drawn under 9 px: plotly shrinks a bar's text to its bar with a
+  // transform (scale), not its font size, so the size is the font size times drawn / natural
+  // height (the binary page's losses, backprop's fading bars and the information page's
+  // class-by-class bars were 5-8 px on a phone).
+  const tiny = [];
+  for (const t of main.querySelectorAll('[data-testid="stPlotlyChart"] g.trace.bars text.bartext')) {
+    if (!visible(t) || !(t.textContent || '').trim() || !t.getBBox().height) continue;
+    const px = parseFloat(getComputedStyle(t).fontSize) * t.getBoundingClientRect().height
+      / t.getBBox().height;
+    if (px < 9 - 0.05) {
+      const holder = t.closest('[class*="st-key-"]');
+      const key = holder ? [...holder.classList].find((c) => c.startsWith('st-key-')).slice(7) : '';
+      tiny.push({chart: key, text: t.textContent, px: Math.round(px * 10) / 10});
+    }
+  }
+
   // A chart's own words (annotations, subplot titles, the chart's title) over one another or
   // over a bar: at 1024 px the gradient check's "← rounding" ran into "truncation →"; on a
   // phone the race's two subplot titles overlapped, and the binary bars hid the red
@@ -245,7 +261,7 @@
   for (const row of main.querySelectorAll('[data-testid="stHorizontalBlock"]')) {
     if (!visible(row)) continue;
     const columns = [...row.children].filter(visible).map((c) => c.getBoundingClientRect());
-    for (let i = 0; i + 1 < columns.length; i++) {
+    for (let i = 0; i + 1 < columns.length && window.innerWidth <= 640; i++) {
       const gap = columns[i + 1].top - columns[i].bottom;
       if (columns[i + 1].top >= columns[i].bottom - 1 && gap > 17) {
         stacked.push({gap: Math.round(gap), after: text(row.children[i]).slice(-40)});
@@ -290,7 +306,7 @@
   };
   const app = document.querySelector('[data-testid="stApp"]');
   return {
-    cut, ellipses, broken, crowded, covered, charts, stacked,
+    cut, ellipses, broken, crowded, covered, charts, stacked, tiny,
     picture: place(pictureSel), control: place(controlSel),
     window: {width: window.innerWidth, height: window.innerHeight},
     sideways: Math.max(document.documentElement.scrollWidth, main.scrollWidth) - window.innerWidth,

@@ -14,7 +14,7 @@ scheme: its first page opened by its link, the others through the menu, as a cla
 - every tab of every tab bar (``st.tabs``) is whole inside the bar, which does not scroll
   sideways (at 1024 px the training settings' bar scrolled: its last tab read "T›");
 - the values printed in heatmap cells fit their cells, do not overlap and are at least 9 px
-  (too small a cell hides them: hover gives them);
+  (too small a cell hides them: hover gives them); so are the values printed on bars;
 - a chart's annotations and titles do not overlap one another or a bar;
 - every chart is drawn, follows the theme (no white paper in dark mode, its text readable on
   the app's background) and has a text alternative (an ``aria-label``);
@@ -211,6 +211,10 @@ def judge(seen: dict, cell: Cell, theme: str, path: str) -> list[str]:
     ]
     problems += [f"chart {c['chart']}: heatmap values: {c['why']}" for c in seen["crowded"]]
     problems += [f"chart {c['chart']}: its words: {c['why']}" for c in seen["covered"]]
+    problems += [
+        f"chart {t['chart']}: the value {t['text']!r} on a bar is drawn at {t['px']} px (under 9)"
+        for t in seen["tiny"]
+    ]
     problems += [
         f"stacked columns {g['gap']} px apart (after {g['after']!r}): more than the page's 16 px"
         for g in seen["stacked"]

@@ -387,6 +387,7 @@ def fading_figure(sizes: Mapping[str, Sequence[float]], *, chosen: str) -> go.Fi
                     marker_color=color,
                     text=[short(v, 2) for v in values],
                     textposition="outside",
+                    constraintext="inside",  # not shrunk to a phone's bar width (7.4 px)
                     cliponaxis=False,
                 )
             )

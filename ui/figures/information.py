@@ -158,7 +158,8 @@ def terms_figure(
     finite = np.concatenate([values[np.isfinite(values)] for _, values, _ in series])
     top = max(float(finite.max(initial=0.0)) * 1.25, 0.1)
     lowest = float(finite.min(initial=0.0))
-    bottom = lowest - 0.12 * top if lowest < 0 else 0.0  # room for a negative bar's label
+    # room under a negative bar for its value, written downwards (~45 px)
+    bottom = lowest - 0.35 * top if lowest < 0 else 0.0
     fig = go.Figure()
     for name, values, color in series:
         infinite = np.isinf(values)
@@ -173,6 +174,11 @@ def terms_figure(
                 ),
                 text=[short(v, 3) for v in values],
                 textposition="outside",
+                # Nine bars side by side: written across, the values were shrunk to their
+                # bars' width (5.7-8.8 px at 1024 px and on a phone) or ran into each other;
+                # written upwards each needs only a line's height of its bar's width
+                textangle=-90,
+                constraintext="inside",
                 cliponaxis=False,
                 customdata=[full(v) for v in values],
                 hovertemplate=f"%{{x}}<br>{name}<br>%{{customdata}} {unit}<extra></extra>",
