@@ -65,6 +65,22 @@ def test_a_single_epoch_is_drawn_as_dots():
     assert all(t.mode == "markers" for t in fig.data)
 
 
+def test_before_training_the_loss_chart_says_what_will_appear_in_it():
+    """Epoch 0: large dots at the two starting losses on an epoch axis from 0 to 10, and a
+    note telling the student to press Play or Step; once trained, no note and no fixed axis."""
+    fig = loss_curve_figure(epochs=[0], train_loss=[0.7686], test_loss=[0.7770])
+    assert [list(t.y) for t in fig.data] == [[0.7686], [0.7770]]
+    assert all(t.marker.size >= 10 for t in fig.data)
+    assert tuple(fig.layout.xaxis.range) == (-0.5, 10.5)
+    (note,) = fig.layout.annotations
+    assert "Play" in note.text and "Step" in note.text and "each epoch" in note.text
+    assert (note.xref, note.yref, note.x) == ("paper", "paper", 0.5)
+    later = loss_curve_figure(epochs=[0, 1], train_loss=[0.7, 0.6], test_loss=[0.8, 0.7])
+    assert not later.layout.annotations and later.layout.xaxis.range is None
+    assert all(t.marker.size is None for t in later.data)
+    assert later.layout.uirevision != fig.layout.uirevision
+
+
 def test_hex_colours_become_rgb():
     """'#0072B2' -> (0, 114, 178)."""
     assert hex_to_rgb("#0072B2") == (0, 114, 178)

@@ -23,6 +23,11 @@ _AXIS = dict(zerolinewidth=2, ticks="")
 # server 6.6 ms instead of ~2 ms to build and encode (2,000 epochs) and the browser's plotly
 # more to redraw. The history keeps every epoch's value; the curve shows an even selection.
 MAX_CURVE_POINTS = 600
+# Before the first epoch (one record, epoch 0) the chart says what will appear in it: two dots
+# at x = 0 against an empty axis looked like a chart that failed to draw.
+# Short lines: at 1024 px the chart's plot is ~140 px wide.
+START_NOTE = "Press <b>Play</b> or <b>Step</b>:<br>the loss after<br>each epoch<br>is drawn here"
+START_EPOCHS = 10  # the epoch axis shown before training: 0 to 10
 
 
 def curve_points(n: int, most: int = MAX_CURVE_POINTS) -> np.ndarray:
@@ -41,10 +46,13 @@ def loss_curve_figure(
     height: int = 300,
 ) -> go.Figure:
     """Training and test mean cross-entropy (lines) against the epoch (at most
-    :data:`MAX_CURVE_POINTS` of them, :func:`curve_points`)."""
+    :data:`MAX_CURVE_POINTS` of them, :func:`curve_points`); before training (one epoch) the
+    two starting losses as large dots and :data:`START_NOTE` in the middle of the chart."""
     keep = curve_points(len(epochs))
     x = np.asarray(epochs)[keep]
-    mode = "lines" if len(x) > 1 else "markers"  # one epoch: a dot, not nothing
+    start = len(x) == 1
+    mode = "markers" if start else "lines"  # one epoch: a dot, not nothing
+    dot = dict(size=10) if start else {}
     traces = [
         dict(
             type="scatter",
@@ -53,7 +61,7 @@ def loss_curve_figure(
             mode=mode,
             name="training",
             line=dict(color=TRAIN_COLOR, width=2),
-            marker=dict(color=TRAIN_COLOR),
+            marker=dict(color=TRAIN_COLOR, **dot),
             hovertemplate="epoch %{x}<br>training loss %{y:.4f}<extra></extra>",
         ),
         dict(
@@ -63,7 +71,7 @@ def loss_curve_figure(
             mode=mode,
             name="test",
             line=dict(color=TEST_COLOR, width=2, dash="dot"),
-            marker=dict(color=TEST_COLOR),
+            marker=dict(color=TEST_COLOR, **dot),
             hovertemplate="epoch %{x}<br>test loss %{y:.4f}<extra></extra>",
         ),
     ]
@@ -85,6 +93,22 @@ def loss_curve_figure(
         ),
         uirevision="loss-curve",  # keep a zoom while new epochs arrive
     )
+    if start:
+        # the axis from 0 to START_EPOCHS with the dots on its left edge, the note in the middle
+        first = float(x[0])
+        layout["xaxis"]["range"] = [first - 0.5, first + START_EPOCHS + 0.5]
+        layout["annotations"] = [
+            dict(
+                text=START_NOTE,
+                xref="paper",
+                yref="paper",
+                x=0.5,
+                y=0.45,
+                showarrow=False,
+                font=dict(size=12),
+            )
+        ]
+        layout["uirevision"] = "loss-curve-start"  # the first epochs' figure autoranges again
     return go.Figure(dict(data=traces, layout=layout))
 
 
