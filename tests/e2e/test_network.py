@@ -55,12 +55,12 @@ def point_on_edge(page: Page, k: int, i: int, j: int, t: float = 0.5) -> tuple[f
     return tuple(
         page.evaluate(
             """([k, i, j, t]) => {
-                const s = window.xentNet.diagrams.net, sc = s.scene;
-                const box = s.canvas.getBoundingClientRect(), scale = box.width / sc.width;
+                const s = window.xentNet.diagrams.net, sc = s.scene, v = s.view;
+                const box = s.canvas.getBoundingClientRect();
                 const x1 = sc.columns[k] + sc.tile, y1 = sc.rows[k][i] + sc.tile / 2;
                 const x2 = sc.columns[k + 1], y2 = sc.rows[k + 1][j] + sc.tile / 2;
-                return [box.left + (x1 + t * (x2 - x1)) * scale,
-                        box.top + (y1 + t * (y2 - y1)) * scale];
+                return [box.left + v.ox + (x1 + t * (x2 - x1)) * v.k,
+                        box.top + v.oy + (y1 + t * (y2 - y1)) * v.k];
             }""",
             [k, i, j, t],
         )
@@ -68,13 +68,14 @@ def point_on_edge(page: Page, k: int, i: int, j: int, t: float = 0.5) -> tuple[f
 
 
 def centre_of_unit(page: Page, layer: int, j: int) -> tuple[float, float]:
+    """Window coordinates of the centre of unit ``j`` of layer ``layer``."""
     return tuple(
         page.evaluate(
             """([k, j]) => {
-                const s = window.xentNet.diagrams.net, sc = s.scene;
-                const box = s.canvas.getBoundingClientRect(), scale = box.width / sc.width;
-                return [box.left + (sc.columns[k] + sc.tile / 2) * scale,
-                        box.top + (sc.rows[k][j] + sc.tile / 2) * scale];
+                const s = window.xentNet.diagrams.net, sc = s.scene, v = s.view;
+                const box = s.canvas.getBoundingClientRect();
+                return [box.left + v.ox + (sc.columns[k] + sc.tile / 2) * v.k,
+                        box.top + v.oy + (sc.rows[k][j] + sc.tile / 2) * v.k];
             }""",
             [layer, j],
         )
@@ -330,5 +331,69 @@ def test_on_a_touch_screen_a_tap_shows_a_units_formula_and_a_connections_weight(
         expect(tip(page)).to_have_attribute("data-edge", re.compile(r"^\d+\.\d+\.\d+$"))
         assert "w = " in tip(page).inner_text()
         expect(page.locator('[data-testid="tr-network-editor"]')).to_be_visible()
+    finally:
+        context.close()
+
+
+def overlapping(a: dict, b: dict) -> bool:
+    """True when the boxes (left, top, right, bottom) share more than half a pixel each way."""
+    return (
+        a["left"] < b["right"] - 0.5
+        and b["left"] < a["right"] - 0.5
+        and a["top"] < b["bottom"] - 0.5
+        and b["top"] < a["bottom"] - 0.5
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "query"),
+    [((390, 844), ""), ((360, 740), "tr_layers=4&tr_units3=6&tr_units4=6"), ((1024, 768), "")],
+)
+def test_the_diagrams_words_are_readable_on_a_phone(browser: Browser, base_url: str, size, query):
+    """Captions, input and class names at least 11 px, whole inside the canvas, clear of one
+    another, of the layers' buttons and of the units: scaled with the drawing they were 5.6 px
+    on a phone ("hidden 1 · 8")."""
+    context = browser.new_context(base_url=base_url, viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        open_training(page, query)
+        show_diagram(page)
+        found = page.evaluate(
+            """() => {
+                const s = window.xentNet.diagrams.net, sc = s.scene, v = s.view;
+                const canvas = s.canvas.getBoundingClientRect();
+                const buttons = [...s.layerButtons.children].map((b) => {
+                    const r = b.getBoundingClientRect();
+                    return {left: r.left - canvas.left, right: r.right - canvas.left,
+                            top: r.top - canvas.top, bottom: r.bottom - canvas.top};
+                });
+                const tiles = sc.rows.flatMap((rows, k) => rows.map((y) => ({
+                    left: v.ox + sc.columns[k] * v.k, right: v.ox + (sc.columns[k] + sc.tile) * v.k,
+                    top: v.oy + y * v.k, bottom: v.oy + (y + sc.tile) * v.k})));
+                return {labels: s.labels, buttons, tiles, width: canvas.width,
+                        height: canvas.height, captions: sc.captions};
+            }"""
+        )
+        labels = found["labels"]
+        shown = " ".join(label["text"] for label in labels)
+        for caption in found["captions"]:  # every caption's words are drawn (maybe in 2 lines)
+            assert all(word in shown for word in caption.split()), (caption, shown)
+        small = [(label["text"], label["px"]) for label in labels if label["px"] < 11]
+        assert not small, small
+        outside = [
+            label["text"]
+            for label in labels
+            if label["left"] < 0
+            or label["right"] > found["width"]
+            or label["top"] < 0
+            or label["bottom"] > found["height"]
+        ]
+        assert not outside, outside
+        for n, label in enumerate(labels):
+            for other in labels[n + 1 :] + found["buttons"] + found["tiles"]:
+                assert not overlapping(label, other), (label, other)
+        for button in found["buttons"]:
+            for tile in found["tiles"]:
+                assert not overlapping(button, tile), (button, tile)
     finally:
         context.close()

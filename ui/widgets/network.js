@@ -14,6 +14,9 @@
   const MINUS = "\u2212";
   const fmt = (w) => (w === 0 ? "0" : (w < 0 ? MINUS : "") + Math.abs(w).toFixed(3));
   const FONT = '"Source Sans Pro", system-ui, sans-serif';
+  // Words on the canvas are never drawn smaller than this (CSS px): scaled with a phone's
+  // drawing (760 px wide in the scene, 358 px on the screen) they were 5.6 px.
+  const MIN_TEXT = 11;
 
   // Connection n of the scene: layer k, from unit i to unit j (weights[k] row-major).
   const edges = (scene) => {
@@ -105,9 +108,9 @@
 
     const toScene = (event) => {
       const box = canvas.getBoundingClientRect();
-      const scale = box.width / s.scene.width;
-      return { x: (event.clientX - box.left) / scale, y: (event.clientY - box.top) / scale,
-               px: event.clientX - box.left, py: event.clientY - box.top };
+      const px = event.clientX - box.left, py = event.clientY - box.top;
+      const v = s.view || { k: 1, ox: 0, oy: 0 };
+      return { x: (px - v.ox) / v.k, y: (py - v.oy) / v.k, px, py };
     };
     canvas.addEventListener("pointermove", (event) => { s.pointer = toScene(event); refresh(s); });
     canvas.addEventListener("pointerdown", (event) => { s.pointer = toScene(event); refresh(s); });
@@ -203,7 +206,7 @@
       return;
     }
     styleBox(s.tip, s);
-    const grow = Math.max(1, s.canvas.getBoundingClientRect().width / sc.width);
+    const grow = Math.max(1, s.view.k);
     s.tip.style.fontSize = `${Math.round(13 * grow)}px`;
     s.tip.style.maxWidth = `${Math.round(340 * grow)}px`;
     if (hit.kind === "edge") {
@@ -249,10 +252,11 @@
     return [(n % sc.cols) * sc.r, Math.floor(n / sc.cols) * sc.r];
   };
 
-  const layerButtons = (s, scale) => {
+  const layerButtons = (s) => {
     const sc = s.scene;
-    const grow = Math.max(1, scale);  // a projector's wide drawing: larger buttons too
-    const size = Math.round(20 * grow);
+    const v = s.view;
+    const grow = Math.max(1, v.k);  // a projector's wide drawing: larger buttons too
+    const size = v.button;
     const box = s.layerButtons;
     const want = sc.editable ? sc.sizes.length - 2 : 0;
     if (box.childElementCount !== want * 2) {
@@ -274,8 +278,8 @@
       const k = Math.floor(n / 2) + 1;
       const add = n % 2 === 1;
       const cx = sc.columns[k] + sc.tile / 2;  // the pair [−][+] centred under the caption
-      b.style.left = `${cx * scale + (add ? 2 : -size - 2)}px`;
-      b.style.top = `${22 * scale}px`;
+      b.style.left = `${v.ox + cx * v.k + (add ? 2 : -size - 2)}px`;
+      b.style.top = `${v.buttonTop}px`;
       b.style.width = b.style.height = `${size}px`;
       b.style.borderRadius = `${size / 2}px`;
       b.style.font = `700 ${Math.round(14 * grow)}px/${size - 2}px ${FONT}`;
@@ -287,23 +291,96 @@
     });
   };
 
+  // Where the scene goes on the screen: the units and connections scaled by k and shifted by
+  // (ox, oy); the words at their own size, never under MIN_TEXT, in margins wide enough for
+  // them (on a phone the units move in and down to make room; on a laptop nothing moves: k is
+  // the drawing's scale and the offsets 0). A caption too wide for its column breaks in two.
+  const layoutView = (s, ctx, cssWidth) => {
+    const sc = s.scene;
+    const s0 = cssWidth / sc.width;
+    const t = sc.tile;
+    const last = sc.sizes.length - 1;
+    const caption = Math.max(MIN_TEXT, 12 * s0), name = Math.max(MIN_TEXT, 13 * s0);
+    const widest = (texts, px) => {
+      ctx.font = `${px}px ${FONT}`;
+      return Math.max(0, ...texts.map((text) => ctx.measureText(text).width));
+    };
+    const classes = sc.classes.map((c) => String(c).slice(0, 6));
+    const left = Math.max(sc.columns[0] * s0, widest(sc.names[0], name) + 10);
+    const right = Math.max((sc.width - sc.columns[last] - t) * s0, widest(classes, caption) + 10);
+    const span = sc.columns[last] + t - sc.columns[0];
+    const k = Math.min(s0, (cssWidth - left - right) / span);
+    const ox = left - sc.columns[0] * k;
+    const room = last > 0 ? (sc.columns[1] - sc.columns[0]) * k - 8 : cssWidth;
+    ctx.font = `${caption}px ${FONT}`;
+    const captions = sc.captions.map((text) => {
+      if (ctx.measureText(text).width <= room || !text.includes(" ")) return [text];
+      const spaces = [...text.matchAll(/ /g)].map((m) => m.index);
+      const at = spaces.reduce((a, b) => (Math.abs(b - text.length / 2) < Math.abs(a - text.length / 2) ? b : a));
+      return [text.slice(0, at), text.slice(at + 1)];
+    });
+    const lines = Math.max(...captions.map((c) => c.length));
+    const line = Math.round(caption * 1.2);
+    const buttonTop = 3 + lines * line + 3;
+    const button = Math.round(20 * Math.max(1, s0));
+    const hasButtons = sc.editable && sc.sizes.length > 2;
+    const need = hasButtons ? buttonTop + button + 4 : 3 + lines * line + 6;
+    const firstTile = Math.min(...sc.rows.map((r) => r[0]));
+    const oy = Math.max(0, need - firstTile * k);
+    return { k, ox, oy, width: cssWidth, height: oy + sc.height * k, caption, name, line,
+             captions, classes, buttonTop, button };
+  };
+
+  // The words of the drawing, in CSS px at the canvas's own scale; each kept in s.labels
+  // (text, px, box) for the tests.
+  const words = (s, ctx, dpr) => {
+    const sc = s.scene, v = s.view, t = sc.tile;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.textBaseline = "middle";
+    s.labels = [];
+    const put = (text, px, x, y, align, colour) => {
+      ctx.font = `${px}px ${FONT}`;
+      ctx.textAlign = align;
+      ctx.fillStyle = colour;
+      ctx.fillText(text, x, y);
+      const w = ctx.measureText(text).width;
+      const from = align === "center" ? x - w / 2 : align === "right" ? x - w : x;
+      s.labels.push({ text, px, left: from, right: from + w, top: y - px * 0.6, bottom: y + px * 0.6 });
+    };
+    v.captions.forEach((lines, k) => {
+      ctx.font = `${v.caption}px ${FONT}`;
+      const half = Math.max(...lines.map((l) => ctx.measureText(l).width)) / 2;
+      const x = Math.min(Math.max(v.ox + (sc.columns[k] + t / 2) * v.k, half + 1), v.width - half - 1);
+      lines.forEach((text, n) => put(text, v.caption, x, 3 + (n + 0.5) * v.line, "center", sc.colors.muted));
+    });
+    sc.names[0].forEach((name, j) => put(name, v.name, v.ox + sc.columns[0] * v.k - 6,
+      v.oy + (sc.rows[0][j] + t / 2) * v.k, "right", sc.colors.ink));
+    const last = sc.sizes.length - 1;
+    v.classes.forEach((name, j) => put(name, v.caption, v.ox + (sc.columns[last] + t) * v.k + 6,
+      v.oy + (sc.rows[last][j] + t / 2) * v.k, "left", sc.colors.muted));
+  };
+
   const render = (s) => {
     const sc = s.scene;
     const canvas = s.canvas;
     const cssWidth = s.node.clientWidth || sc.width;
     s.width = s.node.clientWidth;
-    const scale = cssWidth / sc.width;
     const dpr = window.devicePixelRatio || 1;
-    const W = Math.round(sc.width * scale * dpr), H = Math.round(sc.height * scale * dpr);
-    if (canvas.width !== W || canvas.height !== H) { canvas.width = W; canvas.height = H; }
     const ctx = canvas.getContext("2d");
-    ctx.setTransform(scale * dpr, 0, 0, scale * dpr, 0, 0);
+    const v = (s.view = layoutView(s, ctx, cssWidth));
+    const holder = s.node.parentNode;
+    const ratio = `${Math.round(v.width)} / ${Math.round(v.height)}`;
+    if (holder && holder.style && holder.dataset.ratio !== ratio) {
+      holder.dataset.ratio = ratio;  // the room the words need: taller on a phone
+      holder.style.aspectRatio = ratio;
+    }
+    const W = Math.round(v.width * dpr), H = Math.round(v.height * dpr);
+    if (canvas.width !== W || canvas.height !== H) { canvas.width = W; canvas.height = H; }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.globalAlpha = 1;
-    ctx.clearRect(0, 0, sc.width, sc.height);  // transparent: the page's own background shows
-    ctx.font = `12px ${FONT}`;
-    ctx.textAlign = "center";
-    ctx.fillStyle = sc.colors.muted;
-    sc.captions.forEach((text, k) => ctx.fillText(text, sc.columns[k] + sc.tile / 2, 15));
+    ctx.clearRect(0, 0, v.width, v.height);  // transparent: the page's own background shows
+    ctx.setTransform(v.k * dpr, 0, 0, v.k * dpr, v.ox * dpr, v.oy * dpr);
     // Connections, faintest first, so the strongest lie on top; the canvas state changes
     // only when the look (width to 0.25 px, opacity to 0.05, sign) does.
     const geo = geometry(s);
@@ -364,16 +441,8 @@
         ctx.strokeRect(x + 0.5, y + 0.5, t - 1, t - 1);
       }
     }
-    ctx.font = `13px ${FONT}`;
-    ctx.fillStyle = sc.colors.ink;
-    ctx.textAlign = "right";
-    sc.names[0].forEach((name, j) => ctx.fillText(name, sc.columns[0] - 6, sc.rows[0][j] + t / 2 + 4));
-    ctx.font = `12px ${FONT}`;
-    ctx.fillStyle = sc.colors.muted;
-    ctx.textAlign = "left";
-    const last = sc.sizes.length - 1;
-    sc.classes.forEach((name, j) => ctx.fillText(String(name).slice(0, 6), sc.columns[last] + t + 6, sc.rows[last][j] + t / 2 + 4));
-    layerButtons(s, scale);
+    words(s, ctx, dpr);
+    layerButtons(s);
   };
 
   const draw = (script, scene) => {
