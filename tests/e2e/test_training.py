@@ -236,6 +236,24 @@ def test_a_tab_whose_frame_socket_never_connects_still_plays(page: Page):
     assert_no_app_errors(page)
 
 
+def test_the_units_labels_keep_their_size_on_a_phone(browser: Browser, base_url: str):
+    """At 390 px the units come four to a row (354 px), shown as drawn: eight to a row
+    (714 px) were shrunk to the phone's 358 px column, their 11 px labels to 5.5 px."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        open_training(page)
+        units = page.locator('img[data-testid="tr-units-phone"]')
+        units.scroll_into_view_if_needed()
+        expect(units).to_be_visible()
+        expect(page.locator('img[data-testid="tr-units"]')).to_be_hidden()
+        shown = units.evaluate("(img) => [img.naturalWidth, img.getBoundingClientRect().width]")
+        assert shown[0] == 354 and shown[1] >= 353, shown
+        assert_no_app_errors(page)
+    finally:
+        context.close()
+
+
 # Messages of two frames (one epoch each) into a bare live block of run "r", one due every
 # 1/30 s as the server's loop paces them (ui.model.training.Pace), each late by 0 to `late` ms
 # (the server's and the tab's hiccups); at every animation frame, whether the block's epoch

@@ -35,6 +35,7 @@ from ui.figures.training import (
     reliability_figure,
     temperature_figure,
 )
+from ui.widgets import training_live
 
 
 def test_the_loss_curve_has_a_training_and_a_test_line_over_the_epochs():
@@ -201,6 +202,23 @@ def test_a_picture_travels_as_a_jpeg_data_uri_in_an_img_tag():
     assert decoded.format == "JPEG" and decoded.size == (64, 32)
     tag = img_tag(uri, alt="boundary", test_id="tr-boundary")
     assert 'data-testid="tr-boundary"' in tag and f'src="{uri}"' in tag
+
+
+def test_a_picture_with_a_phone_version_comes_in_two_that_style_css_picks_between():
+    tag = img_tag("data:wide", alt="units", test_id="tr-units", phone_uri="data:narrow")
+    wide, phone = tag.split("><")
+    assert 'src="data:wide"' in wide and 'data-testid="tr-units"' in wide
+    assert 'class="xent-off-phone"' in wide
+    assert 'src="data:narrow"' in phone and 'data-testid="tr-units-phone"' in phone
+    assert 'class="xent-on-phone"' in phone
+
+
+def test_four_units_to_a_row_fit_a_phones_column_at_full_size():
+    """Eight to a row (714 px) shrunk to a 358 px column drew the labels at 5.5 px; four to a
+    row is 354 px wide, shown as drawn."""
+    grids = np.zeros((8, 5, 5))
+    assert units_picture(grids).size[0] == 8 * 84 + 7 * 6 == 714
+    assert units_picture(grids, columns=training_live.UNITS_PHONE_COLUMNS).size == (354, 206)
 
 
 @pytest.mark.parametrize("n_classes", [2, 3, 5])

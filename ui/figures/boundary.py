@@ -471,10 +471,17 @@ class Html(str):
         return str(self)
 
 
-def img_tag(uri: str, *, alt: str, test_id: str) -> str:
-    """An ``<img>`` tag for st.markdown(unsafe_allow_html=True), findable by ``test_id``."""
+def img_tag(uri: str, *, alt: str, test_id: str, phone_uri: str = "") -> str:
+    """An ``<img>`` tag for st.markdown(unsafe_allow_html=True), findable by ``test_id``;
+    with ``phone_uri``, a second one (test id ``<test_id>-phone``) that phone-width screens
+    show instead (style.css rule 11: a ``<picture>``'s data-URI ``srcset`` does not pass
+    Streamlit's sanitiser)."""
     style = "max-width:100%;margin-bottom:0.75rem;"
-    return Html(f'<img src="{uri}" alt="{alt}" data-testid="{test_id}" style="{style}">')
+    img = f'<img src="{uri}" alt="{alt}" data-testid="{test_id}" style="{style}"'
+    if not phone_uri:
+        return Html(img + ">")
+    phone = f'<img src="{phone_uri}" alt="{alt}" data-testid="{test_id}-phone" style="{style}"'
+    return Html(f'{img} class="xent-off-phone">{phone} class="xent-on-phone">')
 
 
 def live_html(

@@ -44,6 +44,7 @@ from ui.text.network import race_numbers
 from ui.text.numbers import fit
 from ui.widgets import classroom, frame_socket, network_view
 
+UNITS_PHONE_COLUMNS = 4  # 4 × 84 px tiles + gaps: 354 px, a phone's column (358 px at 390)
 COSTLIEST = 5  # training points ringed as the costliest now
 LIVE_GRID = 50  # the live picture's field: 50² probabilities, scaled up by the browser
 BOUNDARY_PNG_PX = 720  # the downloaded boundary picture (the live one is 360 px)
@@ -275,8 +276,13 @@ def show_units(
     page_theme = theme()
 
     def draw() -> str:
+        grids = run.first_layer_grid()
         return img_tag(
-            jpeg_data_uri(units_picture(run.first_layer_grid(), theme=page_theme), quality=80),
+            jpeg_data_uri(units_picture(grids, theme=page_theme), quality=80),
+            # Four to a row on a phone: eight (714 px) shrunk to its width halved the labels.
+            phone_uri=jpeg_data_uri(
+                units_picture(grids, columns=UNITS_PHONE_COLUMNS, theme=page_theme), quality=80
+            ),
             alt=f"first-layer units at epoch {run.epoch}",
             test_id="tr-units",
         )
