@@ -1,6 +1,7 @@
 """The playing run's own websocket (ui/widgets/frame_socket.py): its channel and its endpoint.
 
-The endpoint runs here on an asyncio loop with a stand-in for Starlette's WebSocket (the
+The endpoint runs here on an asyncio loop of its own thread (``run_async``: Playwright's
+sync API leaves an event loop running in pytest's) with a stand-in for Starlette's WebSocket (the
 real one, through ``streamlit run`` and nginx, is in tests/e2e/test_training.py and
 tests/e2e/test_through_nginx.py).
 """
@@ -15,6 +16,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 
+from serving.stclient import run_async
 from ui.widgets import frame_socket
 from ui.widgets.frame_socket import PENDING_KEPT, REFUSED, Channel, open_channel
 from ui.widgets.training_live import frames_message
@@ -64,13 +66,13 @@ def serve_until_closed(socket: FakeSocket, channel: Channel, *sends: str) -> Non
         await loop.run_in_executor(None, send_all)
         await asyncio.wait_for(served, 5)
 
-    asyncio.run(main())
+    run_async(main())
 
 
 def refused(token: str) -> FakeSocket:
     """The endpoint's answer to ``token`` (within 2 s: a channel accepted would wait on)."""
     socket = FakeSocket(token)
-    asyncio.run(asyncio.wait_for(frame_socket.serve(socket), 2))
+    run_async(asyncio.wait_for(frame_socket.serve(socket), 2))
     return socket
 
 
@@ -125,7 +127,7 @@ def test_after_the_tab_goes_away_the_channel_keeps_only_the_newest(with_route) -
         for k in range(2, 6):
             channel.send(f"m{k}")
 
-    asyncio.run(main())
+    run_async(main())
     assert first.sent == ["m0"]
     second = FakeSocket(channel.token)  # the tab reconnects
     serve_until_closed(second, channel)
@@ -147,7 +149,7 @@ def test_a_second_socket_on_a_channel_ends_the_first(with_route) -> None:
         channel.close()
         await asyncio.wait_for(two, 2)
 
-    asyncio.run(main())
+    run_async(main())
     assert first.sent == ["a"] and first.closed == 1000
     assert second.sent == ["b"] and second.closed == 1000
 
@@ -168,7 +170,7 @@ def test_a_reader_behind_gets_only_the_newest_messages(with_route) -> None:
         channel.close()
         await asyncio.wait_for(served, 2)
 
-    asyncio.run(main())
+    run_async(main())
     assert socket.sent == ["m0", *[f"m{k}" for k in range(1, 8)][-PENDING_KEPT:]]
 
 
